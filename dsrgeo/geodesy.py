@@ -1,0 +1,279 @@
+"""Geodesic lengths of lines on the WGS84 ellipsoid, and the audit of drawn vs stated cable lengths."""
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from dsrgeo.errors import InvalidLayerError
+
+__all__ = [
+    "WGS84",
+    "LENGTH_FLAGS",
+    "geodesic_length_km",
+    "audit_lengths",
+]
+
+#: Ellipsoid name handed to :class:`pyproj.Geod`.
+WGS84 = "WGS84"
+
+#: Default bounds on ``drawn_km / stated_km`` outside which a cable is flagged.
+#: Chosen from the distribution over the shipped ``cables`` layer (see ``audit_lengths``):
+#: the middle 80% of cables lie roughly within these bounds.
+DEFAULT_SHORT_RATIO = 0.7
+DEFAULT_LONG_RATIO = 1.3
+
+#: What each value of ``audit_lengths()["flag"]`` means.
+LENGTH_FLAGS = {
+    "ok": "drawn route length is within the ratio bounds of the stated system length",
+    "drawn_short": (
+        "drawn route is shorter than short_ratio x stated length: the map drawing is "
+        "stylised or simplified (branches, slack and exact route not drawn), or the "
+        "stated length includes segments not drawn"
+    ),
+    "drawn_long": (
+        "drawn route is longer than long_ratio x stated length: the drawing detours, "
+        "or the stated length covers only part of the system"
+    ),
+    "no_stated_length": "the source gives no system length to compare with",
+    "no_geometry": "the cable has no drawn route (null or empty geometry)",
+}
+
+_LINE_TYPE_IDS = (1, 2, 5)  # shapely type ids: LineString, LinearRing, MultiLineString
+_TYPE_NAMES = {
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
+}
+
+
+def _geod():
+    import pyproj  # pyproj is light, but only this module needs it
+
+    return pyproj.Geod(ellps=WGS84)
+
+
+def _as_geometry_array(geoms):
+    """Return (numpy object array of shapely geometries or None, index labels)."""
+    import geopandas as gpd
+
+    if isinstance(geoms, gpd.GeoDataFrame):
+        geoms = geoms.geometry
+    if isinstance(geoms, gpd.GeoSeries):
+        if geoms.crs is not None and not geoms.crs.equals("EPSG:4326"):
+            geoms = geoms.to_crs("EPSG:4326")
+        return np.asarray(geoms.array, dtype=object), list(geoms.index)
+    if isinstance(geoms, (shapely.Geometry, Mapping)):
+        geoms = [geoms]
+    out = []
+    for position, item in enumerate(geoms):
+        if isinstance(item, Mapping):
+            try:
+                item = shapely.geometry.shape(item)
+            except Exception as err:
+                raise InvalidLayerError(
+                    f"cannot read GeoJSON geometry ({err}); expected a LineString or "
+                    "MultiLineString mapping",
+                    feature=position,
+                ) from err
+        elif item is not None and not isinstance(item, shapely.Geometry):
+            raise InvalidLayerError(
+                f"expected a shapely geometry, a GeoJSON mapping or None, got "
+                f"{type(item).__name__}",
+                feature=position,
+            )
+        out.append(item)
+    array = np.empty(len(out), dtype=object)
+    array[:] = out
+    return array, list(range(len(out)))
+
+
+def geodesic_length_km(geoms):
+    """Return the length of every line along the WGS84 ellipsoid, in kilometres.
+
+    All vertices of all features are flattened into one array and every segment is
+    measured in a single vectorised :meth:`pyproj.Geod.inv` call; the segment lengths are
+    then summed per feature. There is no Python loop over features.
+
+    Parameters
+    ----------
+    geoms : geopandas.GeoSeries, geopandas.GeoDataFrame, sequence or single geometry
+        ``LineString`` / ``MultiLineString`` geometries with (lon, lat) coordinates in
+        degrees (WGS84). A GeoDataFrame's active geometry column is used; a GeoSeries in
+        another CRS is converted to EPSG:4326 first. Items of a sequence may be
+        shapely geometries, GeoJSON geometry mappings or ``None``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array, one length in km per input feature, in input order. Null or empty
+        geometries give ``NaN``. The parts of a MultiLineString are summed; the gap
+        between two parts is not counted.
+
+    Raises
+    ------
+    InvalidLayerError
+        If a feature is not a (Multi)LineString (its position or index label is named),
+        or has a latitude outside [-90, 90] (probably projected coordinates).
+
+    See Also
+    --------
+    audit_lengths : compare these lengths with the stated cable lengths.
+
+    Notes
+    -----
+    Each segment is the shortest geodesic between its two vertices, so a segment from
+    179.5°E to 179.5°W is one degree long, not 359. A route that was split at ±180° (as
+    RFC 7946 asks, e.g. with the ``antimeridian`` package) keeps its length: the split
+    inserts a vertex on each side of the meridian at the crossing latitude, and the
+    jump from +180° to -180° lies between two parts, so it is not counted.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> geodesic_length_km([LineString([(0, 0), (90, 0)])]).round(2)  # a quarter of the equator
+    array([10018.75])
+    >>> geodesic_length_km([LineString([(179.5, 0), (-179.5, 0)]), None]).round(2)
+    array([111.32,    nan])
+    """
+    array, labels = _as_geometry_array(geoms)
+    n = len(array)
+    type_ids = shapely.get_type_id(array)  # -1 for None
+    bad = np.flatnonzero((type_ids >= 0) & ~np.isin(type_ids, _LINE_TYPE_IDS))
+    if bad.size:
+        first = int(bad[0])
+        raise InvalidLayerError(
+            f"geodesic_length_km measures LineString/MultiLineString only, got "
+            f"{_TYPE_NAMES.get(int(type_ids[first]), 'unknown')} ({bad.size} non-line "
+            "feature(s) in all); select line features first",
+            feature=labels[first],
+            field="geometry",
+        )
+    missing = (type_ids < 0) | shapely.is_empty(array)
+    parts, part_feature = shapely.get_parts(array, return_index=True)
+    coords, vertex_part = shapely.get_coordinates(parts, return_index=True)
+    lengths_m = np.zeros(n)
+    if len(coords) > 1:
+        lon, lat = coords[:, 0], coords[:, 1]
+        out_of_range = np.flatnonzero(np.abs(lat) > 90)
+        if out_of_range.size:
+            first = int(part_feature[vertex_part[out_of_range[0]]])
+            raise InvalidLayerError(
+                f"latitude {lat[out_of_range[0]]!r} is outside [-90, 90]; coordinates "
+                "must be (lon, lat) degrees in WGS84 (reproject with .to_crs(4326))",
+                feature=labels[first],
+                field="geometry",
+            )
+        same_part = vertex_part[:-1] == vertex_part[1:]
+        _, _, segment_m = _geod().inv(
+            lon[:-1][same_part], lat[:-1][same_part], lon[1:][same_part], lat[1:][same_part]
+        )
+        segment_feature = part_feature[vertex_part[:-1][same_part]]
+        lengths_m = np.bincount(segment_feature, weights=segment_m, minlength=n)
+    lengths_km = lengths_m / 1000.0
+    lengths_km[missing] = np.nan
+    return lengths_km
+
+
+def audit_lengths(
+    cables=None, *, short_ratio=DEFAULT_SHORT_RATIO, long_ratio=DEFAULT_LONG_RATIO
+):
+    """Compare each cable's drawn route length with its stated system length.
+
+    Cable routes in the source map are stylised drawings made for display, not surveyed
+    routes: they skip slack, branches and the exact path on the sea floor, and some
+    stated lengths cover branches that are not drawn. A ratio far from 1 says how much
+    the drawing and the published figure disagree, not that either is wrong.
+
+    Parameters
+    ----------
+    cables : geopandas.GeoDataFrame, optional
+        Features with ``id``, ``name``, ``stated_length_km`` and line geometries; by
+        default the shipped ``cables`` layer (``dsrgeo.load("cables")``).
+    short_ratio : float, default 0.7
+        Below this ``drawn_km / stated_km`` a cable is flagged ``"drawn_short"``.
+    long_ratio : float, default 1.3
+        Above this ``drawn_km / stated_km`` a cable is flagged ``"drawn_long"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cable, columns ``id``, ``name``, ``stated_km``, ``drawn_km`` (geodesic,
+        :func:`geodesic_length_km`, rounded to 0.1 km), ``ratio`` (drawn / stated, 3
+        decimals) and ``flag``, one of :data:`LENGTH_FLAGS` (``"ok"``,
+        ``"drawn_short"``, ``"drawn_long"``, ``"no_stated_length"``,
+        ``"no_geometry"``). ``.attrs`` holds the ratio bounds and the flag meanings.
+
+    Raises
+    ------
+    InvalidLayerError
+        If ``cables`` lacks a required column, or the ratio bounds are not
+        ``0 < short_ratio <= 1 <= long_ratio``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import LineString
+    >>> cables = gpd.GeoDataFrame(
+    ...     {"id": ["a", "b"], "name": ["A", "B"], "stated_length_km": [10018.75, None]},
+    ...     geometry=[LineString([(0, 0), (45, 0)]), LineString([(0, 0), (1, 0)])],
+    ...     crs="EPSG:4326",
+    ... )
+    >>> audit_lengths(cables)[["id", "drawn_km", "ratio", "flag"]]
+      id  drawn_km  ratio              flag
+    0  a    5009.4    0.5       drawn_short
+    1  b     111.3    NaN  no_stated_length
+    """
+    if not (0 < short_ratio <= 1 <= long_ratio):
+        raise InvalidLayerError(
+            f"ratio bounds must satisfy 0 < short_ratio <= 1 <= long_ratio, got "
+            f"short_ratio={short_ratio!r}, long_ratio={long_ratio!r}"
+        )
+    if cables is None:
+        from dsrgeo.loader import load
+
+        cables = load("cables")
+    for column in ("id", "name", "stated_length_km"):
+        if column not in cables.columns:
+            raise InvalidLayerError(
+                f"audit_lengths needs a {column!r} column; columns present: "
+                f"{', '.join(map(str, cables.columns))}",
+                field=column,
+            )
+    drawn_km = geodesic_length_km(cables)
+    stated_km = pd.to_numeric(cables["stated_length_km"], errors="coerce").to_numpy(float)
+    stated_km = np.where(stated_km > 0, stated_km, np.nan)
+    ratio = drawn_km / stated_km
+    flag = np.select(
+        [
+            np.isnan(drawn_km),
+            np.isnan(stated_km),
+            ratio < short_ratio,
+            ratio > long_ratio,
+        ],
+        ["no_geometry", "no_stated_length", "drawn_short", "drawn_long"],
+        default="ok",
+    )
+    report = pd.DataFrame(
+        {
+            "id": cables["id"].to_numpy(),
+            "name": cables["name"].to_numpy(),
+            "stated_km": stated_km,
+            "drawn_km": np.round(drawn_km, 1),
+            "ratio": np.round(ratio, 3),
+            "flag": flag,
+        }
+    )
+    report.attrs.update(
+        short_ratio=short_ratio,
+        long_ratio=long_ratio,
+        flags=dict(LENGTH_FLAGS),
+        note="Cable routes are stylised drawings, not surveyed routes.",
+    )
+    return report

@@ -1,0 +1,224 @@
+"""Tests for dsrgeo.geodesy: geodesic lengths against known answers, and the length audit."""
+
+import math
+
+import antimeridian
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely import LineString, MultiLineString, Point, Polygon
+
+from dsrgeo.errors import InvalidLayerError
+from dsrgeo.geodesy import LENGTH_FLAGS, audit_lengths, geodesic_length_km
+
+ONE_METRE_KM = 0.001
+ONE_CENTIMETRE_KM = 1e-5
+
+# WGS84 semi-major axis a = 6378137 m (NIMA TR8350.2, 3rd ed., Table 3.1). The equator is a
+# geodesic of the ellipsoid, so an arc of it is a * angle.
+WGS84_A_KM = 6378.137
+EQUATOR_QUARTER_KM = WGS84_A_KM * math.pi / 2  # 10,018.754 km
+EQUATOR_DEGREE_KM = WGS84_A_KM * math.pi / 180  # 111.3195 km
+# WGS84 quarter meridian (equator to pole) 10,001.965729 km: Karney (2011), "Geodesics on an
+# ellipsoid of revolution", and https://en.wikipedia.org/wiki/Meridian_arc (table, WGS84 m_p).
+QUARTER_MERIDIAN_KM = 10001.965729
+
+# A made-up trans-Pacific route (Japan to California) that crosses the antimeridian once.
+TRANS_PACIFIC = LineString(
+    [(139.7, 35.0), (160.0, 40.0), (175.0, 45.0), (-170.0, 48.0), (-150.0, 45.0), (-124.0, 40.0)]
+)
+
+
+def test_quarter_of_equator():
+    lengths = geodesic_length_km([LineString([(0, 0), (90, 0)])])
+    assert lengths[0] == pytest.approx(EQUATOR_QUARTER_KM, abs=ONE_METRE_KM)
+    assert round(lengths[0], 2) == 10018.75  # the figure quoted in issue 4
+
+
+def test_quarter_meridian():
+    lengths = geodesic_length_km([LineString([(0, 0), (0, 90)])])
+    assert lengths[0] == pytest.approx(QUARTER_MERIDIAN_KM, abs=ONE_METRE_KM)
+
+
+def test_antimeridian_segment_goes_the_short_way():  # one degree of equator, not 359
+    lengths = geodesic_length_km([LineString([(179.5, 0), (-179.5, 0)])])
+    assert lengths[0] == pytest.approx(EQUATOR_DEGREE_KM, abs=ONE_METRE_KM)
+    assert lengths[0] == pytest.approx(111.32, abs=0.01)
+
+
+def test_split_at_antimeridian_keeps_length():
+    split = antimeridian.fix_line_string(TRANS_PACIFIC, great_circle=True)
+    assert split.geom_type == "MultiLineString" and len(split.geoms) == 2
+    assert {abs(c[0]) for c in split.geoms[0].coords[-1:] + split.geoms[1].coords[:1]} == {180}
+    whole, pieces = geodesic_length_km([TRANS_PACIFIC, split])
+    # the split point is found on the sphere, the length on the ellipsoid: a centimetre apart
+    assert pieces == pytest.approx(whole, abs=ONE_CENTIMETRE_KM * 10)
+
+
+def test_split_equator_segment_is_exact():
+    split = antimeridian.fix_line_string(LineString([(179.5, 0), (-179.5, 0)]), great_circle=True)
+    assert geodesic_length_km([split])[0] == pytest.approx(EQUATOR_DEGREE_KM, abs=ONE_METRE_KM)
+
+
+def test_gap_between_parts_is_not_counted():
+    multi = MultiLineString([[(0, 0), (1, 0)], [(10, 0), (11, 0)]])
+    assert geodesic_length_km([multi])[0] == pytest.approx(2 * EQUATOR_DEGREE_KM, abs=ONE_METRE_KM)
+
+
+def test_features_do_not_bleed_into_each_other():
+    lines = [LineString([(0, 0), (1, 0)]), LineString([(50, 0), (52, 0)]), LineString([(3, 0), (4, 0)])]
+    np.testing.assert_allclose(
+        geodesic_length_km(lines), [EQUATOR_DEGREE_KM, 2 * EQUATOR_DEGREE_KM, EQUATOR_DEGREE_KM],
+        atol=ONE_METRE_KM,
+    )
+
+
+def test_vectorised_equals_per_feature_pyproj():
+    import pyproj
+
+    geod = pyproj.Geod(ellps="WGS84")
+    rng = np.random.default_rng(7)
+    lines = []
+    for _ in range(40):
+        n = rng.integers(2, 12)
+        lines.append(LineString(np.column_stack([rng.uniform(-180, 180, n), rng.uniform(-80, 80, n)])))
+    expected = [geod.line_length(*np.asarray(line.coords).T) / 1000 for line in lines]
+    np.testing.assert_allclose(geodesic_length_km(lines), expected, rtol=1e-12)
+
+
+def test_null_and_empty_give_nan():
+    lengths = geodesic_length_km([None, LineString(), MultiLineString(), LineString([(0, 0), (1, 0)])])
+    assert np.isnan(lengths[:3]).all()
+    assert lengths[3] == pytest.approx(EQUATOR_DEGREE_KM, abs=ONE_METRE_KM)
+
+
+def test_empty_input_gives_empty_array():
+    assert geodesic_length_km([]).shape == (0,)
+
+
+def test_geoseries_and_geodataframe_and_mapping():
+    gs = gpd.GeoSeries([LineString([(0, 0), (90, 0)])], crs="EPSG:4326", index=["q"])
+    gdf = gpd.GeoDataFrame({"id": ["q"]}, geometry=gs, index=gs.index)
+    mapping = {"type": "LineString", "coordinates": [[0, 0], [90, 0]]}
+    for geoms in (gs, gdf, [mapping], mapping):
+        assert geodesic_length_km(geoms)[0] == pytest.approx(EQUATOR_QUARTER_KM, abs=ONE_METRE_KM)
+
+
+def test_projected_geoseries_is_reprojected():
+    gs = gpd.GeoSeries([LineString([(0, 0), (1, 0)])], crs="EPSG:4326").to_crs("EPSG:3857")
+    assert geodesic_length_km(gs)[0] == pytest.approx(EQUATOR_DEGREE_KM, abs=ONE_METRE_KM)
+
+
+@pytest.mark.parametrize(
+    "geom, type_name",
+    [(Point(0, 0), "Point"), (Polygon([(0, 0), (1, 0), (1, 1)]), "Polygon")],
+)
+def test_non_line_is_refused_naming_the_feature(geom, type_name):
+    gs = gpd.GeoSeries([LineString([(0, 0), (1, 0)]), geom], index=["ok", "bad-one"])
+    with pytest.raises(InvalidLayerError, match=f"bad-one.*{type_name}") as info:
+        geodesic_length_km(gs)
+    assert info.value.feature == "bad-one"
+    assert isinstance(info.value, ValueError)
+
+
+def test_latitude_out_of_range_is_refused():
+    with pytest.raises(InvalidLayerError, match=r"feature 1.*outside \[-90, 90\]"):
+        geodesic_length_km([LineString([(0, 0), (1, 0)]), LineString([(0, 0), (500000, 4000000)])])
+
+
+def test_non_geometry_item_is_refused():
+    with pytest.raises(InvalidLayerError, match="feature 0.*str"):
+        geodesic_length_km(["LINESTRING (0 0, 1 0)"])
+
+
+# --- audit_lengths -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def audit_cables():
+    return gpd.GeoDataFrame(
+        {
+            "id": ["ok", "short", "long", "unstated", "undrawn"],
+            "name": ["Ok", "Short", "Long", "Unstated", "Undrawn"],
+            "stated_length_km": [EQUATOR_DEGREE_KM * 10, 2000.0, 100.0, None, 500.0],
+        },
+        geometry=[
+            LineString([(0, 0), (10, 0)]),
+            LineString([(0, 0), (1, 0)]),
+            LineString([(0, 0), (2, 0)]),
+            LineString([(0, 0), (1, 0)]),
+            None,
+        ],
+        crs="EPSG:4326",
+    )
+
+
+def test_audit_flags(audit_cables):
+    report = audit_lengths(audit_cables)
+    assert list(report.columns) == ["id", "name", "stated_km", "drawn_km", "ratio", "flag"]
+    assert dict(zip(report["id"], report["flag"])) == {
+        "ok": "ok",
+        "short": "drawn_short",
+        "long": "drawn_long",
+        "unstated": "no_stated_length",
+        "undrawn": "no_geometry",
+    }
+    assert report.loc[0, "ratio"] == pytest.approx(1.0, abs=0.001)
+    assert report.loc[0, "drawn_km"] == pytest.approx(1113.2, abs=0.05)
+    assert set(report["flag"]) <= set(LENGTH_FLAGS)
+    assert "stylised" in report.attrs["note"]
+
+
+def test_audit_thresholds_are_parameters(audit_cables):
+    report = audit_lengths(audit_cables, short_ratio=0.01, long_ratio=3)
+    assert report.loc[report["id"] == "short", "flag"].item() == "ok"
+    assert report.loc[report["id"] == "long", "flag"].item() == "ok"
+    assert report.attrs["short_ratio"] == 0.01
+
+
+@pytest.mark.parametrize("bounds", [(0, 1.2), (1.1, 1.2), (0.8, 0.9)])
+def test_audit_refuses_bad_bounds(audit_cables, bounds):
+    with pytest.raises(InvalidLayerError, match="short_ratio"):
+        audit_lengths(audit_cables, short_ratio=bounds[0], long_ratio=bounds[1])
+
+
+def test_audit_names_missing_column(audit_cables):
+    with pytest.raises(InvalidLayerError, match="stated_length_km"):
+        audit_lengths(audit_cables.drop(columns="stated_length_km"))
+
+
+@pytest.fixture
+def cables_layer():
+    from dsrgeo.loader import load
+
+    return load("cables")
+
+
+def test_audit_of_shipped_cables(cables_layer):
+    report = audit_lengths()
+    assert len(report) == len(cables_layer)
+    assert report["id"].is_unique
+    peace = report.loc[report["name"].str.contains("PEACE")].iloc[0]
+    assert peace["stated_km"] == 21500  # TeleGeography, cable/peace-cable.json "21,500 km"
+    assert peace["flag"] in LENGTH_FLAGS
+    # every cable with a route and a stated length gets a finite ratio
+    both = report["flag"].isin(["ok", "drawn_short", "drawn_long"])
+    assert np.isfinite(report.loc[both, "ratio"]).all()
+
+
+def test_shipped_drawn_length_column_matches(cables_layer):
+    if "drawn_length_km" not in cables_layer.columns:
+        pytest.fail("cables layer has no drawn_length_km column; rebuild with python -m dsrgeo.build")
+    recomputed = pd.Series(geodesic_length_km(cables_layer)).round(1)
+    np.testing.assert_allclose(
+        cables_layer["drawn_length_km"].astype(float), recomputed, atol=0.05 + 1e-9
+    )
+
+
+def test_shapely_flattening_assumption():
+    # the vectorised sum relies on get_parts/get_coordinates keeping input order
+    parts, index = shapely.get_parts([MultiLineString([[(0, 0), (1, 1)], [(2, 2), (3, 3)]])], return_index=True)
+    assert list(index) == [0, 0]
+    assert shapely.get_coordinates(parts)[:, 0].tolist() == [0, 1, 2, 3]

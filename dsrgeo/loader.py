@@ -1,0 +1,408 @@
+"""Reading the shipped layers: ``load(layer_id, as_of=...)``, validated against the catalog."""
+
+import datetime
+import functools
+import importlib.resources
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from dsrgeo import catalog
+from dsrgeo.errors import AsOfOutOfRangeError, InvalidLayerError, LayerNotFoundError
+
+__all__ = ["load", "layers", "names", "layers_dir", "sources_dir", "read_layer_file"]
+
+GEOMETRY_TYPES = {
+    "line": ("LineString", "MultiLineString"),
+    "point": ("Point",),
+    "polygon": ("Polygon", "MultiPolygon"),
+}
+
+
+def layers_dir():
+    """Return the folder holding the layer GeoJSON files and ``catalog.json``.
+
+    In an installed wheel that is ``dsrgeo/layers`` inside the package; in a source checkout
+    (including an editable install, which does not map the folder) it is the checkout's
+    ``layers/``.
+
+    Examples
+    --------
+    >>> (layers_dir() / "catalog.json").is_file()
+    True
+    """
+    return _layers_dir()
+
+
+@functools.cache
+def _layers_dir():
+    packaged = Path(str(importlib.resources.files("dsrgeo"))) / "layers"
+    if (packaged / "catalog.json").is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / "layers"
+    if (checkout / "catalog.json").is_file():
+        return checkout
+    raise InvalidLayerError(
+        f"no layers found in {packaged} or {checkout}; reinstall dsrgeo "
+        "(pip install dsrgeo) or run from a complete source checkout"
+    )
+
+
+def sources_dir():
+    """Return the folder of raw upstream inputs (``layers/sources``) used by the build.
+
+    Examples
+    --------
+    >>> (sources_dir() / "policy" / "SOURCES.md").is_file()
+    True
+    """
+    return layers_dir() / "sources"
+
+
+def names():
+    """Return the ids of all layers in the catalog.
+
+    Examples
+    --------
+    >>> names()[:3]
+    ['cables', 'landing_points', 'hmn_cables']
+    """
+    return catalog.layer_ids()
+
+
+def layers():
+    """Return the catalog as a table: one row per layer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``title``, ``kind``, ``features`` (count in the shipped file),
+        ``licence`` and ``as_of``.
+
+    Examples
+    --------
+    >>> table = layers()
+    >>> list(table.columns)
+    ['id', 'title', 'kind', 'features', 'licence', 'as_of']
+    >>> int(table.set_index("id").loc["cables", "features"]) >= 500
+    True
+    """
+    rows = []
+    for layer_id in catalog.layer_ids():
+        info = catalog.get(layer_id)
+        count = len(_read_features(str(info.file))) if info.file.is_file() else 0
+        rows.append(
+            {"id": info.id, "title": info.title, "kind": info.kind, "features": count,
+             "licence": info.licence, "as_of": info.as_of}
+        )
+    return pd.DataFrame(rows, columns=["id", "title", "kind", "features", "licence", "as_of"])
+
+
+def load(layer_id, *, as_of=None):
+    """Load a curated layer as a GeoDataFrame in EPSG:4326, with its provenance.
+
+    Parameters
+    ----------
+    layer_id : str
+        A catalog id: see :func:`dsrgeo.layers` (``"cables"``, ``"hmn_cables"``,
+        ``"bri_countries"``, ...).
+    as_of : int, optional
+        A year: the world at the end of that year. Cables must be in service by then
+        (``rfs_year <= as_of`` and not planned); BRI status is re-derived from the MoU and
+        exit dates (Italy is a member in 2019 and has exited after 2023); agreements and Safe
+        City rows dated later are dropped. Layers without time (``land``, ``beidou_capitals``)
+        ignore it.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per feature; list-valued properties are Python lists. ``.attrs`` holds
+        ``id``, ``title``, ``sources``, ``licence``, ``attribution``, ``citation`` and
+        ``as_of`` (the data date, or the year asked for).
+
+    Raises
+    ------
+    LayerNotFoundError
+        If ``layer_id`` is unknown (the message lists the available ids).
+    InvalidLayerError
+        If the layer file does not match its catalog schema (names file, feature, field).
+    AsOfOutOfRangeError
+        If ``as_of`` is outside the years the layer covers.
+
+    Examples
+    --------
+    >>> cables = load("cables")
+    >>> cables.crs.to_epsg()
+    4326
+    >>> peace = cables.set_index("name").loc["PEACE Cable"]
+    >>> peace.stated_length_km
+    21500.0
+    >>> bri = load("bri_countries", as_of=2019).set_index("iso3")
+    >>> bri.loc["ITA", "bri_status"]
+    'member'
+    >>> load("bri_countries").set_index("iso3").loc["ITA", "bri_status"]
+    'exited'
+    """
+    import geopandas
+
+    info = catalog.get(layer_id)
+    year = _check_as_of(info, as_of)
+    features = _read_features(str(info.file))
+    frame = geopandas.GeoDataFrame.from_features(
+        [_copy_feature(f) for f in features], crs="EPSG:4326",
+        columns=[*info.property_names, "geometry"],
+    )
+    frame = _typed(frame, info)
+    if year is not None:
+        frame = _AS_OF[layer_id](frame, year) if layer_id in _AS_OF else frame
+        frame = frame.reset_index(drop=True)
+    frame.attrs.update(
+        id=info.id,
+        title=info.title,
+        kind=info.kind,
+        sources=[dict(s) for s in info.sources],
+        licence=info.licence,
+        licence_url=info.licence_url,
+        attribution=info.attribution,
+        citation=catalog.citation(layer_id),
+        as_of=info.as_of if year is None else year,
+    )
+    return frame
+
+
+def _typed(frame, info):
+    """Give integer and boolean properties pandas' nullable dtypes (nulls stay nulls)."""
+    for field in info.schema:
+        if field["type"] == "integer":
+            frame[field["name"]] = frame[field["name"]].astype("Int64")
+        elif field["type"] == "boolean":
+            frame[field["name"]] = frame[field["name"]].astype("boolean")
+    return frame
+
+
+def _check_as_of(info, as_of):
+    if as_of is None:
+        return None
+    if isinstance(as_of, bool) or not isinstance(as_of, int):
+        try:
+            if isinstance(as_of, bool) or int(as_of) != float(as_of):
+                raise ValueError
+            as_of = int(as_of)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"as_of must be a year such as 2019, got {as_of!r}"
+            ) from None
+    if info.years is None:
+        return None
+    first, last = info.years
+    if not first <= as_of <= last:
+        raise AsOfOutOfRangeError(as_of, first, last, info.id)
+    return as_of
+
+
+def _copy_feature(feature):
+    props = {k: (list(v) if isinstance(v, list) else v) for k, v in feature["properties"].items()}
+    return {"type": "Feature", "properties": props, "geometry": feature["geometry"]}
+
+
+@functools.lru_cache(maxsize=16)
+def _read_features(path):
+    """Read and validate a layer file once per process; returns its feature list."""
+    path = Path(path)
+    layer_id = path.stem
+    try:
+        info = catalog.get(layer_id)
+    except LayerNotFoundError:
+        info = None
+    return tuple(read_layer_file(path, info))
+
+
+def read_layer_file(path, info):
+    """Read a GeoJSON layer file and check it against its catalog entry.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The GeoJSON file.
+    info : LayerInfo or None
+        The catalog entry to check against; ``None`` checks only the GeoJSON structure.
+
+    Returns
+    -------
+    list of dict
+        The features.
+
+    Raises
+    ------
+    InvalidLayerError
+        Naming the file, the feature (its id or index) and the field that is wrong.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise InvalidLayerError("layer file is missing; rebuild with `dsrgeo build`",
+                                path=path) from err
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InvalidLayerError(f"not valid GeoJSON text ({err})", path=path) from err
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise InvalidLayerError("expected a GeoJSON FeatureCollection", path=path)
+    crs = data.get("crs")
+    if crs is not None and "CRS84" not in json.dumps(crs) and "4326" not in json.dumps(crs):
+        raise InvalidLayerError(
+            f"coordinates must be WGS84 lon/lat (RFC 7946), but the file declares {crs!r}",
+            path=path, field="crs")
+    features = data.get("features")
+    if not isinstance(features, list):
+        raise InvalidLayerError("expected a 'features' list", path=path)
+    seen = set()
+    for index, feature in enumerate(features):
+        _check_feature(feature, index, info, path, seen)
+    return features
+
+
+def _check_feature(feature, index, info, path, seen):
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise InvalidLayerError("not a GeoJSON Feature", path=path, feature=index)
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        raise InvalidLayerError("properties must be an object", path=path, feature=index)
+    fid = props.get("id", index)
+    if info is None:
+        return
+    if not isinstance(fid, str) or not fid:
+        raise InvalidLayerError("every feature needs a non-empty string id", path=path,
+                                feature=index, field="id")
+    if fid in seen:
+        raise InvalidLayerError("duplicate id", path=path, feature=fid, field="id")
+    seen.add(fid)
+    for field in info.schema:
+        name = field["name"]
+        if name not in props:
+            raise InvalidLayerError("property missing", path=path, feature=fid, field=name)
+        problem = _type_problem(props[name], field["type"])
+        if problem:
+            raise InvalidLayerError(problem, path=path, feature=fid, field=name)
+    extra = set(props) - set(info.property_names)
+    if extra:
+        raise InvalidLayerError(f"properties not in the catalog schema: {sorted(extra)}",
+                                path=path, feature=fid, field=sorted(extra)[0])
+    _check_geometry(feature.get("geometry"), info.kind, path, fid)
+
+
+def _type_problem(value, kind):
+    if value is None:
+        return None
+    if kind == "string" and not isinstance(value, str):
+        return f"expected a string, got {value!r}"
+    if kind == "integer" and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"expected an integer, got {value!r}"
+    if kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)
+                             or not math.isfinite(value)):
+        return f"expected a finite number, got {value!r}"
+    if kind == "boolean" and not isinstance(value, bool):
+        return f"expected true or false, got {value!r}"
+    if kind == "date" and not _is_iso_date(value):
+        return f"expected an ISO date YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}"
+    if kind == "list[string]" and not (isinstance(value, list)
+                                       and all(isinstance(v, str) for v in value)):
+        return f"expected a list of strings, got {value!r}"
+    return None
+
+
+def _is_iso_date(value):
+    """True for ISO dates at day, month or year precision ("2021-12-14", "2021-12", "2021")."""
+    if not isinstance(value, str):
+        return False
+    padded = {4: "-01-01", 7: "-01", 10: ""}.get(len(value))
+    try:
+        datetime.date.fromisoformat(value + padded)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _check_geometry(geometry, kind, path, fid):
+    if geometry is None:
+        return
+    allowed = GEOMETRY_TYPES[kind]
+    gtype = geometry.get("type") if isinstance(geometry, dict) else None
+    if gtype not in allowed:
+        raise InvalidLayerError(f"geometry must be {' or '.join(allowed)} for a {kind} layer, "
+                                f"got {gtype!r}", path=path, feature=fid, field="geometry")
+    for lon, lat, *_ in _positions(geometry.get("coordinates"), path, fid):
+        if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+            raise InvalidLayerError(
+                f"position ({lon}, {lat}) is not lon/lat in degrees; is the layer in "
+                "EPSG:4326?", path=path, feature=fid, field="geometry")
+
+
+def _positions(coords, path, fid):
+    if (isinstance(coords, list) and len(coords) >= 2
+            and all(isinstance(c, int | float) for c in coords)):
+        yield coords
+        return
+    if not isinstance(coords, list):
+        raise InvalidLayerError("malformed coordinates", path=path, feature=fid,
+                                field="geometry")
+    for part in coords:
+        yield from _positions(part, path, fid)
+
+
+# -- as_of: the world at the end of a year ------------------------------------------------
+
+def _in_service(frame, year):
+    in_service = (frame["rfs_year"] <= year) & ~frame["is_planned"].fillna(False)
+    return in_service.fillna(False).astype(bool)
+
+
+def _cables_as_of(frame, year):
+    return frame[_in_service(frame, year)]
+
+
+def _hmn_as_of(frame, year):
+    on_map = frame["origin"] != "project_list"
+    listed_only = ~on_map & (frame["project_year"] <= year).fillna(False)
+    return frame[(on_map & _in_service(frame, year)) | listed_only]
+
+
+def _landing_points_as_of(frame, year):
+    live = set(_cables_as_of(load("cables"), year)["id"])
+    cable_ids = frame["cable_ids"].map(lambda ids: sorted(i for i in ids if i in live))
+    frame = frame.assign(cable_ids=cable_ids)
+    return frame[frame["cable_ids"].map(len) > 0]
+
+
+def _year_of(series):
+    return pd.to_datetime(series, errors="coerce").dt.year
+
+
+def _bri_as_of(frame, year):
+    frame = frame.copy()
+    listed = frame["bri_status"] != "none"
+    joined = listed & (frame["bri_year"].isna() | (frame["bri_year"] <= year)).fillna(False)
+    left = joined & (_year_of(frame["exit_date"]) <= year).fillna(False)
+    frame["bri_status"] = "none"
+    frame.loc[joined, "bri_status"] = "member"
+    frame.loc[left, "bri_status"] = "exited"
+    for column in ("mou_date", "bri_year"):
+        frame[column] = frame[column].where(joined, None)
+    frame["exit_date"] = frame["exit_date"].where(left, None)
+    for column in ("dsr_agreement_year", "standards_agreement_year"):
+        frame[column] = frame[column].where((frame[column] <= year).fillna(False), None)
+    return frame
+
+
+def _safe_cities_as_of(frame, year):
+    return frame[(frame["year"].isna() | (frame["year"] <= year)).fillna(False).astype(bool)]
+
+
+_AS_OF = {
+    "cables": _cables_as_of,
+    "hmn_cables": _hmn_as_of,
+    "landing_points": _landing_points_as_of,
+    "bri_countries": _bri_as_of,
+    "safe_cities": _safe_cities_as_of,
+}

@@ -137,7 +137,7 @@ def load(layer_id, *, as_of=None):
     >>> cables.crs.to_epsg()
     4326
     >>> peace = cables.set_index("name").loc["PEACE Cable"]
-    >>> peace.stated_length_km
+    >>> float(peace.stated_length_km)
     21500.0
     >>> bri = load("bri_countries", as_of=2019).set_index("iso3")
     >>> bri.loc["ITA", "bri_status"]

@@ -1,0 +1,35 @@
+"""The catalog: required provenance, citations, repr."""
+
+import json
+
+import pytest
+
+from dsrgeo import catalog
+from dsrgeo.errors import InvalidLayerError
+
+
+def test_repr_and_citation():
+    info = catalog.get("cables")
+    assert repr(info) == "LayerInfo(id='cables', kind='line', as_of='2022-12')"
+    assert "TeleGeography" in catalog.citation("cables")
+    assert "CC BY-NC-SA 3.0" in catalog.citation("cables")
+
+
+@pytest.mark.parametrize("field", ["sources", "licence", "attribution", "title"])
+def test_an_entry_without_provenance_is_refused(tmp_path, field):
+    raw = json.loads(catalog.catalog_path().read_text(encoding="utf-8"))
+    del raw["layers"][0][field]
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(InvalidLayerError, match=field) as info:
+        catalog._read(str(path))
+    assert info.value.feature == "cables"
+
+
+def test_a_source_without_url_is_refused(tmp_path):
+    raw = json.loads(catalog.catalog_path().read_text(encoding="utf-8"))
+    del raw["layers"][0]["sources"][0]["url"]
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(InvalidLayerError, match="url"):
+        catalog._read(str(path))

@@ -1,0 +1,187 @@
+"""dsrgeo.load and dsrgeo.layers: known counts, as_of, and errors that name the input."""
+
+import json
+
+import pandas as pd
+import pytest
+
+import dsrgeo
+from dsrgeo import build, catalog, loader
+from dsrgeo.errors import AsOfOutOfRangeError, InvalidLayerError, LayerNotFoundError
+
+# TeleGeography's map, late 2022 release: 527 route features for about 520 systems.
+MIN_CABLES = 500
+# TeleGeography's cable page for PEACE states "21,500 km" (layers/sources/cables/cable/peace-cable.json)
+PEACE_STATED_KM = 21500.0
+# GFDC (Nedopil 2025): 151 countries have signed (China excluded), 2 of them exited since.
+MIN_BRI_MEMBERS = 145
+
+
+def test_layers_table():
+    table = dsrgeo.layers()
+    assert list(table.columns) == ["id", "title", "kind", "features", "licence", "as_of"]
+    assert set(table["id"]) == set(loader.names())
+    assert (table["features"] > 0).all()
+
+
+def test_cables_known_counts():
+    cables = dsrgeo.load("cables")
+    assert len(cables) >= MIN_CABLES
+    peace = cables.set_index("name").loc["PEACE Cable"]
+    assert peace["stated_length_km"] == PEACE_STATED_KM
+    assert peace["rfs_year"] == 2022
+    assert "PAK" in peace["countries"] and "FRA" in peace["countries"]
+    assert peace["suppliers"] == ["HMN Tech"]
+
+
+def test_several_source_features_of_one_cable_are_merged():
+    raw = json.loads((loader.sources_dir() / "cables" / "cable-geo.json").read_text())
+    ids = [f["properties"]["id"] for f in raw["features"]]
+    assert ids.count("peace-cable") > 1
+    cables = dsrgeo.load("cables")
+    assert (cables["id"] == "peace-cable").sum() == 1
+    assert len(cables) == len(set(ids))
+
+
+def test_peace_is_an_hmn_cable():
+    hmn = dsrgeo.load("hmn_cables").set_index("id")
+    assert "peace-cable" in hmn.index
+    assert hmn.loc["peace-cable", "origin"] == "both"
+    # Every cable whose supplier is an HMN alias is in the layer, and nothing else from the map.
+    aliases = set(catalog.hmn_supplier_aliases())
+    cables = dsrgeo.load("cables")
+    by_supplier = set(cables.loc[cables["suppliers"].map(lambda s: bool(aliases & set(s))), "id"])
+    on_map = set(hmn.index[hmn["origin"] != "project_list"])
+    assert by_supplier <= on_map
+
+
+def test_unmatched_hmn_projects_keep_null_geometry_and_countries():
+    hmn = dsrgeo.load("hmn_cables")
+    projects = hmn[hmn["origin"] == "project_list"]
+    assert len(projects) > 0
+    assert projects.geometry.isna().all()
+    solomon = projects[projects["name"].str.startswith("Solomon Islands")].iloc[0]
+    assert solomon["countries"] == ["AUS", "SLB"]
+
+
+def test_hmn_alias_table_is_not_a_substring_match():
+    aliases = catalog.hmn_supplier_aliases()
+    for name in ("HMN Tech", "HMN Technologies", "Huawei Marine", "Huawei Marine Networks"):
+        assert name in aliases
+    assert "Huawei" not in aliases
+
+
+def test_bri_members_and_italy():
+    bri = dsrgeo.load("bri_countries").set_index("iso3")
+    assert (bri["bri_status"] == "member").sum() >= MIN_BRI_MEMBERS
+    assert bri.loc["ITA", "bri_status"] == "exited"
+    assert bri.loc["ITA", "exit_date"] == "2023-12-06"
+    assert bri.loc["FRA", "bri_status"] == "none"  # ISO_A3 is -99 in Natural Earth
+    assert bri.loc["PAK", "bri_status"] == "member"
+
+
+def test_bri_as_of():
+    in_2019 = dsrgeo.load("bri_countries", as_of=2019).set_index("iso3")
+    assert in_2019.loc["ITA", "bri_status"] == "member"
+    assert in_2019.loc["AFG", "bri_status"] == "none"  # signed 2023
+    assert pd.isna(in_2019.loc["AFG", "mou_date"])
+    in_2023 = dsrgeo.load("bri_countries", as_of=2023).set_index("iso3")
+    assert in_2023.loc["ITA", "bri_status"] == "exited"
+    assert in_2023.loc["PAN", "bri_status"] == "member"  # left 2025-02-04
+    assert dsrgeo.load("bri_countries", as_of=2019).attrs["as_of"] == 2019
+
+
+def test_cables_as_of_keeps_only_cables_in_service():
+    cables = dsrgeo.load("cables", as_of=2015)
+    assert (cables["rfs_year"] <= 2015).all()
+    assert not cables["is_planned"].any()
+    assert "peace-cable" not in set(cables["id"])
+    points = dsrgeo.load("landing_points", as_of=2015)
+    live = set(cables["id"])
+    assert all(set(ids) <= live and ids for ids in points["cable_ids"])
+
+
+def test_as_of_outside_the_data_years():
+    with pytest.raises(AsOfOutOfRangeError, match="1989-2022") as info:
+        dsrgeo.load("cables", as_of=1900)
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(ValueError, match="year"):
+        dsrgeo.load("cables", as_of="last year")
+
+
+def test_unknown_layer_lists_the_available_ids():
+    with pytest.raises(LayerNotFoundError) as info:
+        dsrgeo.load("cabels")
+    assert isinstance(info.value, KeyError)
+    message = str(info.value)
+    assert "'cabels'" in message and "cables" in message and "bri_countries" in message
+
+
+def _cables_feature(**overrides):
+    props = {"id": "x", "name": "X", "stated_length_km": 1.0, "rfs_year": 2000,
+             "is_planned": False, "owners": [], "suppliers": [], "is_hmn": False,
+             "landing_point_ids": [], "countries": [], "url": None}
+    props.update(overrides)
+    return {"type": "Feature", "properties": props,
+            "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}
+
+
+@pytest.mark.parametrize("overrides, field, text", [
+    ({"rfs_year": "2000"}, "rfs_year", "integer"),
+    ({"countries": "PAK"}, "countries", "list of strings"),
+    ({"surprise": 1}, "surprise", "not in the catalog schema"),
+])
+def test_invalid_layer_names_file_feature_and_field(write_geojson_file, overrides, field, text):
+    path = write_geojson_file([_cables_feature(), _cables_feature(id="bad", **overrides)])
+    with pytest.raises(InvalidLayerError, match=text) as info:
+        loader.read_layer_file(path, catalog.get("cables"))
+    assert info.value.feature == "bad" and info.value.field == field
+    assert str(path) in str(info.value) and "'bad'" in str(info.value)
+
+
+def test_invalid_geometry_kind_and_coordinates(write_geojson_file):
+    point = _cables_feature(id="p")
+    point["geometry"] = {"type": "Point", "coordinates": [0, 0]}
+    with pytest.raises(InvalidLayerError, match="LineString"):
+        loader.read_layer_file(write_geojson_file([point]), catalog.get("cables"))
+    projected = _cables_feature(id="m")
+    projected["geometry"]["coordinates"] = [[500000.0, 4649776.0], [500100.0, 4649800.0]]
+    with pytest.raises(InvalidLayerError, match="EPSG:4326"):
+        loader.read_layer_file(write_geojson_file([projected]), catalog.get("cables"))
+
+
+def test_wrong_crs_and_malformed_text(write_geojson_file, tmp_path):
+    declared = write_geojson_file(
+        [_cables_feature()], crs={"type": "name", "properties": {"name": "EPSG:3857"}})
+    with pytest.raises(InvalidLayerError, match="EPSG:3857"):
+        loader.read_layer_file(declared, catalog.get("cables"))
+    broken = tmp_path / "broken.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    with pytest.raises(InvalidLayerError, match="broken.geojson"):
+        loader.read_layer_file(broken, catalog.get("cables"))
+
+
+def test_duplicate_ids(write_geojson_file):
+    path = write_geojson_file([_cables_feature(), _cables_feature()])
+    with pytest.raises(InvalidLayerError, match="duplicate id"):
+        loader.read_layer_file(path, catalog.get("cables"))
+
+
+def test_every_policy_row_lands_on_exactly_one_polygon():
+    """Each policy row's ISO3 matches one bri_countries polygon, or is listed with a reason."""
+    bri = dsrgeo.load("bri_countries")
+    counts = bri["iso3"].value_counts()
+    assert (counts == 1).all()
+    unplaced = build.policy_rows_unplaced()
+    assert all(reason != "no reason recorded" for _, _, reason in unplaced), unplaced
+
+
+def test_safe_cities_are_placed_or_null():
+    cities = dsrgeo.load("safe_cities")
+    placed = cities[cities.geometry.notna()]
+    assert (placed["located_by"].notna()).all()
+    assert cities.loc[cities.geometry.isna(), "located_by"].isna().all()
+    nairobi = cities.set_index("id").loc["ken-nairobi"]
+    # Nairobi, Natural Earth: 36.8167 E, 1.2833 S
+    assert nairobi.geometry.x == pytest.approx(36.82, abs=0.05)
+    assert nairobi.geometry.y == pytest.approx(-1.28, abs=0.05)

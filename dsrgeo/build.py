@@ -278,8 +278,12 @@ def _fix_line(geom):
 
 def build_cables(sources):
     """Build the ``cables`` layer from the cable map GeoJSON and per-cable files."""
+    from dsrgeo.geodesy import geodesic_length_km
+
     records, geometries = _cable_records(sources)
-    return _gdf(records, geometries)
+    cables = _gdf(records, geometries)
+    cables["drawn_length_km"] = np.round(geodesic_length_km(cables), 1)
+    return cables
 
 
 def build_landing_points(sources):

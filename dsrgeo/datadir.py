@@ -1,0 +1,291 @@
+"""The per-user data folder and the refreshed snapshots in it (never the installed package).
+
+Layout, one folder per kind of data (``tle``, ``cables``)::
+
+    <data_dir>/<kind>/LATEST                      name of the current snapshot (one line)
+    <data_dir>/<kind>/20261128T125003Z/           one complete, validated download
+    <data_dir>/<kind>/20261128T125003Z/provenance.json
+
+A snapshot folder is written under a temporary name, renamed into place once complete, and
+only then does ``LATEST`` (replaced atomically) point to it, so a reader sees either the old
+snapshot or the new one, never a mixture.
+"""
+
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import RefreshError
+from .fileio import atomic_write
+
+__all__ = [
+    "ENV_VAR",
+    "PROVENANCE_FILE",
+    "Download",
+    "Snapshot",
+    "data_dir",
+    "latest_snapshot",
+    "write_snapshot",
+]
+
+#: Environment variable that overrides the per-user data folder.
+ENV_VAR = "DSRGEO_DATA_DIR"
+#: The JSON sidecar in every snapshot folder: where, when and what was downloaded.
+PROVENANCE_FILE = "provenance.json"
+_POINTER = "LATEST"
+
+
+def data_dir():
+    """Return the folder where refreshed data lives (it may not exist yet).
+
+    The folder is ``$DSRGEO_DATA_DIR`` when that variable is set and not empty, otherwise
+    ``platformdirs.user_data_dir("dsrgeo")`` (``~/.local/share/dsrgeo`` on Linux,
+    ``~/Library/Application Support/dsrgeo`` on macOS, ``%LOCALAPPDATA%\\dsrgeo`` on Windows).
+
+    Returns
+    -------
+    pathlib.Path
+        An absolute path.
+
+    Raises
+    ------
+    RefreshError
+        If the folder would lie inside the installed ``dsrgeo`` package, whose files must stay
+        as shipped.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["DSRGEO_DATA_DIR"] = tempfile.gettempdir()
+    >>> data_dir() == Path(tempfile.gettempdir()).resolve()
+    True
+    >>> del os.environ["DSRGEO_DATA_DIR"]
+    """
+    override = os.environ.get(ENV_VAR, "").strip()
+    if override:
+        folder = Path(override).expanduser().resolve()
+    else:
+        import platformdirs
+
+        folder = Path(platformdirs.user_data_dir("dsrgeo", appauthor=False)).resolve()
+    package = Path(__file__).resolve().parent
+    if folder == package or package in folder.parents:
+        raise RefreshError(
+            f"data folder {str(folder)!r} is inside the installed dsrgeo package; "
+            f"set {ENV_VAR} to a folder outside {str(package)!r}"
+        )
+    return folder
+
+
+@dataclasses.dataclass(frozen=True)
+class Download:
+    """One downloaded file: where it came from, when, and its fingerprint.
+
+    Attributes
+    ----------
+    name : str
+        Path of the file inside its snapshot folder, with ``/`` separators.
+    url : str
+        The URL it was downloaded from.
+    retrieved_utc : str
+        When the download started, ISO 8601 in UTC (``2026-11-28T12:50:03Z``).
+    sha256 : str
+        Hex SHA-256 of the bytes saved.
+    size_bytes : int
+        Number of bytes saved.
+    """
+
+    name: str
+    url: str
+    retrieved_utc: str
+    sha256: str
+    size_bytes: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """A complete, validated refresh of one kind of data, stored in its own folder.
+
+    Attributes
+    ----------
+    kind : str
+        ``"tle"`` or ``"cables"``.
+    folder : pathlib.Path
+        The snapshot folder; files are at ``folder / download.name``.
+    source_url : str
+        The URL the user asked for (for cables, the base URL of the mirror).
+    retrieved_utc : str
+        When the refresh started, ISO 8601 in UTC.
+    contents : str
+        What was validated, in words (``"172 element sets"``).
+    downloads : tuple of Download
+        Every file in the snapshot with its provenance.
+    """
+
+    kind: str
+    folder: Path
+    source_url: str
+    retrieved_utc: str
+    contents: str
+    downloads: tuple
+
+    def to_json(self):
+        """Return the provenance record as JSON text (the ``provenance.json`` sidecar)."""
+        record = {
+            "kind": self.kind,
+            "source_url": self.source_url,
+            "retrieved_utc": self.retrieved_utc,
+            "contents": self.contents,
+            "files": [dataclasses.asdict(d) for d in self.downloads],
+        }
+        return json.dumps(record, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_folder(cls, folder):
+        """Read a snapshot back from its folder's ``provenance.json``.
+
+        Raises
+        ------
+        RefreshError
+            If the sidecar is missing or malformed (the folder was edited by hand).
+        """
+        folder = Path(folder)
+        sidecar = folder / PROVENANCE_FILE
+        try:
+            record = json.loads(sidecar.read_text(encoding="utf-8"))
+            downloads = tuple(Download(**entry) for entry in record["files"])
+            return cls(
+                kind=record["kind"],
+                folder=folder,
+                source_url=record["source_url"],
+                retrieved_utc=record["retrieved_utc"],
+                contents=record["contents"],
+                downloads=downloads,
+            )
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise RefreshError(
+                f"cannot read the provenance of snapshot {str(folder)!r} ({err}); "
+                "run `dsrgeo refresh` again to download a fresh snapshot"
+            ) from err
+
+
+def latest_snapshot(kind):
+    """Return the current refreshed snapshot of ``kind``, or None if there is none.
+
+    Parameters
+    ----------
+    kind : str
+        ``"tle"`` or ``"cables"``.
+
+    Returns
+    -------
+    Snapshot or None
+
+    Raises
+    ------
+    RefreshError
+        If the ``LATEST`` pointer names a snapshot folder that is missing or damaged.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["DSRGEO_DATA_DIR"] = tempfile.mkdtemp()
+    >>> latest_snapshot("tle") is None
+    True
+    >>> del os.environ["DSRGEO_DATA_DIR"]
+    """
+    root = data_dir() / kind
+    pointer = root / _POINTER
+    if not pointer.is_file():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    if not name or name != Path(name).name or not (root / name).is_dir():
+        raise RefreshError(
+            f"{str(pointer)!r} names snapshot {name!r}, which is not a folder in "
+            f"{str(root)!r}; run `dsrgeo refresh {kind}` again"
+        )
+    return Snapshot.from_folder(root / name)
+
+
+def write_snapshot(kind, files, *, source_url, retrieved_utc, contents, keep=3):
+    """Store validated files as a new snapshot and make it the latest one.
+
+    Nothing existing is modified until the new folder is complete; then ``LATEST`` is
+    replaced atomically. Older snapshots beyond the ``keep`` most recent are removed.
+
+    Parameters
+    ----------
+    kind : str
+        ``"tle"`` or ``"cables"``: the sub-folder of :func:`data_dir`.
+    files : list of (Download, bytes)
+        Each file's provenance record and its content; ``Download.name`` is its path in the
+        snapshot (``/``-separated, relative, already checked to be safe).
+    source_url, retrieved_utc, contents : str
+        See :class:`Snapshot`.
+    keep : int, default 3
+        How many snapshots to keep, the new one included (at least 1).
+
+    Returns
+    -------
+    Snapshot
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["DSRGEO_DATA_DIR"] = tempfile.mkdtemp()
+    >>> d = Download("a.txt", "http://example.org/a.txt", "2026-01-01T00:00:00Z", "0" * 64, 2)
+    >>> snap = write_snapshot("demo", [(d, b"hi")], source_url=d.url,
+    ...                       retrieved_utc=d.retrieved_utc, contents="one file")
+    >>> snap.folder.name, (snap.folder / "a.txt").read_bytes()
+    ('20260101T000000Z', b'hi')
+    >>> latest_snapshot("demo") == snap
+    True
+    >>> del os.environ["DSRGEO_DATA_DIR"]
+    """
+    root = data_dir() / kind
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = retrieved_utc.replace("-", "").replace(":", "")
+    incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=root))
+    final = None
+    try:
+        for download, data in files:
+            target = incoming.joinpath(*download.name.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        snapshot = Snapshot(kind, incoming, source_url, retrieved_utc, contents,
+                            tuple(d for d, _ in files))
+        (incoming / PROVENANCE_FILE).write_text(snapshot.to_json(), encoding="utf-8")
+        final = _rename_into_place(incoming, root, stamp)
+        atomic_write(root / _POINTER, final.name + "\n")
+    except BaseException:
+        shutil.rmtree(final if final is not None else incoming, ignore_errors=True)
+        raise
+    _prune(root, keep=max(1, keep), current=final.name)
+    return dataclasses.replace(snapshot, folder=final)
+
+
+def _rename_into_place(incoming, root, stamp):
+    """Rename the finished folder to ``stamp`` (or ``stamp-2``...) without clobbering."""
+    for attempt in range(1, 100):
+        final = root / (stamp if attempt == 1 else f"{stamp}-{attempt}")
+        if final.exists():
+            continue
+        try:
+            os.rename(incoming, final)
+        except OSError:
+            if final.exists():  # another refresh won the race for this name
+                continue
+            raise
+        return final
+    raise RefreshError(f"too many snapshots named {stamp!r} in {str(root)!r}")
+
+
+def _prune(root, *, keep, current):
+    """Remove all but the ``keep`` newest snapshot folders (never ``current``)."""
+    names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for name in names[:-keep] if len(names) > keep else []:
+        if name != current:
+            shutil.rmtree(root / name, ignore_errors=True)

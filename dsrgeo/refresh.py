@@ -1,0 +1,530 @@
+"""Download fresh TLEs and cable data over HTTP: with timeouts and retries, validated, atomic, cited.
+
+The shipped snapshot under ``layers/`` stays the default everywhere; a refresh only adds a
+snapshot to the per-user data folder (:func:`dsrgeo.datadir.data_dir`), and code uses it when
+asked to (``tles="latest"``, ``snapshot="latest"``) through :func:`latest_tle_path` and
+:func:`latest_cables_dir`.
+
+Every download is checked before anything on disk changes: HTTP status, ``Content-Length``
+against the bytes received, then the content itself (TLE checksums and line pairs; GeoJSON
+feature collections with the right geometry kinds and ids). Any failure raises
+:class:`~dsrgeo.errors.RefreshError` and leaves the data folder byte for byte as it was.
+"""
+
+import hashlib
+import json
+import math
+import re
+from datetime import datetime, timezone
+
+from . import __version__
+from .datadir import Download, latest_snapshot, write_snapshot
+from .errors import RefreshError
+
+__all__ = [
+    "DEFAULT_TLE_URL",
+    "DEFAULT_CABLES_URL",
+    "TLE_FILE",
+    "refresh_tles",
+    "refresh_cables",
+    "latest_tle_path",
+    "latest_cables_dir",
+]
+
+#: CelesTrak's "gnss" group (GPS, BeiDou, Galileo, GLONASS, QZSS, NavIC, SBAS) as 3-line TLEs.
+DEFAULT_TLE_URL = "https://celestrak.org/NORAD/elements/gp.php?GROUP=gnss&FORMAT=tle"
+#: The Open Undersea Cable Map repository (TeleGeography's late-2022 CC BY-NC-SA data), raw.
+DEFAULT_CABLES_URL = "https://raw.githubusercontent.com/stevesong/open_undersea_cable_map/main/"
+#: File name of the element sets inside a ``tle`` snapshot.
+TLE_FILE = "tle.txt"
+
+# (path in the snapshot, path under the mirror's base URL): the mirror has the upstream
+# repository layout, the snapshot the layout of the shipped ``layers/sources/cables/``.
+_ROUTES = ("cable-geo.json", "cable/cable-geo.json")
+_LANDING_POINTS = ("landing-point-geo.json", "landing-point/landing-point-geo.json")
+_CABLE_INDEX = ("cable/all.json", "cable/all.json")
+_HMN_SUPPLIER = ("supplier/hmn-tech.json", "supplier/hmn-tech.json")
+_LICENCE = ("LICENSE", "LICENSE")
+
+_CHUNK_BYTES = 64 * 1024
+_LARGE_BYTES = 1024 * 1024  # show a progress bar from this size on (when on a terminal)
+_MAX_BYTES = 512 * 1024 * 1024  # refuse anything bigger: no mirror file is near this
+_RETRY_STATUSES = (429, 500, 502, 503, 504)
+_BACKOFF_FACTOR_S = 0.5  # urllib3: waits 0, 1, 2, 4 ... s between retries
+_SAFE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*", re.IGNORECASE)
+
+
+def latest_tle_path():
+    """Return the refreshed TLE file, or None if ``dsrgeo refresh tle`` never succeeded.
+
+    Returns
+    -------
+    pathlib.Path or None
+        A 3-line-per-satellite TLE text file (name line, line 1, line 2) whose checksums and
+        line pairs were checked; its provenance is in ``provenance.json`` beside it.
+
+    Raises
+    ------
+    RefreshError
+        If the data folder's pointer to the latest snapshot is damaged.
+
+    See Also
+    --------
+    refresh_tles : make one.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["DSRGEO_DATA_DIR"] = tempfile.mkdtemp()
+    >>> latest_tle_path() is None
+    True
+    >>> del os.environ["DSRGEO_DATA_DIR"]
+    """
+    snapshot = latest_snapshot("tle")
+    return None if snapshot is None else snapshot.folder / TLE_FILE
+
+
+def latest_cables_dir():
+    """Return the refreshed cable folder, or None if ``dsrgeo refresh cables`` never succeeded.
+
+    Returns
+    -------
+    pathlib.Path or None
+        A folder with the layout of the shipped ``layers/sources/cables/``:
+        ``cable-geo.json``, ``landing-point-geo.json``, ``cable/all.json``, one
+        ``cable/<id>.json`` per cable, ``supplier/hmn-tech.json``, the mirror's ``LICENSE``
+        when it has one, and ``provenance.json``.
+
+    See Also
+    --------
+    refresh_cables : make one.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["DSRGEO_DATA_DIR"] = tempfile.mkdtemp()
+    >>> latest_cables_dir() is None
+    True
+    >>> del os.environ["DSRGEO_DATA_DIR"]
+    """
+    snapshot = latest_snapshot("cables")
+    return None if snapshot is None else snapshot.folder
+
+
+def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=None, keep=3):
+    """Download two-line element sets, check them, and store them as the latest TLE snapshot.
+
+    Parameters
+    ----------
+    url : str, default :data:`DEFAULT_TLE_URL`
+        Where to get a TLE text file (name line optional, then line 1 and line 2).
+    timeout_s : float, default 30
+        Seconds to wait for the connection and for each read from the server.
+    retries : int, default 3
+        Extra attempts after a connection error, a timeout or an HTTP 429/5xx answer, with
+        exponential backoff (0, 1, 2 ... s).
+    progress : bool or None, default None
+        Show a progress bar on stderr: None shows it for large downloads when stderr is a
+        terminal.
+    keep : int, default 3
+        How many TLE snapshots to keep in the data folder, the new one included.
+
+    Returns
+    -------
+    dsrgeo.datadir.Snapshot
+        ``snapshot.folder / TLE_FILE`` is the file; see also :func:`latest_tle_path`.
+
+    Raises
+    ------
+    RefreshError
+        If the download fails, is truncated, or a line has a bad checksum, a bad line number
+        or no partner. The previous snapshot is then left untouched.
+
+    Examples
+    --------
+    >>> snap = refresh_tles()  # doctest: +SKIP
+    >>> snap.contents  # doctest: +SKIP
+    '172 element sets'
+    """
+    retrieved_utc = _utc_now()
+    with _session(retries, workers=1) as session:
+        elements = _fetch(session, url, TLE_FILE, timeout_s=timeout_s, progress=progress)
+    count = _check_tles(elements)
+    return write_snapshot(
+        "tle",
+        [elements],
+        source_url=url,
+        retrieved_utc=retrieved_utc,
+        contents=f"{count} element sets",
+        keep=keep,
+    )
+
+
+def refresh_cables(
+    url=DEFAULT_CABLES_URL, *, timeout_s=30.0, retries=3, progress=None, keep=3, workers=8
+):
+    """Download the cable map from a mirror, check it, and store it as the latest snapshot.
+
+    The mirror has the layout of the Open Undersea Cable Map repository. Under the base
+    ``url`` these files are fetched:
+
+    - ``cable/cable-geo.json``: routes, a FeatureCollection of (Multi)LineStrings with ``id``;
+    - ``landing-point/landing-point-geo.json``: Points with unique ``id``;
+    - ``cable/all.json``: the list of cables (``id``, ``name``); every routed cable must be in it;
+    - ``cable/<id>.json`` for each of them: the metadata (length, RFS year, owners, suppliers,
+      landing points), each an object whose ``id`` matches its file name;
+    - ``supplier/hmn-tech.json``: the cables HMN Tech supplied;
+    - ``LICENSE`` if the mirror has one (a 404 is accepted for this file only).
+
+    Parameters
+    ----------
+    url : str, default :data:`DEFAULT_CABLES_URL`
+        Base URL of the mirror (a trailing ``/`` is added if missing).
+    timeout_s, retries, progress, keep
+        As for :func:`refresh_tles`; ``retries`` and ``timeout_s`` apply to each file.
+    workers : int, default 8
+        How many per-cable files to download at once.
+
+    Returns
+    -------
+    dsrgeo.datadir.Snapshot
+        Its folder is laid out like ``layers/sources/cables/``; see :func:`latest_cables_dir`.
+
+    Raises
+    ------
+    RefreshError
+        If any file fails to download, is truncated or does not validate. Nothing is stored
+        then: the previous snapshot is left untouched.
+
+    Examples
+    --------
+    >>> snap = refresh_cables()  # doctest: +SKIP
+    >>> snap.contents  # doctest: +SKIP
+    '527 route features, 1414 landing points, 521 cable records'
+    """
+    retrieved_utc = _utc_now()
+    base = url if url.endswith("/") else url + "/"
+    with _session(retries, workers=workers) as session:
+
+        def get(paths, *, optional=False):
+            name, remote = paths
+            return _fetch(session, base + remote, name, timeout_s=timeout_s,
+                          progress=progress, optional=optional)
+
+        routes = get(_ROUTES)
+        route_ids = _check_feature_collection(
+            routes, ("LineString", "MultiLineString"), unique_ids=False)
+        landing = get(_LANDING_POINTS)
+        landing_ids = _check_feature_collection(landing, ("Point",), unique_ids=True)
+        index = get(_CABLE_INDEX)
+        cable_ids = _check_cable_index(index, route_ids)
+        supplier = get(_HMN_SUPPLIER)
+        _check_supplier(supplier)
+        files = [routes, landing, index, supplier]
+        licence = get(_LICENCE, optional=True)
+        if licence is not None:
+            files.append(licence)
+        records = _fetch_many(
+            session, [(f"cable/{i}.json", f"{base}cable/{i}.json") for i in cable_ids],
+            timeout_s=timeout_s, progress=progress, workers=workers,
+        )
+        for record in records:
+            _check_cable_record(record)
+        files += records
+    contents = (f"{len(route_ids)} route features, {len(landing_ids)} landing points, "
+                f"{len(cable_ids)} cable records")
+    return write_snapshot("cables", files, source_url=base, retrieved_utc=retrieved_utc,
+                          contents=contents, keep=keep)
+
+
+# --- HTTP -----------------------------------------------------------------------------------
+
+
+def _utc_now():
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _session(retries, *, workers):
+    """A requests Session that retries GETs on connection errors, timeouts and 429/5xx."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise RefreshError(f"retries={retries!r}: expected a whole number >= 0")
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        backoff_factor=_BACKOFF_FACTOR_S,
+        status_forcelist=_RETRY_STATUSES,
+        allowed_methods=frozenset({"GET"}),
+        raise_on_status=False,  # the last answer comes back, and its status is reported
+        respect_retry_after_header=False,  # keep the wait bounded: 0, 1, 2 ... s
+    )
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(1, workers))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = f"dsrgeo/{__version__} {requests.utils.default_user_agent()}"
+    return session
+
+
+def _fetch(session, url, name, *, timeout_s, progress, optional=False):
+    """GET ``url`` completely into memory; return (Download, bytes), or None for an optional 404.
+
+    Raises RefreshError for a connection failure, a timeout, a non-200 status, a body cut
+    short of its ``Content-Length`` or a body over the size limit.
+    """
+    import requests
+    from tqdm.auto import tqdm
+
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not (
+        math.isfinite(timeout_s) and timeout_s > 0
+    ):
+        raise RefreshError(f"timeout_s={timeout_s!r}: expected a number of seconds > 0")
+    retrieved_utc = _utc_now()
+    try:
+        response = session.get(url, timeout=timeout_s, stream=True)
+    except requests.RequestException as err:
+        raise RefreshError(f"could not download {url}: {_reason(err, timeout_s)}; "
+                           "check the URL and your connection, then try again") from err
+    with response:
+        if response.status_code == 404 and optional:
+            return None
+        if response.status_code != 200:
+            raise RefreshError(
+                f"{url} answered HTTP {response.status_code} {response.reason}"
+                f"{_body_excerpt(response)}; check the URL or try again later"
+            )
+        expected = _content_length(response)
+        body = bytearray()
+        show = None if progress is None else bool(progress)
+        if show is None and expected is not None and expected < _LARGE_BYTES:
+            show = False
+        bar = tqdm(total=expected, unit="B", unit_scale=True, desc=name, leave=False,
+                   disable=None if show is None else not show)
+        try:
+            for chunk in response.iter_content(_CHUNK_BYTES):
+                body += chunk
+                bar.update(len(chunk))
+                if len(body) > _MAX_BYTES:
+                    raise RefreshError(f"{url} sent more than {_MAX_BYTES} bytes; "
+                                       "is this the right URL?")
+        except requests.RequestException as err:
+            raise RefreshError(
+                f"download of {url} broke off after {len(body)} of "
+                f"{'?' if expected is None else expected} bytes ({_reason(err, timeout_s)}); "
+                "nothing was changed, try again"
+            ) from err
+        finally:
+            bar.close()
+        received = response.raw.tell()  # bytes on the wire, before any gzip decoding
+        if expected is not None and received != expected:
+            raise RefreshError(
+                f"download of {url} is truncated: Content-Length is {expected} bytes but "
+                f"{received} arrived; nothing was changed, try again"
+            )
+    data = bytes(body)
+    download = Download(name=name, url=url, retrieved_utc=retrieved_utc,
+                        sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))
+    return download, data
+
+
+def _fetch_many(session, targets, *, timeout_s, progress, workers):
+    """Fetch (name, url) pairs on a thread pool; return [(Download, bytes)] in input order."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    from tqdm.auto import tqdm
+
+    results = [None] * len(targets)
+    bar = tqdm(total=len(targets), unit="file", desc="cable records", leave=False,
+               disable=None if progress is None else not progress)
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        futures = {
+            pool.submit(_fetch, session, url, name, timeout_s=timeout_s, progress=False): n
+            for n, (name, url) in enumerate(targets)
+        }
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()  # re-raises the first failure
+            bar.update(1)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        bar.close()
+    return results
+
+
+def _content_length(response):
+    value = response.headers.get("Content-Length")
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        return None
+
+
+def _body_excerpt(response, limit=200):
+    """The start of an error page, on one line, for the error message."""
+    try:
+        head = next(response.iter_content(limit), b"")
+    except Exception:  # the body is only a hint; the status is the error
+        return ""
+    return f" ({_excerpt(head, limit)})" if head.strip() else ""
+
+
+def _excerpt(data, limit=200):
+    """The start of a body as a quoted one-line string."""
+    return repr(" ".join(data[:limit].decode("utf-8", "replace").split())[:limit])
+
+
+def _reason(err, timeout_s):
+    """Say in words why a request failed (requests nests urllib3's reason several deep)."""
+    import requests
+
+    text = str(err)
+    if isinstance(err, requests.Timeout) or "timed out" in text.lower():
+        return f"no answer within timeout_s={timeout_s:g} s"
+    if isinstance(err, requests.exceptions.ChunkedEncodingError):
+        return "the connection closed before the end of the body"
+    return text
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _check_tles(fetched):
+    """Check TLE text with :func:`dsrgeo.gnss.read_tles`; return the number of satellites."""
+    from .errors import ElementSetError
+    from .gnss import read_tles
+
+    download, data = fetched
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError as err:
+        raise RefreshError(f"{download.url}: not TLE text (byte {err.start} is not ASCII); "
+                           "is this the right URL?") from err
+    try:
+        satellites = read_tles(text + "\n")  # a line break marks it as text, not a path
+    except ElementSetError as err:
+        detail = str(err).replace("<text>:", "", 1)
+        raise RefreshError(f"{download.url}: {detail}; nothing was changed") from err
+    if len(satellites) == 0:
+        raise RefreshError(f"{download.url}: no element sets found ({_excerpt(data)}); "
+                           "is this the right URL?")
+    return len(satellites)
+
+
+def _parse_json(fetched):
+    download, data = fetched
+    source = download.url
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise RefreshError(f"{source}: not UTF-8 text (byte {err.start}); "
+                           "is this the right URL?") from err
+    except json.JSONDecodeError as err:
+        raise RefreshError(f"{source}: invalid JSON at line {err.lineno} column {err.colno}: "
+                           f"{err.msg}; nothing was changed") from err
+
+
+def _check_feature_collection(fetched, geometry_types, *, unique_ids):
+    """Check a GeoJSON FeatureCollection: geometry kinds, lon/lat positions, ids; return ids."""
+    source = fetched[0].url
+    doc = _parse_json(fetched)
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise RefreshError(f"{source}: expected a GeoJSON FeatureCollection")
+    features = doc.get("features")
+    if not isinstance(features, list) or not features:
+        raise RefreshError(f"{source}: the FeatureCollection has no features")
+    ids = []
+    for n, feature in enumerate(features):
+        where = f"{source}: feature {n}"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            raise RefreshError(f"{where} is not a GeoJSON Feature")
+        properties = feature.get("properties")
+        fid = properties.get("id") if isinstance(properties, dict) else None
+        if not isinstance(fid, str) or not _SAFE_ID.fullmatch(fid):
+            raise RefreshError(f"{where}: property 'id' is {fid!r}, expected a slug "
+                               "like 'peace-cable'")
+        geometry = feature.get("geometry")
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        if kind not in geometry_types:
+            raise RefreshError(f"{where} ({fid!r}): geometry is {kind!r}, expected "
+                               f"{' or '.join(geometry_types)}")
+        bad = _bad_position(geometry.get("coordinates"), depth=_DEPTH[kind])
+        if bad is not None:
+            raise RefreshError(f"{where} ({fid!r}): {bad}")
+        ids.append(fid)
+    if unique_ids and len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})[:5]
+        raise RefreshError(f"{source}: feature ids are not unique: {', '.join(twice)}")
+    return ids
+
+
+_DEPTH = {"Point": 0, "LineString": 1, "MultiLineString": 2}
+
+
+def _bad_position(coordinates, *, depth):
+    """Describe the first position that is not [lon, lat] in range, or None if all are."""
+    if depth > 0:
+        if not isinstance(coordinates, list) or not coordinates:
+            return f"expected a non-empty list of positions, got {coordinates!r:.60}"
+        for part in coordinates:
+            bad = _bad_position(part, depth=depth - 1)
+            if bad is not None:
+                return bad
+        return None
+    ok = (
+        isinstance(coordinates, list)
+        and len(coordinates) in (2, 3)
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in coordinates)
+        and -180 <= coordinates[0] <= 180
+        and -90 <= coordinates[1] <= 90
+    )
+    return None if ok else f"position {coordinates!r:.60} is not [lon, lat] in degrees"
+
+
+def _check_cable_index(fetched, route_ids):
+    """Check ``cable/all.json``; return its ids (each routed cable must be listed)."""
+    source = fetched[0].url
+    doc = _parse_json(fetched)
+    if not isinstance(doc, list) or not doc:
+        raise RefreshError(f"{source}: expected a non-empty list of cables")
+    ids = []
+    for n, entry in enumerate(doc):
+        cid = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(cid, str) or not _SAFE_ID.fullmatch(cid):
+            raise RefreshError(f"{source}: entry {n}: 'id' is {cid!r}, expected a slug")
+        ids.append(cid)
+    if len(set(ids)) != len(ids):
+        raise RefreshError(f"{source}: cable ids are not unique")
+    unlisted = sorted(set(route_ids) - set(ids))
+    if unlisted:
+        raise RefreshError(f"{source}: {len(unlisted)} routed cables have no record, e.g. "
+                           f"{', '.join(unlisted[:5])}; the mirror is inconsistent")
+    return ids
+
+
+def _check_cable_record(fetched):
+    source = fetched[0].url
+    doc = _parse_json(fetched)
+    expected = fetched[0].name.rsplit("/", 1)[-1].removesuffix(".json")
+    if not isinstance(doc, dict) or doc.get("id") != expected:
+        got = doc.get("id") if isinstance(doc, dict) else type(doc).__name__
+        raise RefreshError(f"{source}: expected a cable record with id {expected!r}, "
+                           f"got {got!r}")
+    if not isinstance(doc.get("name"), str):
+        raise RefreshError(f"{source}: cable record {expected!r} has no 'name'")
+
+
+def _check_supplier(fetched):
+    source = fetched[0].url
+    doc = _parse_json(fetched)
+    cables = doc.get("cables") if isinstance(doc, dict) else None
+    if not isinstance(cables, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("id"), str) for c in cables
+    ):
+        raise RefreshError(f"{source}: expected an object with a 'cables' list of "
+                           "{'id': ...} records")

@@ -18,9 +18,9 @@ __all__ = [
 #: Ellipsoid name handed to :class:`pyproj.Geod`.
 WGS84 = "WGS84"
 
-#: Default bounds on ``drawn_km / stated_km`` outside which a cable is flagged.
-#: Chosen from the distribution over the shipped ``cables`` layer (see ``audit_lengths``):
-#: the middle 80% of cables lie roughly within these bounds.
+#: Default bounds on ``drawn_km / stated_km`` outside which a cable is flagged. They are
+#: about the 5th and 95th percentiles over the shipped ``cables`` layer (late 2022, 488
+#: cables with both lengths: 5% 0.69, 25% 0.88, median 0.95, 75% 1.01, 95% 1.35).
 DEFAULT_SHORT_RATIO = 0.7
 DEFAULT_LONG_RATIO = 1.3
 
@@ -199,7 +199,9 @@ def audit_lengths(
     short_ratio : float, default 0.7
         Below this ``drawn_km / stated_km`` a cable is flagged ``"drawn_short"``.
     long_ratio : float, default 1.3
-        Above this ``drawn_km / stated_km`` a cable is flagged ``"drawn_long"``.
+        Above this ``drawn_km / stated_km`` a cable is flagged ``"drawn_long"``. The
+        defaults are about the 5th and 95th percentiles of the ratio over all shipped
+        cables, so they flag the most extreme tenth, not "wrong" cables.
 
     Returns
     -------
@@ -215,6 +217,16 @@ def audit_lengths(
     InvalidLayerError
         If ``cables`` lacks a required column, or the ratio bounds are not
         ``0 < short_ratio <= 1 <= long_ratio``.
+
+    See Also
+    --------
+    geodesic_length_km : the drawn lengths.
+
+    Notes
+    -----
+    Over the shipped layer the drawn route is usually a little shorter than the stated
+    length (median ratio 0.95): drawings cut corners and leave out slack and short
+    branches. About 6 in 10 cables agree within 10%.
 
     Examples
     --------

@@ -202,18 +202,18 @@ def test_audit_of_shipped_cables(cables_layer):
     assert report["id"].is_unique
     peace = report.loc[report["name"].str.contains("PEACE")].iloc[0]
     assert peace["stated_km"] == 21500  # TeleGeography, cable/peace-cable.json "21,500 km"
-    assert peace["flag"] in LENGTH_FLAGS
+    assert peace["flag"] == "ok"  # drawn 22,279 km: ratio 1.04
     # every cable with a route and a stated length gets a finite ratio
     both = report["flag"].isin(["ok", "drawn_short", "drawn_long"])
     assert np.isfinite(report.loc[both, "ratio"]).all()
 
 
 def test_shipped_drawn_length_column_matches(cables_layer):
-    if "drawn_length_km" not in cables_layer.columns:
-        pytest.fail("cables layer has no drawn_length_km column; rebuild with python -m dsrgeo.build")
+    # the build measures before coordinates are rounded to 6 decimals (0.1 m): allow one
+    # step of the 0.1 km rounding
     recomputed = pd.Series(geodesic_length_km(cables_layer)).round(1)
     np.testing.assert_allclose(
-        cables_layer["drawn_length_km"].astype(float), recomputed, atol=0.05 + 1e-9
+        cables_layer["drawn_length_km"].astype(float), recomputed, atol=0.1 + 1e-9
     )
 
 

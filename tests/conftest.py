@@ -46,3 +46,15 @@ def write_geojson_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture
+def three_cables():
+    """The hand-made three-cable fixture (tests/data/README.md), checked against the
+    ``cables`` schema, as a GeoDataFrame with list-valued properties."""
+    import geopandas
+
+    from dsrgeo import catalog
+
+    features = loader.read_layer_file(DATA / "three_cables.geojson", catalog.get("cables"))
+    return geopandas.GeoDataFrame.from_features(features, crs="EPSG:4326")

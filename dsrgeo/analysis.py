@@ -1,0 +1,381 @@
+"""Joins across layers: indicators per country and the graph of countries linked by cables.
+
+The policy-brief check :func:`claims` lives in :mod:`dsrgeo.brief` and is re-exported here.
+"""
+
+import difflib
+import itertools
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from dsrgeo.brief import claims
+from dsrgeo.errors import InvalidLayerError
+
+__all__ = [
+    "indicators",
+    "cable_graph",
+    "reachable_countries",
+    "all_hmn_countries",
+    "hmn_mask",
+    "claims",
+    "BEIDOU_LAYER",
+]
+
+#: The optional layer of BeiDou / GPS visibility at national capitals.
+BEIDOU_LAYER = "beidou_capitals"
+
+
+# -- selecting cables -------------------------------------------------------------------
+
+
+def hmn_mask(cables):
+    """Return a boolean Series: which cables were supplied by HMN Tech under any of its names.
+
+    A cable counts when its ``is_hmn`` flag is true or one of its ``suppliers`` is in the
+    catalog's alias table (:func:`dsrgeo.catalog.hmn_supplier_aliases`: HMN Tech, HMN
+    Technologies, Huawei Marine, Huawei Marine Networks, ...). Exact names, not substrings.
+
+    Parameters
+    ----------
+    cables : pandas.DataFrame
+        With a ``suppliers`` column of lists and, optionally, ``is_hmn``.
+
+    Returns
+    -------
+    pandas.Series of bool
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> hmn_mask(pd.DataFrame({"suppliers": [["HMN Tech"], ["SubCom"], []]})).tolist()
+    [True, False, False]
+    """
+    from dsrgeo.catalog import hmn_supplier_aliases
+
+    aliases = {a.casefold() for a in hmn_supplier_aliases()}
+    by_supplier = cables["suppliers"].map(
+        lambda names: any(str(n).casefold() in aliases for n in (names or ()))
+    )
+    if "is_hmn" in cables.columns:
+        by_supplier = by_supplier | cables["is_hmn"].fillna(False).astype(bool)
+    return by_supplier.astype(bool)
+
+
+def _in_service(cables, as_of):
+    rfs = pd.to_numeric(cables["rfs_year"], errors="coerce")
+    planned = cables["is_planned"].fillna(False).astype(bool)
+    return ((rfs <= as_of) & ~planned).fillna(False).astype(bool)
+
+
+def _select_suppliers(cables, suppliers):
+    """Filter ``cables`` to the requested suppliers; see :func:`cable_graph`."""
+    if suppliers is None:
+        return cables
+    if isinstance(suppliers, str):
+        suppliers = [suppliers]
+    elif not isinstance(suppliers, Iterable):
+        raise TypeError(f"suppliers must be None, 'HMN', a name or a list of names, got {suppliers!r}")
+    wanted = [str(s) for s in suppliers]
+    keep = pd.Series(False, index=cables.index)
+    known = sorted({str(n) for names in cables["suppliers"] for n in (names or ())})
+    known_folded = {n.casefold() for n in known}
+    for name in wanted:
+        if name.casefold() == "hmn":
+            keep |= hmn_mask(cables)
+            continue
+        if name.casefold() not in known_folded:
+            close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise InvalidLayerError(
+                f"no cable lists supplier {name!r}{hint} Pass 'HMN' for HMN Tech under "
+                "all its names, or a name exactly as in the cables' `suppliers` column",
+                field="suppliers",
+            )
+        keep |= cables["suppliers"].map(
+            lambda names, n=name.casefold(): any(str(x).casefold() == n for x in (names or ()))
+        )
+    return cables[keep]
+
+
+# -- the country graph --------------------------------------------------------------------
+
+
+def cable_graph(*, suppliers=None, as_of=None, cables=None):
+    """Return the graph of countries linked by submarine cables.
+
+    Every cable links each pair of the countries it lands in (a cable landing in n
+    countries adds a clique of n nodes). Countries are ISO3 codes.
+
+    Parameters
+    ----------
+    suppliers : None, str or list of str, optional
+        Which cables to use. ``None``: all cables. ``"HMN"`` (any case): cables built by
+        HMN Tech under any of its names, as :func:`hmn_mask` decides. Any other string:
+        cables listing that supplier exactly (case-insensitive), e.g. ``"SubCom"``,
+        ``"Alcatel Submarine Networks"``, ``"NEC"``. A list: cables of any of them.
+    as_of : int, optional
+        Year: only cables in service by the end of that year (planned ones out).
+    cables : geopandas.GeoDataFrame, optional
+        Cables with ``id``, ``name``, ``suppliers``, ``countries`` (ISO3 lists),
+        ``rfs_year`` and ``is_planned``; default: the shipped ``cables`` layer.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes: ISO3 codes. Edges carry ``cable_ids`` and ``names`` (sorted by id, aligned)
+        and ``suppliers`` (sorted union). ``graph.graph`` holds ``suppliers``, ``as_of``
+        and ``cables``: for every selected cable its ``name``, ``suppliers``,
+        ``countries`` and ``is_hmn``. Countries landing only domestic cables are
+        isolated nodes.
+
+    Raises
+    ------
+    InvalidLayerError
+        If a supplier name matches no cable (close names are suggested).
+
+    See Also
+    --------
+    reachable_countries, all_hmn_countries
+
+    Examples
+    --------
+    >>> graph = cable_graph(suppliers="HMN")
+    >>> "PAK" in reachable_countries(graph, "PAK", max_hops=1)  # PEACE lands twice in Pakistan
+    False
+    >>> {"DJI", "EGY", "FRA", "KEN"} <= set(reachable_countries(graph, "PAK"))  # via PEACE
+    True
+    """
+    import networkx as nx
+
+    if cables is None:
+        from dsrgeo.loader import load
+
+        cables = load("cables", as_of=as_of)
+    elif as_of is not None:
+        cables = cables[_in_service(cables, as_of)]
+    is_hmn = hmn_mask(cables)
+    selected = _select_suppliers(cables.assign(is_hmn=is_hmn), suppliers)
+    selected = selected.sort_values("id")
+
+    graph = nx.Graph(suppliers=suppliers, as_of=as_of, cables={})
+    for row in selected.itertuples(index=False):
+        countries = sorted(set(row.countries or ()))
+        graph.graph["cables"][row.id] = {
+            "name": row.name,
+            "suppliers": list(row.suppliers or ()),
+            "countries": countries,
+            "is_hmn": bool(row.is_hmn),
+        }
+        graph.add_nodes_from(countries)
+        for a, b in itertools.combinations(countries, 2):
+            if not graph.has_edge(a, b):
+                graph.add_edge(a, b, cable_ids=[], names=[], suppliers=[])
+            edge = graph.edges[a, b]
+            edge["cable_ids"].append(row.id)
+            edge["names"].append(row.name)
+            edge["suppliers"] = sorted(set(edge["suppliers"]) | set(row.suppliers or ()))
+    return graph
+
+
+def _code(iso3):
+    if not isinstance(iso3, str) or len(iso3) != 3 or not iso3.isalpha():
+        raise InvalidLayerError(
+            f"expected an ISO 3166-1 alpha-3 country code such as 'PAK', got {iso3!r}",
+            field="iso3",
+        )
+    return iso3.upper()
+
+
+def reachable_countries(graph, iso3, *, max_hops=None):
+    """Return the countries that ``iso3`` reaches over the cables in ``graph``.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        From :func:`cable_graph`; e.g. ``cable_graph(suppliers="HMN")`` to use
+        HMN-built cables alone.
+    iso3 : str
+        ISO 3166-1 alpha-3 code of the starting country (any case).
+    max_hops : int, optional
+        At most this many cable hops (1: countries sharing a cable with ``iso3``);
+        default: any number of hops through other countries.
+
+    Returns
+    -------
+    list of str
+        Sorted ISO3 codes, without ``iso3`` itself; empty if ``iso3`` lands no cable in
+        the graph.
+
+    Examples
+    --------
+    >>> reachable_countries(cable_graph(suppliers="HMN"), "pak", max_hops=1)[:3]
+    ['CYP', 'DJI', 'EGY']
+    """
+    import networkx as nx
+
+    code = _code(iso3)
+    if code not in graph:
+        return []
+    hops = nx.single_source_shortest_path_length(graph, code, cutoff=max_hops)
+    return sorted(node for node in hops if node != code)
+
+
+def all_hmn_countries(graph=None):
+    """Return the countries whose international cables are all HMN-built.
+
+    Parameters
+    ----------
+    graph : networkx.Graph, optional
+        An unfiltered :func:`cable_graph` (``suppliers=None``); default
+        ``cable_graph()``. Only cables linking at least two countries count.
+
+    Returns
+    -------
+    list of str
+        Sorted ISO3 codes of countries with at least one international cable, every one
+        of them built by HMN Tech (:func:`hmn_mask`).
+
+    Raises
+    ------
+    InvalidLayerError
+        If ``graph`` was built with a supplier filter: the answer needs every cable.
+
+    Examples
+    --------
+    >>> "PAK" in all_hmn_countries()   # Pakistan also lands non-HMN cables
+    False
+    """
+    if graph is None:
+        graph = cable_graph()
+    if graph.graph.get("suppliers") is not None:
+        raise InvalidLayerError(
+            f"all_hmn_countries needs the graph of all cables, got one filtered to "
+            f"suppliers={graph.graph['suppliers']!r}; pass cable_graph() instead",
+            field="suppliers",
+        )
+    cables = graph.graph["cables"]
+    answer = []
+    for node in graph.nodes:
+        ids = {cid for _, _, ids in graph.edges(node, data="cable_ids") for cid in ids}
+        if ids and all(cables[cid]["is_hmn"] for cid in ids):
+            answer.append(node)
+    return sorted(answer)
+
+
+# -- indicators per country ---------------------------------------------------------------
+
+
+def _count_by_country(frame, column="countries"):
+    """Count distinct features per ISO3 code in a list or string column."""
+    if frame.empty:
+        return pd.Series(dtype="int64")
+    pairs = frame[["id", column]].explode(column).dropna().drop_duplicates()
+    return pairs.groupby(column)["id"].nunique()
+
+
+def _beidou_columns(as_of):
+    """Return the capital figures of the beidou_capitals layer by iso3, or None."""
+    from dsrgeo import catalog, loader
+
+    if BEIDOU_LAYER not in loader.names() or not catalog.get(BEIDOU_LAYER).file.is_file():
+        return None
+    capitals = loader.load(BEIDOU_LAYER)
+    keep = [
+        c for c in capitals.columns
+        if c.startswith(("bds_", "gps_")) or c in ("beidou_beats_gps", "capital", "min_elevation_deg")
+    ]
+    if "iso3" not in capitals.columns or not keep:
+        return None
+    table = pd.DataFrame(capitals[["iso3", *keep]]).drop_duplicates("iso3").set_index("iso3")
+    return table.rename(columns={"capital": "capital_name"} if "capital" in keep else {})
+
+
+def indicators(*, as_of=None):
+    """Return one row per country with its cable, BRI, Safe City and BeiDou indicators.
+
+    Parameters
+    ----------
+    as_of : int, optional
+        Year: the world at the end of that year (cables in service, BRI status and
+        agreements as of then). Must lie in every layer's years (cables: 1989-2022).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Country polygons of ``bri_countries`` (EPSG:4326), ``iso3`` unique, columns:
+
+        ``iso3``, ``name``, ``geometry``
+        ``cables_landing`` : int, cables on the map landing in the country.
+        ``hmn_cables`` : int, of those, built by HMN Tech (:func:`hmn_mask`).
+        ``hmn_share`` : float, ``hmn_cables / cables_landing`` (NaN with no cable).
+        ``hmn_projects_off_map`` : int, HMN projects from the project list with no cable
+        on the map that name the country.
+        ``landing_points`` : int, landing points in the country (in service by ``as_of``).
+        ``bri_status``, ``bri_year``, ``dsr_agreement_year``, ``standards_agreement_year``
+        from ``bri_countries``.
+        ``safe_cities`` : int, Safe City / smart-city rows for the country.
+        Capital figures (``bds_max``, ``gps_max``, ``bds_minus_gps_max``, ...) from the
+        ``beidou_capitals`` layer when that layer is shipped; absent otherwise.
+
+        ``.attrs`` holds ``as_of``, the ``layers`` used and ``unmatched_iso3``: codes in
+        the cable or Safe City data with no country polygon.
+
+    Examples
+    --------
+    >>> table = indicators().set_index("iso3")
+    >>> print(table.loc["PAK", "bri_status"], table.loc["PAK", "bri_year"])
+    member 2013
+    >>> bool(table.loc["PAK", "hmn_cables"] >= 1)
+    True
+    """
+    from dsrgeo.loader import load
+
+    countries = load("bri_countries", as_of=as_of)
+    cables = load("cables", as_of=as_of)
+    hmn = load("hmn_cables", as_of=as_of)
+    points = load("landing_points", as_of=as_of)
+    cities = load("safe_cities", as_of=as_of)
+
+    landing = _count_by_country(cables)
+    hmn_landing = _count_by_country(cables[hmn_mask(cables)])
+    on_map_ids = set(cables["id"]) if as_of is None else set(load("cables")["id"])
+    off_map = _count_by_country(hmn[~hmn["id"].isin(on_map_ids)])
+    point_counts = points.groupby("iso3")["id"].nunique()
+    city_counts = cities.groupby("iso3")["id"].nunique()
+
+    table = countries[
+        ["iso3", "name", "bri_status", "bri_year", "dsr_agreement_year",
+         "standards_agreement_year", "geometry"]
+    ].drop_duplicates("iso3").set_index("iso3", drop=False)
+    for column, counts in [
+        ("cables_landing", landing),
+        ("hmn_cables", hmn_landing),
+        ("hmn_projects_off_map", off_map),
+        ("landing_points", point_counts),
+        ("safe_cities", city_counts),
+    ]:
+        table[column] = counts.reindex(table.index).fillna(0).astype("int64")
+    table["hmn_share"] = np.where(
+        table["cables_landing"] > 0,
+        table["hmn_cables"] / table["cables_landing"].where(table["cables_landing"] > 0),
+        np.nan,
+    )
+    layers_used = ["bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities"]
+    beidou = _beidou_columns(as_of)
+    if beidou is not None:
+        table = table.join(beidou, how="left")
+        layers_used.append(BEIDOU_LAYER)
+
+    order = ["iso3", "name", "cables_landing", "hmn_cables", "hmn_share",
+             "hmn_projects_off_map", "landing_points", "bri_status", "bri_year",
+             "dsr_agreement_year", "standards_agreement_year", "safe_cities"]
+    rest = [c for c in table.columns if c not in order and c != "geometry"]
+    table = table[[*order, *rest, "geometry"]].reset_index(drop=True)
+    known = set(table["iso3"])
+    unmatched = sorted(
+        (set(landing.index) | set(city_counts.index) | set(off_map.index)) - known
+    )
+    table.attrs.update(as_of=as_of, layers=layers_used, unmatched_iso3=unmatched)
+    return table

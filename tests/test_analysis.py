@@ -1,0 +1,173 @@
+"""Tests for dsrgeo.analysis: the country cable graph and the indicators per country."""
+
+import geopandas as gpd
+import numpy as np
+import pytest
+
+import dsrgeo
+from dsrgeo.analysis import (
+    all_hmn_countries,
+    cable_graph,
+    hmn_mask,
+    indicators,
+    reachable_countries,
+)
+from dsrgeo.errors import InvalidLayerError
+
+# PEACE's landing countries per TeleGeography, layers/sources/cables/cable/peace-cable.json
+# (late 2022: Pakistan to Marseille plus branches and the Singapore extension).
+PEACE_COUNTRIES = ["CYP", "DJI", "EGY", "FRA", "KEN", "MDV", "MLT", "PAK", "SAU", "SGP", "SOM", "SYC"]
+
+
+# --- the hand-made fixture: answers known by construction (tests/data/README.md) ---------
+
+
+def test_fixture_graph_edges(three_cables):
+    graph = cable_graph(cables=three_cables)
+    assert sorted(graph.nodes) == ["DJI", "EGY", "FRA", "PAK", "USA"]
+    assert sorted(map(sorted, graph.edges)) == [
+        ["DJI", "EGY"], ["DJI", "PAK"], ["EGY", "FRA"], ["EGY", "PAK"], ["FRA", "USA"],
+    ]
+    edge = graph.edges["EGY", "FRA"]
+    assert edge == {"cable_ids": ["beta"], "names": ["Beta Cable"], "suppliers": ["Huawei Marine Networks"]}
+    assert graph.graph["cables"]["gamma"]["is_hmn"] is False
+
+
+def test_fixture_hmn_reach_from_pakistan(three_cables):
+    graph = cable_graph(suppliers="HMN", cables=three_cables)
+    assert reachable_countries(graph, "PAK") == ["DJI", "EGY", "FRA"]
+    assert reachable_countries(graph, "PAK", max_hops=1) == ["DJI", "EGY"]
+    assert reachable_countries(graph, "USA") == []  # lands only a SubCom cable
+
+
+def test_fixture_reach_over_all_cables(three_cables):
+    assert reachable_countries(cable_graph(cables=three_cables), "pak") == ["DJI", "EGY", "FRA", "USA"]
+
+
+def test_fixture_as_of_drops_later_cables(three_cables):
+    graph = cable_graph(suppliers="HMN", as_of=2021, cables=three_cables)
+    assert reachable_countries(graph, "PAK") == ["DJI", "EGY"]  # beta is in service from 2022
+
+
+def test_fixture_all_hmn_countries(three_cables):
+    assert all_hmn_countries(cable_graph(cables=three_cables)) == ["DJI", "EGY", "PAK"]
+
+
+def test_all_hmn_refuses_a_filtered_graph(three_cables):
+    with pytest.raises(InvalidLayerError, match="cable_graph\\(\\) instead"):
+        all_hmn_countries(cable_graph(suppliers="HMN", cables=three_cables))
+
+
+def test_supplier_by_name_and_list(three_cables):
+    assert sorted(cable_graph(suppliers="subcom", cables=three_cables).nodes) == ["FRA", "USA"]
+    graph = cable_graph(suppliers=["SubCom", "HMN Tech"], cables=three_cables)
+    assert sorted(graph.graph["cables"]) == ["alpha", "gamma"]
+
+
+def test_unknown_supplier_suggests_close_names(three_cables):
+    with pytest.raises(InvalidLayerError, match="'Subcomm'.*did you mean 'SubCom'"):
+        cable_graph(suppliers="Subcomm", cables=three_cables)
+
+
+def test_bad_country_code_is_refused(three_cables):
+    with pytest.raises(InvalidLayerError, match="ISO 3166-1 alpha-3"):
+        reachable_countries(cable_graph(cables=three_cables), "Pakistan")
+
+
+def test_hmn_mask_uses_the_alias_table_not_substrings():
+    import pandas as pd
+
+    frame = pd.DataFrame({"suppliers": [["Huawei Marine"], ["HMN Technologies"], ["Huawei"], ["NEC"]]})
+    assert hmn_mask(frame).tolist() == [True, True, False, False]
+
+
+# --- the shipped layers --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hmn_graph():
+    return cable_graph(suppliers="HMN")
+
+
+def test_peace_links_all_its_landing_countries(hmn_graph):
+    cables = dsrgeo.load("cables")
+    assert cables.set_index("id").loc["peace-cable", "countries"] == PEACE_COUNTRIES
+    for a in PEACE_COUNTRIES:
+        for b in PEACE_COUNTRIES:
+            if a < b:
+                assert "peace-cable" in hmn_graph.edges[a, b]["cable_ids"]
+
+
+def test_pakistan_reaches_at_least_peace_countries_over_hmn(hmn_graph):
+    direct = reachable_countries(hmn_graph, "PAK", max_hops=1)
+    assert set(PEACE_COUNTRIES) - {"PAK"} <= set(direct)
+    assert set(direct) <= set(reachable_countries(hmn_graph, "PAK"))
+
+
+def test_hmn_graph_holds_only_hmn_cables(hmn_graph):
+    assert hmn_graph.graph["cables"]
+    assert all(info["is_hmn"] for info in hmn_graph.graph["cables"].values())
+
+
+def test_all_hmn_countries_on_shipped_layer_are_consistent():
+    graph = cable_graph()
+    answer = all_hmn_countries(graph)
+    for iso3 in answer:  # whatever the answer, each listed country passes the definition
+        ids = {c for _, _, ids in graph.edges(iso3, data="cable_ids") for c in ids}
+        assert ids and all(graph.graph["cables"][c]["is_hmn"] for c in ids)
+
+
+@pytest.fixture(scope="module")
+def table():
+    return indicators()
+
+
+def test_indicators_one_row_per_country(table):
+    assert isinstance(table, gpd.GeoDataFrame)
+    assert table["iso3"].is_unique
+    assert len(table) == len(dsrgeo.load("bri_countries"))
+    assert table.crs.to_epsg() == 4326
+    for column in ["cables_landing", "hmn_cables", "hmn_share", "landing_points", "bri_status",
+                   "bri_year", "dsr_agreement_year", "standards_agreement_year", "safe_cities"]:
+        assert column in table.columns
+
+
+def test_indicators_known_values(table):
+    row = table.set_index("iso3").loc["PAK"]
+    assert row["hmn_cables"] >= 1  # PEACE
+    assert row["bri_status"] == "member"
+    peace_hmn = table.set_index("iso3").loc[PEACE_COUNTRIES, "hmn_cables"]
+    assert (peace_hmn >= 1).all()
+
+
+def test_indicators_share_is_a_fraction(table):
+    share = table["hmn_share"]
+    assert ((share >= 0) & (share <= 1) | share.isna()).all()
+    assert share.isna().equals(table["cables_landing"] == 0)
+    assert (table["hmn_cables"] <= table["cables_landing"]).all()
+
+
+def test_indicators_totals_match_layers(table):
+    cables = dsrgeo.load("cables")
+    landed = cables.explode("countries")
+    in_table = landed[landed["countries"].isin(table["iso3"])]
+    assert table["cables_landing"].sum() == len(in_table[["id", "countries"]].drop_duplicates())
+    unmatched = set(landed["countries"].dropna()) - set(table["iso3"])
+    assert unmatched <= set(table.attrs["unmatched_iso3"])
+
+
+def test_indicators_as_of(table):
+    past = indicators(as_of=2019).set_index("iso3")
+    assert past.loc["ITA", "bri_status"] == "member"  # Italy left in 2023
+    assert table.set_index("iso3").loc["ITA", "bri_status"] == "exited"
+    assert past["cables_landing"].sum() < table["cables_landing"].sum()
+
+
+def test_indicators_beidou_columns_follow_the_layer(table):
+    shipped = "beidou_capitals" in dsrgeo.loader.names() and \
+        dsrgeo.catalog.get("beidou_capitals").file.is_file()
+    assert ("beidou_capitals" in table.attrs["layers"]) == shipped
+    if shipped:
+        assert any(c.startswith("bds_") for c in table.columns)
+        assert np.isfinite(table.set_index("iso3").loc["PAK", [c for c in table.columns
+                                                                if c.startswith("bds_")]].astype(float)).all()

@@ -7,8 +7,6 @@ import json
 import math
 from pathlib import Path
 
-import pandas as pd
-
 from dsrgeo import catalog
 from dsrgeo.errors import AsOfOutOfRangeError, InvalidLayerError, LayerNotFoundError
 
@@ -89,6 +87,8 @@ def layers():
     >>> int(table.set_index("id").loc["cables", "features"]) >= 500
     True
     """
+    import pandas as pd
+
     rows = []
     for layer_id in catalog.layer_ids():
         info = catalog.get(layer_id)
@@ -376,6 +376,8 @@ def _landing_points_as_of(frame, year):
 
 
 def _year_of(series):
+    import pandas as pd
+
     return pd.to_datetime(series, errors="coerce").dt.year
 
 

@@ -118,9 +118,8 @@ def test_unknown_layer_lists_the_available_ids():
 
 
 def _cables_feature(**overrides):
-    props = {"id": "x", "name": "X", "stated_length_km": 1.0, "rfs_year": 2000,
-             "is_planned": False, "owners": [], "suppliers": [], "is_hmn": False,
-             "landing_point_ids": [], "countries": [], "url": None}
+    props = dict.fromkeys(catalog.get("cables").property_names)
+    props.update(id="x", name="X", rfs_year=2000, countries=["PAK"])
     props.update(overrides)
     return {"type": "Feature", "properties": props,
             "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}

@@ -246,11 +246,11 @@ def write_snapshot(kind, files, *, source_url, retrieved_utc, contents, keep=3):
     >>> del os.environ["DSRGEO_DATA_DIR"]
     """
     root = data_dir() / kind
-    root.mkdir(parents=True, exist_ok=True)
     stamp = retrieved_utc.replace("-", "").replace(":", "")
-    incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=root))
-    final = None
+    incoming = final = None
     try:
+        root.mkdir(parents=True, exist_ok=True)
+        incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=root))
         for download, data in files:
             target = incoming.joinpath(*download.name.split("/"))
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -260,8 +260,12 @@ def write_snapshot(kind, files, *, source_url, retrieved_utc, contents, keep=3):
         (incoming / PROVENANCE_FILE).write_text(snapshot.to_json(), encoding="utf-8")
         final = _rename_into_place(incoming, root, stamp)
         atomic_write(root / _POINTER, final.name + "\n")
-    except BaseException:
-        shutil.rmtree(final if final is not None else incoming, ignore_errors=True)
+    except BaseException as err:
+        if final is not None or incoming is not None:
+            shutil.rmtree(final if final is not None else incoming, ignore_errors=True)
+        if isinstance(err, OSError) and not isinstance(err, RefreshError):
+            raise RefreshError(f"could not save the new snapshot in {str(root)!r} ({err}); "
+                               "the previous data is unchanged") from err
         raise
     _prune(root, keep=max(1, keep), current=final.name)
     return dataclasses.replace(snapshot, folder=final)

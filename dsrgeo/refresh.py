@@ -11,6 +11,7 @@ feature collections with the right geometry kinds and ids). Any failure raises
 :class:`~dsrgeo.errors.RefreshError` and leaves the data folder byte for byte as it was.
 """
 
+import contextlib
 import hashlib
 import json
 import math
@@ -147,9 +148,9 @@ def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=Non
     '172 element sets'
     """
     retrieved_utc = _utc_now()
-    with _session(retries, workers=1) as session:
+    with _keeping_previous_data(), _session(retries, workers=1) as session:
         elements = _fetch(session, url, TLE_FILE, timeout_s=timeout_s, progress=progress)
-    count = _check_tles(elements)
+        count = _check_tles(elements)
     return write_snapshot(
         "tle",
         [elements],
@@ -204,7 +205,7 @@ def refresh_cables(
     """
     retrieved_utc = _utc_now()
     base = url if url.endswith("/") else url + "/"
-    with _session(retries, workers=workers) as session:
+    with _keeping_previous_data(), _session(retries, workers=workers) as session:
 
         def get(paths, *, optional=False):
             name, remote = paths
@@ -238,6 +239,15 @@ def refresh_cables(
 
 
 # --- HTTP -----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _keeping_previous_data():
+    """Add to any RefreshError that nothing on disk was touched (validation comes first)."""
+    try:
+        yield
+    except RefreshError as err:
+        raise RefreshError(f"{err}; the previous data is unchanged") from err.__cause__
 
 
 def _utc_now():
@@ -290,7 +300,7 @@ def _fetch(session, url, name, *, timeout_s, progress, optional=False):
         response = session.get(url, timeout=timeout_s, stream=True)
     except requests.RequestException as err:
         raise RefreshError(f"could not download {url}: {_reason(err, timeout_s)}; "
-                           "check the URL and your connection, then try again") from err
+                           "check the URL and the connection, then try again") from err
     with response:
         if response.status_code == 404 and optional:
             return None
@@ -315,9 +325,9 @@ def _fetch(session, url, name, *, timeout_s, progress, optional=False):
                                        "is this the right URL?")
         except requests.RequestException as err:
             raise RefreshError(
-                f"download of {url} broke off after {len(body)} of "
+                f"download of {url} broke off after {response.raw.tell()} of "
                 f"{'?' if expected is None else expected} bytes ({_reason(err, timeout_s)}); "
-                "nothing was changed, try again"
+                "try again"
             ) from err
         finally:
             bar.close()
@@ -325,7 +335,7 @@ def _fetch(session, url, name, *, timeout_s, progress, optional=False):
         if expected is not None and received != expected:
             raise RefreshError(
                 f"download of {url} is truncated: Content-Length is {expected} bytes but "
-                f"{received} arrived; nothing was changed, try again"
+                f"{received} arrived; try again"
             )
     data = bytes(body)
     download = Download(name=name, url=url, retrieved_utc=retrieved_utc,
@@ -383,12 +393,16 @@ def _reason(err, timeout_s):
     """Say in words why a request failed (requests nests urllib3's reason several deep)."""
     import requests
 
-    text = str(err)
-    if isinstance(err, requests.Timeout) or "timed out" in text.lower():
+    if isinstance(err, requests.Timeout) or "timed out" in str(err).lower():
         return f"no answer within timeout_s={timeout_s:g} s"
     if isinstance(err, requests.exceptions.ChunkedEncodingError):
         return "the connection closed before the end of the body"
-    return text
+    reason = err.args[0] if err.args else err
+    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError -> what went wrong
+    cause = reason.__cause__ or reason.__context__  # e.g. ConnectionRefusedError, gaierror
+    if isinstance(cause, OSError) and cause.strerror:
+        return f"cannot connect ({cause.strerror})"
+    return str(reason)
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -409,7 +423,7 @@ def _check_tles(fetched):
         satellites = read_tles(text + "\n")  # a line break marks it as text, not a path
     except ElementSetError as err:
         detail = str(err).replace("<text>:", "", 1)
-        raise RefreshError(f"{download.url}: {detail}; nothing was changed") from err
+        raise RefreshError(f"{download.url}: {detail}") from err
     if len(satellites) == 0:
         raise RefreshError(f"{download.url}: no element sets found ({_excerpt(data)}); "
                            "is this the right URL?")
@@ -426,7 +440,7 @@ def _parse_json(fetched):
                            "is this the right URL?") from err
     except json.JSONDecodeError as err:
         raise RefreshError(f"{source}: invalid JSON at line {err.lineno} column {err.colno}: "
-                           f"{err.msg}; nothing was changed") from err
+                           f"{err.msg}") from err
 
 
 def _check_feature_collection(fetched, geometry_types, *, unique_ids):

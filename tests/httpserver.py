@@ -24,6 +24,11 @@ class Route:
     delay_s: float = 0.0  # wait this long before answering (ends early when the server stops)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # clients hanging up on purpose (timeouts) are expected here
+
+
 class LocalServer:
     """``with LocalServer() as server: server.routes["/a"] = Route(b"..."); server.url("/a")``."""
 
@@ -32,7 +37,7 @@ class LocalServer:
         self.hits = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -62,6 +67,7 @@ class LocalServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go in separate writes
 
             def do_GET(self):  # noqa: N802 (the name http.server calls)
                 path = urlsplit(self.path).path

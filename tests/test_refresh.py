@@ -201,8 +201,9 @@ def test_tle_fault_keeps_previous_data(data_dir, server, fault):
     for key, value in change.items():
         setattr(route, key, value)
 
-    with pytest.raises(RefreshError, match=re.escape(message)):
+    with pytest.raises(RefreshError, match=re.escape(message)) as caught:
         refresh.refresh_tles(server.url("/gnss.txt"), timeout_s=FAST_TIMEOUT_S, retries=1)
+    assert str(caught.value).endswith("the previous data is unchanged")
 
     assert fingerprint(data_dir) == before
     assert refresh.latest_tle_path().read_bytes() == TLE_BYTES
@@ -284,11 +285,20 @@ def test_cables_fault_keeps_previous_data(data_dir, server, fault):
     path, change, message = CABLE_FAULTS[fault]
     change(server.routes[path])
 
-    with pytest.raises(RefreshError, match=re.escape(message)):
+    with pytest.raises(RefreshError, match=re.escape(message)) as caught:
         refresh.refresh_cables(server.url("/mirror"), timeout_s=FAST_TIMEOUT_S, retries=1)
+    assert str(caught.value).endswith("the previous data is unchanged")
 
     assert fingerprint(data_dir) == before
     assert refresh.latest_cables_dir() == good.folder
+
+
+def test_unwritable_data_folder_is_a_refresh_error(data_dir, server):
+    (data_dir / "tle").write_text("a file where the tle folder should be")
+    before = fingerprint(data_dir)
+    with pytest.raises(RefreshError, match="could not save the new snapshot"):
+        refresh.refresh_tles(server.url("/gnss.txt"))
+    assert fingerprint(data_dir) == before
 
 
 # --- data folder ----------------------------------------------------------------------------

@@ -57,9 +57,95 @@ def _cmd_build(args):
     return 0
 
 
+# -- lengths ----------------------------------------------------------------------------
+
+def _add_lengths_parser(subparsers):
+    from dsrgeo.geodesy import DEFAULT_LONG_RATIO, DEFAULT_SHORT_RATIO
+
+    parser = subparsers.add_parser(
+        "lengths",
+        help="drawn (geodesic) vs stated cable lengths, with flags",
+        description="Compare each cable's drawn route length (WGS84 geodesic) with its "
+        "stated system length. Routes are stylised drawings, so a ratio far from 1 flags "
+        "a disagreement between drawing and published figure, not an error in either.",
+    )
+    parser.add_argument("--cable", metavar="NAME",
+                        help="only cables whose name contains NAME (any case) or whose id is NAME")
+    parser.add_argument("--csv", metavar="PATH", help="write the table as CSV instead")
+    parser.add_argument("--short-ratio", type=float, default=DEFAULT_SHORT_RATIO, metavar="R",
+                        help="flag drawn/stated below R as drawn_short (default: %(default)s)")
+    parser.add_argument("--long-ratio", type=float, default=DEFAULT_LONG_RATIO, metavar="R",
+                        help="flag drawn/stated above R as drawn_long (default: %(default)s)")
+    parser.set_defaults(run=_cmd_lengths)
+
+
+def _cmd_lengths(args):
+    import difflib
+
+    import pandas as pd
+
+    from dsrgeo.fileio import atomic_write
+    from dsrgeo.geodesy import audit_lengths
+
+    table = audit_lengths(short_ratio=args.short_ratio, long_ratio=args.long_ratio)
+    if args.cable:
+        wanted = args.cable.casefold()
+        keep = table["name"].str.casefold().str.contains(wanted, regex=False) | (
+            table["id"] == args.cable)
+        if not keep.any():
+            close = difflib.get_close_matches(args.cable, table["name"].tolist(), n=3, cutoff=0.4)
+            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise DsrgeoError(f"no cable name contains {args.cable!r}{hint} "
+                              "(run `dsrgeo lengths` for all names)")
+        table = table[keep]
+    if args.csv:
+        atomic_write(args.csv, table.to_csv(index=False))
+        print(f"wrote {len(table)} rows to {args.csv}")
+        return 0
+    with pd.option_context("display.width", 200, "display.max_colwidth", 50,
+                           "display.max_rows", None):
+        print(table.to_string(index=False))
+    counts = ", ".join(f"{flag} {n}" for flag, n in table["flag"].value_counts().items())
+    print(f"\n{len(table)} cables: {counts}. Routes are stylised drawings; "
+          f"ratio = drawn_km / stated_km, flagged outside {args.short_ratio}-{args.long_ratio}.")
+    return 0
+
+
+# -- claims -----------------------------------------------------------------------------
+
+def _add_claims_parser(subparsers):
+    parser = subparsers.add_parser(
+        "claims", help="the policy brief's figures set against the layers, with verdicts")
+    parser.add_argument("--csv", metavar="PATH", help="write the table as CSV instead")
+    parser.set_defaults(run=_cmd_claims)
+
+
+def _cmd_claims(args):
+    import math
+
+    from dsrgeo.brief import claims
+    from dsrgeo.fileio import atomic_write
+
+    table = claims()
+    if args.csv:
+        atomic_write(args.csv, table.to_csv(index=False))
+        print(f"wrote {len(table)} rows to {args.csv}")
+        return 0
+    for row in table.itertuples():
+        data = "n/a" if math.isnan(row.data) else f"{row.data:,.1f}"
+        print(f"[{row.paragraph}] \"{row.claim}\"  ({row.subject})")
+        print(f"    claimed {row.claimed:,.1f} {row.unit} | data {data} {row.unit} "
+              f"| {row.verdict.upper()}")
+        print(f"    how: {row.how_computed}")
+        print(f"    tolerance: {row.tolerance}\n")
+    return 0
+
+
 _PARSERS = [
     _add_layers_parser,
     _add_build_parser,
+    _add_lengths_parser,
+    _add_claims_parser,
 ]
 
 

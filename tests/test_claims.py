@@ -116,3 +116,23 @@ def test_verdict_rules(claim, value, expected):
 
 def test_mile_is_exact():
     assert MILE_KM == 1.609344  # 1 international mile = 1,609.344 m exactly (1959 agreement)
+
+
+def test_cli_claims_prints_every_claim(capsys):
+    from dsrgeo.cli import main
+
+    assert main(["claims"]) == 0
+    out = capsys.readouterr().out
+    for _, words in ISSUE_4_WORDS.values():
+        assert f'"{words}"' in out
+    assert "CONSISTENT" in out
+
+
+def test_cli_claims_csv(tmp_path, capsys):
+    import pandas as pd
+
+    from dsrgeo.cli import main
+
+    target = tmp_path / "claims.csv"
+    assert main(["claims", "--csv", str(target)]) == 0
+    assert pd.read_csv(target)["id"].tolist() == [c.id for c in CLAIMS]

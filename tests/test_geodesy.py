@@ -222,3 +222,44 @@ def test_shapely_flattening_assumption():
     parts, index = shapely.get_parts([MultiLineString([[(0, 0), (1, 1)], [(2, 2), (3, 3)]])], return_index=True)
     assert list(index) == [0, 0]
     assert shapely.get_coordinates(parts)[:, 0].tolist() == [0, 1, 2, 3]
+
+
+# --- the hand-made fixture and the CLI ------------------------------------------------------
+
+
+def test_audit_of_three_cable_fixture(three_cables):
+    report = audit_lengths(three_cables).set_index("id")
+    # known by construction: tests/data/README.md
+    assert report["flag"].to_dict() == {"alpha": "ok", "beta": "drawn_short", "gamma": "no_stated_length"}
+    assert report.loc["alpha", "ratio"] == pytest.approx(5251.5 / 5300, abs=0.001)
+    np.testing.assert_allclose(report["drawn_km"], three_cables["drawn_length_km"], atol=0.05)
+
+
+def test_cli_lengths_one_cable(capsys):
+    from dsrgeo.cli import main
+
+    assert main(["lengths", "--cable", "peace"]) == 0
+    out = capsys.readouterr().out
+    assert "peace-cable" in out and "21500.0" in out and "stylised" in out
+
+
+def test_cli_lengths_unknown_cable_names_it(capsys):
+    from dsrgeo.cli import main
+
+    assert main(["lengths", "--cable", "no such cable xyz"]) == 2
+    assert "'no such cable xyz'" in capsys.readouterr().err
+
+
+def test_cli_lengths_csv_is_atomic(tmp_path, capsys):
+    from dsrgeo.cli import main
+
+    target = tmp_path / "lengths.csv"
+    assert main(["lengths", "--csv", str(target)]) == 0
+    written = pd.read_csv(target)
+    assert list(written.columns) == ["id", "name", "stated_km", "drawn_km", "ratio", "flag"]
+    assert len(written) >= 500
+    good = target.read_bytes()
+    # a failing run leaves the good file untouched and no temporary file behind
+    assert main(["lengths", "--csv", str(target), "--short-ratio", "2"]) == 2
+    assert target.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["lengths.csv"]

@@ -141,11 +141,71 @@ def _cmd_claims(args):
     return 0
 
 
+# -- refresh ----------------------------------------------------------------------------
+
+def _add_refresh_parser(subparsers):
+    from dsrgeo.refresh import DEFAULT_CABLES_URL, DEFAULT_TLE_URL
+
+    parser = subparsers.add_parser(
+        "refresh",
+        help="download fresh TLEs or cable data into the user data folder",
+        description="Download, validate and store a new snapshot in the user data folder "
+        "($DSRGEO_DATA_DIR, else the platform's user data folder). The shipped data stays "
+        "the default; ask for the refreshed one with tles=\"latest\" or snapshot=\"latest\". "
+        "A failed, truncated or invalid download changes nothing.",
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind, default, what in [
+        ("tle", DEFAULT_TLE_URL, "two-line element sets (default: CelesTrak's GNSS group)"),
+        ("cables", DEFAULT_CABLES_URL, "cable routes, landing points and cable records from a "
+         "mirror of the Open Undersea Cable Map (URL is the mirror's base)"),
+    ]:
+        sub = kinds.add_parser(kind, help=what, description=what)
+        sub.add_argument("--url", default=default, help="where to download from "
+                         "(default: %(default)s)")
+        sub.add_argument("--timeout-s", type=float, default=30.0, metavar="S",
+                         help="seconds to wait to connect and for each read (default: 30)")
+        sub.add_argument("--retries", type=int, default=3, metavar="N",
+                         help="retries after connection errors and HTTP 5xx (default: 3)")
+        sub.add_argument("--keep", type=int, default=3, metavar="N",
+                         help="snapshots to keep, the new one included (default: 3)")
+        sub.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    kinds.add_parser("status", help="show the refreshed snapshots and where they are")
+    parser.set_defaults(run=_cmd_refresh)
+
+
+def _cmd_refresh(args):
+    from dsrgeo import refresh
+    from dsrgeo.datadir import data_dir, latest_snapshot
+
+    if args.kind == "status":
+        print(f"data folder: {data_dir()}")
+        for kind in ("tle", "cables"):
+            snapshot = latest_snapshot(kind)
+            print(f"{kind}: " + ("none (the shipped data is used)" if snapshot is None else
+                                 f"{snapshot.contents}, {snapshot.retrieved_utc} from "
+                                 f"{snapshot.source_url}\n  in {snapshot.folder}"))
+        return 0
+    run = refresh.refresh_tles if args.kind == "tle" else refresh.refresh_cables
+    snapshot = run(args.url, timeout_s=args.timeout_s, retries=args.retries, keep=args.keep,
+                   progress=False if args.no_progress else None)
+    size_bytes = sum(d.size_bytes for d in snapshot.downloads)
+    print(f"refreshed {args.kind}: {snapshot.contents} ({len(snapshot.downloads)} files, "
+          f"{size_bytes:,} bytes)")
+    print(f"  from      {snapshot.source_url}")
+    print(f"  retrieved {snapshot.retrieved_utc}")
+    print(f"  saved in  {snapshot.folder}")
+    if len(snapshot.downloads) == 1:
+        print(f"  sha256    {snapshot.downloads[0].sha256}")
+    return 0
+
+
 _PARSERS = [
     _add_layers_parser,
     _add_build_parser,
     _add_lengths_parser,
     _add_claims_parser,
+    _add_refresh_parser,
 ]
 
 

@@ -337,3 +337,37 @@ def test_damaged_pointer_says_to_refresh_again(data_dir, server):
 def test_bad_arguments_are_refused(data_dir, server, kwargs):
     with pytest.raises(RefreshError, match=next(iter(kwargs))):
         refresh.refresh_tles(server.url("/gnss.txt"), **kwargs)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def test_cli_refresh_tle_prints_provenance(data_dir, server, capsys):
+    from dsrgeo.cli import main
+
+    assert main(["refresh", "tle", "--url", server.url("/gnss.txt"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert f"refreshed tle: {TLE_COUNT} element sets" in out
+    assert hashlib.sha256(TLE_BYTES).hexdigest() in out
+    assert str(refresh.latest_tle_path().parent) in out
+
+
+def test_cli_refresh_cables_then_status(data_dir, server, capsys):
+    from dsrgeo.cli import main
+
+    assert main(["refresh", "cables", "--url", server.url("/mirror")]) == 0
+    assert main(["refresh", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "cables: 2 route features, 3 landing points, 2 cable records" in out
+    assert "tle: none (the shipped data is used)" in out
+
+
+def test_cli_refresh_failure_exits_2_with_the_reason(data_dir, server, capsys):
+    from dsrgeo.cli import main
+
+    server.routes["/gnss.txt"].status = 404
+    assert main(["refresh", "tle", "--url", server.url("/gnss.txt"), "--retries", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dsrgeo refresh: error: ")
+    assert "HTTP 404" in err and "the previous data is unchanged" in err
+    assert fingerprint(data_dir) == {}

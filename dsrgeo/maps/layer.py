@@ -1,0 +1,508 @@
+"""From an ``add()`` call to a :class:`MapLayer`: read the input, style it, keep what is drawn.
+
+Accepts a catalog id, a GeoDataFrame or a GeoJSON path; brings it to EPSG:4326, splits user
+geometry at the antimeridian (the ``antimeridian`` package), applies ``as_of``, resolves colours
+and the legend (:mod:`dsrgeo.maps.styles`) and the tooltip/popup fields. No HTML here.
+"""
+
+import dataclasses
+import difflib
+import html
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from dsrgeo.errors import InvalidLayerError, LayerNotFoundError
+from dsrgeo.maps.legend import check_color
+from dsrgeo.maps.styles import Legend, resolve_colors, year_of
+
+__all__ = ["MapLayer", "TimeRule", "resolve_layer"]
+
+#: Leaflet path options per geometry kind (the catalog's ``style`` and ``style=`` override them)
+BASE_STYLE = {
+    "line": {"weight": 2, "opacity": 0.85},
+    "polygon": {"color": "#ffffff", "weight": 0.5, "opacity": 1, "fillOpacity": 0.75},
+    "point": {"color": "#333333", "weight": 1, "opacity": 1, "fillOpacity": 0.9, "radius": 4},
+}
+#: Drawing order (pane z-index offset over Leaflet's overlay pane) per kind
+BASE_ORDER = {"polygon": 0, "line": 20, "point": 40}
+HIGHLIGHT_COLOR = "#ff00cc"
+HIGHLIGHT_WEIGHT = 5
+STYLE_KEYS = {"color", "weight", "opacity", "fillColor", "fillOpacity", "radius", "dashArray"}
+OPTION_NAMES = (
+    "color", "color_by", "tooltip", "popup", "popup_html", "highlight", "name", "show",
+    "as_of", "categories", "palette", "legend_title", "style",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class TimeRule:
+    """Years per row and what the slider does outside them.
+
+    Attributes
+    ----------
+    start, end : tuple of (int or None)
+        Per row of the layer's ``gdf``: first year shown (None: always), first year of the
+        "after" state (None: never), e.g. BRI MoU year and exit year.
+    before, after : "hide" or dict
+        ``"hide"`` removes the feature; a dict is the Leaflet style to draw it with.
+    before_label, after_label : str or None
+        Legend text of those styles.
+    """
+
+    start: tuple
+    end: tuple
+    before: object
+    after: object
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class MapLayer:
+    """One layer as added to a :class:`dsrgeo.Map` (the record static exports read).
+
+    Attributes
+    ----------
+    name : str
+        Display name (plain text; escaped when rendered).
+    kind : {"line", "point", "polygon", "coverage"}
+    role : {"basemap", "overlay"}
+    gdf : geopandas.GeoDataFrame
+        EPSG:4326, ``as_of`` applied, antimeridian split, only rows with a geometry, in
+        drawing order (highlighted rows last). Full precision (the page rounds).
+    colors : tuple of str
+        ``#rrggbb`` per row of ``gdf`` (stroke for lines, fill for polygons and points).
+    styles : tuple of dict
+        Leaflet path options per row (``color``, ``fillColor``, ``weight``, ``opacity``,
+        ``fillOpacity``, ``radius``); ``colors`` is folded in.
+    legend : Legend or None
+    citation, attribution : str or None
+    layer_id : str or None
+        Catalog id when the layer came from the catalog (or a frame loaded from it).
+    show : bool
+    tooltip, popup : tuple of str
+        Columns shown on hover / click.
+    labels : dict
+        Column -> label text.
+    feature_count : int
+        Rows in the input, including rows without geometry (which cannot be drawn).
+    order : int
+        Drawing order; higher is on top.
+    time : TimeRule or None
+    popup_html : tuple of str or None
+        Raw popup HTML per row, only when the caller passed ``popup_html=``.
+    image : tuple or None
+        For coverage layers: (PNG bytes, (south, west, north, east) degrees).
+    """
+
+    name: str
+    kind: str
+    role: str
+    gdf: object
+    colors: tuple
+    styles: tuple
+    legend: object
+    citation: object
+    attribution: object
+    layer_id: object
+    show: bool
+    tooltip: tuple
+    popup: tuple
+    labels: dict
+    feature_count: int
+    order: int
+    time: object = None
+    popup_html: object = None
+    image: object = None
+
+    def __repr__(self):
+        return (
+            f"MapLayer(name={self.name!r}, kind={self.kind!r}, role={self.role!r}, "
+            f"features={len(self.gdf)}, show={self.show})"
+        )
+
+
+def _catalog_info(layer_id):
+    from dsrgeo import catalog
+
+    try:
+        return catalog.get(layer_id)
+    except LayerNotFoundError:
+        return None
+
+
+def _read_input(layer, as_of):
+    """Return (frame, catalog info or None, source label)."""
+    import geopandas
+
+    from dsrgeo import catalog, loader
+
+    if isinstance(layer, geopandas.GeoDataFrame):
+        info = _catalog_info(layer.attrs.get("id")) if layer.attrs.get("id") else None
+        return layer, info, "GeoDataFrame"
+    if isinstance(layer, (str, os.PathLike)):
+        text = os.fspath(layer)
+        if isinstance(layer, str) and text in catalog.layer_ids():
+            return loader.load(text, as_of=as_of), catalog.get(text), text
+        path = Path(text)
+        if path.suffix.lower() in (".geojson", ".json") or path.exists():
+            return _read_geojson(path), None, str(path)
+        raise LayerNotFoundError(text, catalog.layer_ids())
+    raise InvalidLayerError(
+        f"cannot add {type(layer).__name__}; pass a layer id (see dsrgeo.layers()), "
+        "a GeoDataFrame or the path of a GeoJSON file"
+    )
+
+
+def _read_geojson(path):
+    import geopandas
+
+    if not path.is_file():
+        raise InvalidLayerError("no such GeoJSON file", path=path)
+    try:
+        frame = geopandas.read_file(path)
+    except Exception as err:  # pyogrio raises several types for unreadable files
+        raise InvalidLayerError(f"not a readable GeoJSON file ({err})", path=path) from err
+    frame.attrs.setdefault("title", path.stem)
+    return frame
+
+
+def _to_wgs84(frame, name):
+    if frame.crs is None:
+        minx, miny, maxx, maxy = frame.total_bounds if len(frame) else (0, 0, 0, 0)
+        if not (-180 <= minx and maxx <= 360 and -90 <= miny and maxy <= 90):
+            raise InvalidLayerError(
+                f"layer {name!r} has no CRS and its coordinates are not lon/lat degrees; "
+                "set one with gdf.set_crs(...)"
+            )
+        return frame.set_crs("EPSG:4326")
+    if frame.crs.to_epsg() != 4326:
+        return frame.to_crs("EPSG:4326")
+    return frame
+
+
+def _kind_of(frame, name):
+    types = set(frame.geometry.geom_type.dropna().str.replace("Multi", "", regex=False))
+    kinds = {"LineString": "line", "Point": "point", "Polygon": "polygon"}
+    found = {kinds.get(t) for t in types}
+    if None in found or len(found) > 1:
+        raise InvalidLayerError(
+            f"layer {name!r} mixes geometry types {sorted(types)}; add one type per layer "
+            "(e.g. gdf[gdf.geom_type == 'Point'])",
+            field="geometry",
+        )
+    return found.pop() if found else "point"
+
+
+def _crosses_antimeridian(geometry):
+    if geometry is None or geometry.is_empty or geometry.geom_type.endswith("Point"):
+        return False
+    parts = getattr(geometry, "geoms", [geometry])
+    for part in parts:
+        rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
+        for ring in rings:
+            lon = np.asarray(ring.coords)[:, 0]
+            if lon.size > 1 and np.abs(np.diff(lon)).max() > 180:
+                return True
+    return False
+
+
+def split_antimeridian(geometries):
+    """Split each geometry that jumps across ±180° longitude, with the ``antimeridian`` package.
+
+    Parameters
+    ----------
+    geometries : sequence of shapely geometries (lon/lat degrees)
+
+    Returns
+    -------
+    list of shapely geometries
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> [fixed] = split_antimeridian([LineString([(179.5, 0), (-179.5, 0)])])
+    >>> fixed.geom_type, len(fixed.geoms)
+    ('MultiLineString', 2)
+    """
+    import antimeridian
+
+    out = []
+    for geometry in geometries:
+        if not _crosses_antimeridian(geometry):
+            out.append(geometry)
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", antimeridian.FixWindingWarning)
+            out.append(shapely.geometry.shape(antimeridian.fix_shape(geometry)))
+    return out
+
+
+def _labels(info, block, columns, extra):
+    labels = {}
+    units = {}
+    if info is not None:
+        units = {f["name"]: f.get("unit") for f in info.schema}
+    for column in columns:
+        text = column.replace("_", " ")
+        text = text[:1].upper() + text[1:]
+        unit = units.get(column)
+        if unit and unit != "year" and not text.endswith(f" {unit}"):
+            text = f"{text} ({unit})"
+        elif unit and text.endswith(f" {unit}"):
+            text = f"{text[: -len(unit) - 1]} ({unit})"
+        labels[column] = text
+    labels.update(block.get("labels", {}))
+    labels.update(extra or {})
+    return labels
+
+
+def _as_columns(value, frame, option, name):
+    if value is None or value is False:
+        return ()
+    columns = (value,) if isinstance(value, str) else tuple(value)
+    for column in columns:
+        if column not in frame.columns or column == "geometry":
+            available = ", ".join(c for c in frame.columns if c != "geometry")
+            raise InvalidLayerError(
+                f"{option} column {column!r} is not in layer {name!r}; available: {available}",
+                field=column,
+            )
+    return columns
+
+
+def _highlight_rows(frame, highlight, name):
+    wanted = [highlight] if isinstance(highlight, str) else list(highlight)
+    hit = np.zeros(len(frame), dtype=bool)
+    names = frame["name"].astype(str).str.casefold() if "name" in frame.columns else None
+    for item in wanted:
+        match = np.zeros(len(frame), dtype=bool)
+        if "id" in frame.columns:
+            match |= (frame["id"].astype(str) == str(item)).to_numpy()
+        if names is not None:
+            match |= (names == str(item).casefold()).to_numpy()
+        if not match.any():
+            choices = [] if names is None else frame["name"].astype(str).tolist()
+            close = difflib.get_close_matches(str(item), choices, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise InvalidLayerError(
+                f"highlight={item!r} matches no id or name in layer {name!r}{hint}",
+                field="highlight",
+            )
+        hit |= match
+    return hit
+
+
+def _time_rule(frame, block, base_style, kind, colour_of_mark):
+    spec = block.get("time")
+    if not spec:
+        return None
+    start = tuple(year_of(v) for v in frame[spec["start"]]) if spec.get("start") else (None,) * len(frame)
+    end = tuple(year_of(v) for v in frame[spec["end"]]) if spec.get("end") else (None,) * len(frame)
+
+    def rule(value):
+        if value in (None, "hide"):
+            return "hide"
+        color = colour_of_mark(value)
+        return _style_for(base_style, kind, color)
+
+    return TimeRule(start=start, end=end, before=rule(spec.get("before")), after=rule(spec.get("after")))
+
+
+def _style_for(base, kind, color):
+    style = dict(base)
+    if kind == "line":
+        style["color"] = color
+    else:
+        style["fillColor"] = color
+    return style
+
+
+def _citation(frame, info, name):
+    if info is not None:
+        from dsrgeo import catalog
+
+        return catalog.citation(info.id), info.attribution
+    attrs = frame.attrs
+    if attrs.get("citation"):
+        return str(attrs["citation"]), attrs.get("attribution")
+    if attrs.get("sources"):
+        text = "; ".join(
+            f"{s.get('publisher', '')}, {s.get('title', '')} ({s.get('as_of', '')}) {s.get('url', '')}".strip()
+            for s in attrs["sources"]
+        )
+        return text, attrs.get("attribution")
+    return f"{name}: user data, no source given", attrs.get("attribution")
+
+
+def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **options):
+    """Read, filter and style one ``add()`` input into a :class:`MapLayer`.
+
+    See :meth:`dsrgeo.Map.add` for the options. Raises the errors documented there.
+    """
+    unknown = sorted(set(options) - set(OPTION_NAMES))
+    if unknown:
+        raise TypeError(
+            f"add() got unknown option(s) {', '.join(unknown)}; options: {', '.join(OPTION_NAMES)}"
+        )
+    as_of = options.get("as_of")
+    frame, info, source = _read_input(layer, as_of)
+    block = dict(info.map) if info is not None else {}
+    name = options.get("name") or (info.title if info is not None else None) or frame.attrs.get("title") or (
+        Path(source).stem if source != "GeoDataFrame" else "Layer"
+    )
+    name = str(name)
+    feature_count = len(frame)
+    if not hasattr(frame, "geometry"):
+        raise InvalidLayerError(f"layer {name!r} has no geometry column")
+    frame = _to_wgs84(frame, name)
+    keep = ~(frame.geometry.isna() | frame.geometry.is_empty)
+    frame = frame[keep.to_numpy()].copy()
+    if info is None:
+        frame = frame.set_geometry(split_antimeridian(frame.geometry.values), crs="EPSG:4326")
+    kind = info.kind if info is not None else _kind_of(frame, name)
+    if block.get("simplify_deg"):
+        frame = frame.set_geometry(
+            frame.geometry.simplify(float(block["simplify_deg"]), preserve_topology=True)
+        )
+
+    base_style = {**BASE_STYLE[kind], **block.get("style", {}), **(options.get("style") or {})}
+    bad = sorted(set(base_style) - STYLE_KEYS)
+    if bad:
+        raise InvalidLayerError(f"unknown style keys {bad}; use {sorted(STYLE_KEYS)}", field="style")
+
+    user_color = options.get("color")
+    color_by = options.get("color_by", None if user_color else block.get("color_by"))
+    categories = options.get("categories", None if "color_by" in options else block.get("categories"))
+    marks = None if (user_color or "color_by" in options) else block.get("marks")
+    color = check_color(user_color or block.get("color") or "#3388ff")
+    for value in (categories or {}).values():
+        check_color(value, option="categories")
+    for value in options.get("palette") or block.get("palette") or ():
+        check_color(value, option="palette")
+    result = resolve_colors(
+        frame,
+        layer_name=name,
+        geometry=kind,
+        color=color,
+        color_by=color_by,
+        categories=categories,
+        palette=options.get("palette") or block.get("palette"),
+        value_range=None if "color_by" in options else block.get("value_range"),
+        marks=marks,
+        legend_title=options.get("legend_title") or block.get("legend_title") or name,
+        single_label=block.get("label") or name,
+    )
+    colors = list(result.colors)
+    styles = [_style_for(base_style, kind, c) for c in colors]
+    legend = result.legend
+
+    tooltip = _as_columns(options.get("tooltip", block.get("tooltip")), frame, "tooltip", name)
+    popup = _as_columns(options.get("popup", block.get("popup")), frame, "popup", name)
+    popup_html = None
+    if options.get("popup_html") is not None:
+        (column,) = _as_columns(options["popup_html"], frame, "popup_html", name)
+        popup_html = tuple("" if v is None else str(v) for v in frame[column])
+    if not tooltip and not popup and info is None:
+        tooltip = tuple(c for c in ("name", "id") if c in frame.columns)[:1]
+
+    order = int(block.get("order", BASE_ORDER[kind] + default_order))
+    if options.get("highlight") is not None:
+        hit = _highlight_rows(frame, options["highlight"], name)
+        for i in np.flatnonzero(hit):
+            styles[i] = {**styles[i], "weight": HIGHLIGHT_WEIGHT}
+            styles[i] = _style_for(styles[i], kind, HIGHLIGHT_COLOR)
+            colors[i] = HIGHLIGHT_COLOR
+        shown = frame.loc[hit, "name"].astype(str) if "name" in frame.columns else frame.index[hit].astype(str)
+        entries = legend.entries + tuple((f"Highlighted: {n}", HIGHLIGHT_COLOR) for n in dict.fromkeys(shown))
+        legend = dataclasses.replace(legend, entries=entries)
+        last = np.argsort(hit, kind="stable")  # highlighted rows drawn last, i.e. on top
+        frame = frame.iloc[last]
+        colors = [colors[i] for i in last]
+        styles = [styles[i] for i in last]
+        if popup_html is not None:
+            popup_html = tuple(popup_html[i] for i in last)
+
+    mark_colors = {k: v["color"] for k, v in (block.get("marks") or {}).get("values", {}).items()}
+
+    def time_rule(rows):
+        return _time_rule(rows, block, base_style, kind, lambda v: mark_colors.get(v, "#bdbdbd"))
+
+    time = time_rule(frame) if time_slider else None
+    if as_of is not None and source == "GeoDataFrame":
+        rule = time_rule(frame)
+        if rule is None:
+            raise InvalidLayerError(
+                f"as_of={as_of!r} needs a layer with years; pass a catalog id such as "
+                "'bri_countries' or a frame from dsrgeo.load(...)",
+                field="as_of",
+            )
+        keep, colors, styles = _apply_as_of(colors, styles, rule, int(as_of))
+        frame = frame.iloc[keep]
+        if popup_html is not None:
+            popup_html = tuple(popup_html[i] for i in keep)
+        time = time_rule(frame) if time_slider else None
+
+    citation, attribution = _citation(frame, info, name)
+    show = bool(options.get("show", block.get("show", True)))
+    return MapLayer(
+        name=name,
+        kind=kind,
+        role=role,
+        gdf=frame.reset_index(drop=True),
+        colors=tuple(colors),
+        styles=tuple(styles),
+        legend=legend,
+        citation=citation,
+        attribution=attribution,
+        layer_id=info.id if info is not None else None,
+        show=show,
+        tooltip=tooltip,
+        popup=popup,
+        labels=_labels(info, block, [*tooltip, *popup], None),
+        feature_count=feature_count,
+        order=order,
+        time=time,
+        popup_html=popup_html,
+    )
+
+
+def _apply_as_of(colors, styles, time, year):
+    """Apply a year to rows the way the slider does; returns (kept row positions, colours, styles)."""
+    keep, new_colors, new_styles = [], [], []
+    for i, (start, end) in enumerate(zip(time.start, time.end)):
+        state = "during"
+        if start is not None and start > year:
+            state = "before"
+        elif end is not None and end <= year:
+            state = "after"
+        rule = {"before": time.before, "after": time.after}.get(state)
+        if rule == "hide":
+            continue
+        keep.append(i)
+        if rule is None:
+            new_colors.append(colors[i])
+            new_styles.append(styles[i])
+        else:
+            new_styles.append(rule)
+            new_colors.append(rule.get("fillColor", rule.get("color")))
+    return keep, new_colors, new_styles
+
+
+def escape_label(text):
+    """Escape a label for the page."""
+    return html.escape(str(text))
+
+
+def coverage_frame(grid):
+    """Return ``grid`` (DataFrame with lat, lon) as a point GeoDataFrame in EPSG:4326."""
+    import geopandas
+
+    return geopandas.GeoDataFrame(
+        pd.DataFrame(grid).reset_index(drop=True),
+        geometry=geopandas.points_from_xy(grid["lon"], grid["lat"]),
+        crs="EPSG:4326",
+    )

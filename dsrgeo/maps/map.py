@@ -1,0 +1,492 @@
+"""``dsrgeo.Map``: compose cited layers into one self-contained, safe, reproducible Leaflet page."""
+
+import html
+from pathlib import Path
+
+from dsrgeo.errors import InvalidLayerError
+from dsrgeo.maps.ids import content_seed, deterministic_ids
+from dsrgeo.maps.layer import MapLayer, coverage_frame, resolve_layer
+from dsrgeo.maps.legend import HtmlControl, legend_html, sources_html, title_html
+from dsrgeo.maps.vector import script_json, vector_spec
+
+__all__ = ["Map", "DEFAULT_BOUNDS", "FRAGMENT_HEIGHT"]
+
+#: (west, south, east, north) degrees shown when nothing else is asked for: the inhabited world
+DEFAULT_BOUNDS = (-170.0, -56.0, 180.0, 75.0)
+#: CSS height of a map embedded with ``to_html(fragment=True)`` or shown in a notebook
+FRAGMENT_HEIGHT = "560px"
+PANE_BASE_Z = 400  # Leaflet's overlayPane; basemap below it, points above lines above polygons
+BASEMAP_ID = "land"
+COVERAGE_SYSTEMS = ("bds", "gps", "gal", "glo")
+COVERAGE_PALETTE = ("#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b")
+
+
+class Map:
+    """An interactive map of dsrgeo layers that saves as one HTML file working offline.
+
+    Parameters
+    ----------
+    title : str, optional
+        Shown at the top of the map and as the page title (escaped).
+    tiles : str, optional
+        A web tile layer offered besides the offline ``land`` basemap, by xyzservices name
+        (e.g. ``"OpenStreetMap"``, ``"CartoDB Positron"``). It is the visible base layer when
+        given; the page still works offline (switch to "Land" in the layer control).
+    time_slider : bool
+        Add a year slider (2000 to the data's last year) stepping BRI joins/exits and cable
+        ready-for-service years.
+
+    Attributes
+    ----------
+    layers : list of MapLayer
+        What was added, in drawing order, basemap first: one
+        :class:`dsrgeo.maps.layer.MapLayer` per layer with ``name``, ``kind`` ("line", "point",
+        "polygon" or "coverage"), ``role`` ("basemap" or "overlay"), ``gdf`` (EPSG:4326,
+        ``as_of`` applied, only drawable rows, drawing order), ``colors`` (``#rrggbb`` per row),
+        ``styles`` (Leaflet path options per row: ``color``, ``fillColor``, ``weight``,
+        ``opacity``, ``fillOpacity``, ``radius``), ``legend`` (a
+        :class:`dsrgeo.maps.styles.Legend`: title, kind "single"/"categorical"/"continuous",
+        ``entries`` (label, colour), ``stops`` (value, colour)), ``citation`` and
+        ``attribution`` (plain text), ``show``, ``tooltip``/``popup`` columns, ``labels``,
+        ``feature_count`` (input rows incl. those without geometry), ``order`` and, for
+        coverage layers, ``image`` (PNG bytes, (south, west, north, east)). Static exports
+        (``to_png``...) draw from this record, so they use the same colours as the page.
+
+    Notes
+    -----
+    The page inlines Leaflet 1.9.4 (vendored from npm, see ``dsrgeo/maps/vendor/VENDOR.md``) and
+    makes no network request unless ``tiles`` is given. Every string from data is html-escaped
+    in Python before it reaches a tooltip, popup, legend, layer name or title; raw HTML enters
+    only through ``add(..., popup_html=column)``. Element ids derive from the content, so the
+    same inputs give byte-identical HTML. Coordinates are rounded to 5 decimals and only the
+    columns a tooltip or popup shows are written.
+
+    Examples
+    --------
+    >>> import dsrgeo
+    >>> m = dsrgeo.Map(title="HMN Tech cables").add("bri_countries").add("hmn_cables")
+    >>> [layer.name for layer in m.layers]
+    ['Land and borders (Natural Earth)', 'BRI cooperation status by country', 'Submarine cables supplied by HMN Tech (formerly Huawei Marine)']
+    >>> page = m.to_html()
+    >>> page == dsrgeo.Map(title="HMN Tech cables").add("bri_countries").add("hmn_cables").to_html()
+    True
+    >>> "cdn." in page or "unpkg" in page
+    False
+    """
+
+    def __init__(self, *, title=None, tiles=None, time_slider=False):
+        self.title = None if title is None else str(title)
+        self.tiles = tiles
+        self.time_slider = bool(time_slider)
+        self._overlays = []
+        self._basemap = None
+        self._bounds = None
+        self._spec_cache = {}
+
+    def __repr__(self):
+        names = ", ".join(repr(layer.name) for layer in self._overlays)
+        return f"Map(title={self.title!r}, layers=[{names}])"
+
+    # -- building --------------------------------------------------------------------------
+
+    @property
+    def layers(self):
+        """The layers in drawing order, basemap first (a new list; see the class docstring)."""
+        basemap = self._get_basemap()
+        return ([basemap] if basemap is not None else []) + sorted(
+            self._overlays, key=lambda layer: layer.order
+        )
+
+    def _get_basemap(self):
+        if self._basemap is None:
+            from dsrgeo import catalog
+
+            if BASEMAP_ID not in catalog.layer_ids():
+                return None
+            self._basemap = resolve_layer(
+                BASEMAP_ID, default_order=0, role="basemap", show=True
+            )
+        return self._basemap
+
+    def add(self, layer, **options):
+        """Add a layer and return the map (so calls chain).
+
+        Parameters
+        ----------
+        layer : str, os.PathLike or geopandas.GeoDataFrame
+            A catalog id (see :func:`dsrgeo.layers`), the path of a GeoJSON file, or a
+            GeoDataFrame (any CRS; reprojected to EPSG:4326). User geometry crossing the
+            antimeridian is split there.
+        color : str, optional
+            One colour for every feature (``#rrggbb`` or a CSS name); drops the catalog's
+            ``color_by``.
+        color_by : str, optional
+            Column to colour by: numeric -> continuous ramp, otherwise categories; a legend
+            says which is which.
+        tooltip, popup : str or list of str, optional
+            Columns shown on hover / click (values html-escaped). ``[]`` shows none.
+        popup_html : str, optional
+            A column holding raw, trusted HTML for the popup (not escaped: the only way raw
+            HTML enters the page).
+        highlight : str or list of str, optional
+            Feature id(s) or name(s) to draw thick and on top, e.g. ``"PEACE Cable"``.
+        name : str, optional
+            Name in the layer control and legend.
+        show : bool, optional
+            Whether the layer is on when the page opens (landing points are off by default).
+        as_of : int, optional
+            A year: the world at the end of that year (see :func:`dsrgeo.load`).
+        categories : dict, optional
+            ``{value: colour}`` for a categorical ``color_by``.
+        palette : list of str, optional
+            Ramp or category colours.
+        legend_title : str, optional
+        style : dict, optional
+            Leaflet path options (``weight``, ``opacity``, ``fillOpacity``, ``radius``...).
+
+        Returns
+        -------
+        Map
+
+        Raises
+        ------
+        LayerNotFoundError
+            If ``layer`` is neither a catalog id nor an existing file.
+        InvalidLayerError
+            If the file is not GeoJSON, a column named in an option does not exist, a colour
+            is malformed, or ``highlight`` matches nothing (the message suggests close names).
+        AsOfOutOfRangeError
+            If ``as_of`` is outside the layer's years.
+
+        Examples
+        --------
+        >>> import dsrgeo
+        >>> m = dsrgeo.Map().add("cables", highlight="PEACE Cable", tooltip=["name", "rfs_year"])
+        >>> cables = m.layers[-1]
+        >>> cables.colors[-1], cables.gdf["name"].iloc[-1]
+        ('#ff00cc', 'PEACE Cable')
+        """
+        resolved = resolve_layer(
+            layer, default_order=len(self._overlays), time_slider=self.time_slider, **options
+        )
+        self._overlays.append(resolved)
+        return self
+
+    def add_coverage(self, grid, system="bds", *, metric="max", name=None, show=True,
+                     opacity=0.65, palette=None, value_range=None):
+        """Add a lat/lon grid of satellite visibility as a coloured overlay with a legend.
+
+        Parameters
+        ----------
+        grid : pandas.DataFrame
+            From :func:`dsrgeo.gnss.coverage_grid`: ``lat``, ``lon`` (degrees, regular grid)
+            and columns such as ``bds_max``, ``bds_mean``, ``gps_max``.
+        system : {"bds", "gps", "gal", "glo"} or str
+            Constellation prefix; any column prefix works.
+        metric : str
+            Column suffix: ``"max"``, ``"mean"``, ``"min"``, ``"pdop_mean"``..., or a full
+            column name given as ``system`` with ``metric=None``.
+        name : str, optional
+            Layer name (default: e.g. "bds_max (visible satellites)").
+        show : bool
+        opacity : float
+            Opacity of the cells, 0..1.
+        palette : list of str, optional
+            Ramp colours (default: light to dark green).
+        value_range : (float, float), optional
+            Ends of the ramp; the grid's min and max by default.
+
+        Returns
+        -------
+        Map
+
+        Raises
+        ------
+        InvalidLayerError
+            If the grid lacks ``lat``, ``lon`` or the column.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> grid = pd.DataFrame([(lat, lon, 8 + (lat > 0)) for lat in range(-80, 81, 20)
+        ...                      for lon in range(-180, 180, 20)], columns=["lat", "lon", "bds_max"])
+        >>> layer = Map().add_coverage(grid, "bds").layers[-1]
+        >>> layer.kind, layer.legend.kind, layer.legend.stops[0][0], layer.legend.stops[-1][0]
+        ('coverage', 'continuous', 8.0, 9.0)
+        """
+        from dsrgeo.maps.coverage import coverage_colors, coverage_image, coverage_legend
+
+        column = system if metric is None else f"{system}_{metric}"
+        palette = tuple(palette or COVERAGE_PALETTE)
+        uri, png, bounds, stops, (low, high) = coverage_image(
+            grid, column, palette=palette, value_range=value_range, opacity=opacity
+        )
+        frame = coverage_frame(grid)
+        colors = tuple(coverage_colors(frame[column], low, high, palette))
+        label = name or f"{column} (visible satellites)"
+        self._overlays.append(
+            MapLayer(
+                name=str(label),
+                kind="coverage",
+                role="overlay",
+                gdf=frame,
+                colors=colors,
+                styles=tuple({"fillColor": c, "fillOpacity": opacity, "weight": 0} for c in colors),
+                legend=coverage_legend(str(label), stops),
+                citation=frame.attrs.get("citation") or grid.attrs.get("citation")
+                or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs",
+                attribution=grid.attrs.get("attribution"),
+                layer_id=None,
+                show=bool(show),
+                tooltip=(),
+                popup=(),
+                labels={},
+                feature_count=len(frame),
+                order=-10,
+                image=(png, bounds, uri),
+            )
+        )
+        return self
+
+    def fit_bounds(self, bounds=None):
+        """Open the map on a box, a layer, or (default) everything added.
+
+        Parameters
+        ----------
+        bounds : tuple or str, optional
+            ``(west, south, east, north)`` degrees (the order of ``GeoDataFrame.total_bounds``),
+            or the name / catalog id of an added layer; None fits all overlays.
+
+        Returns
+        -------
+        Map
+
+        Raises
+        ------
+        InvalidLayerError
+            If the box is malformed or no added layer has that name.
+
+        Examples
+        --------
+        >>> Map().add("hmn_cables").fit_bounds("hmn_cables")._bounds[0] < 0
+        True
+        """
+        if bounds is None or isinstance(bounds, str):
+            chosen = [
+                layer for layer in self._overlays
+                if bounds is None or bounds in (layer.name, layer.layer_id)
+            ]
+            if not chosen:
+                names = ", ".join(repr(layer.name) for layer in self._overlays) or "none"
+                raise InvalidLayerError(
+                    f"fit_bounds({bounds!r}): no such layer on the map; added: {names}",
+                    field="bounds",
+                )
+            import numpy as np
+
+            boxes = np.array([layer.gdf.total_bounds for layer in chosen if len(layer.gdf)])
+            bounds = (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
+        try:
+            west, south, east, north = (float(v) for v in bounds)
+        except (TypeError, ValueError) as err:
+            raise InvalidLayerError(
+                f"fit_bounds expects (west, south, east, north) degrees, got {bounds!r}",
+                field="bounds",
+            ) from err
+        if not (-90 <= south <= north <= 90 and -360 <= west <= east <= 360):
+            raise InvalidLayerError(
+                f"fit_bounds box {bounds!r} is not (west, south, east, north) in degrees",
+                field="bounds",
+            )
+        self._bounds = (west, south, east, north)
+        return self
+
+    # -- output ----------------------------------------------------------------------------
+
+    def to_html(self, fragment=False):
+        """Return the map as HTML: a whole page, or a ``<div>`` fragment to embed.
+
+        Parameters
+        ----------
+        fragment : bool
+            True returns a block (fixed height ``FRAGMENT_HEIGHT``) with its styles and scripts
+            inline, for reports; several fragments can share a page.
+
+        Returns
+        -------
+        str
+        """
+        return self._render(fragment=fragment)
+
+    def save(self, path):
+        """Write the page to ``path`` atomically (temp file in the same folder, then rename).
+
+        Returns
+        -------
+        pathlib.Path
+        """
+        from dsrgeo.fileio import atomic_write
+
+        page = self.to_html()
+        return atomic_write(Path(path), page)
+
+    def _repr_html_(self):
+        """Notebook display: the whole page in a sandboxed ``<iframe srcdoc>``, offline."""
+        page = html.escape(self.to_html(), quote=True)
+        return (
+            f'<iframe srcdoc="{page}" style="width:100%;height:{FRAGMENT_HEIGHT};border:none" '
+            'sandbox="allow-scripts allow-popups" title="dsrgeo map"></iframe>'
+        )
+
+    def to_png(self, path, **kwargs):
+        """Write a static PNG with the same colours (see :func:`dsrgeo.export.to_png`)."""
+        from dsrgeo import export
+
+        return export.to_png(self, path, **kwargs)
+
+    def to_svg(self, path, **kwargs):
+        """Write a static SVG with the same colours (see :func:`dsrgeo.export.to_svg`)."""
+        from dsrgeo import export
+
+        return export.to_svg(self, path, **kwargs)
+
+    def to_pdf(self, path, **kwargs):
+        """Write a static PDF with the same colours (see :func:`dsrgeo.export.to_pdf`)."""
+        from dsrgeo import export
+
+        return export.to_pdf(self, path, **kwargs)
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def _pane_of(self, layer):
+        return f"dsrgeo-{layer.order + 100:03d}"
+
+    def _spec_json(self, layer, key):
+        cache_key = (id(layer), key, self._pane_of(layer))
+        cached = self._spec_cache.get(cache_key)
+        if cached is not None and cached[0] is layer:
+            return cached[1]
+        style_table, style_index = [], []
+        seen = {}
+        extra_styles = []
+        if layer.time is not None:
+            extra_styles = [r for r in (layer.time.before, layer.time.after) if isinstance(r, dict)]
+        for style in [*layer.styles, *extra_styles]:
+            frozen = script_json(style)
+            if frozen not in seen:
+                seen[frozen] = len(style_table)
+                style_table.append(style)
+            style_index.append(seen[frozen])
+        time = None
+        if layer.time is not None:
+            def rule(value):
+                return "hide" if value == "hide" else seen[script_json(value)]
+
+            time = {"start": layer.time.start, "end": layer.time.end,
+                    "before": rule(layer.time.before), "after": rule(layer.time.after)}
+        labels = [(c, html.escape(layer.labels.get(c, c))) for c in layer.tooltip]
+        popup_labels = [(c, html.escape(layer.labels.get(c, c))) for c in layer.popup]
+        spec = vector_spec(
+            layer, key=key, pane=self._pane_of(layer), tooltip_labels=labels,
+            popup_labels=popup_labels, style_table=style_table,
+            style_index=style_index[: len(layer.styles)], time=time, popup_html=layer.popup_html,
+        )
+        text = script_json(spec)
+        self._spec_cache[cache_key] = (layer, text)
+        return text
+
+    def _render(self, fragment):
+        import folium
+        from branca.element import Element, Figure
+
+        from dsrgeo.maps.page import ImageOverlay, InlineAssets, LeafletMap, ReadyMarker, TitleBox
+        from dsrgeo.maps.slider import FIRST_YEAR, YearSlider
+        from dsrgeo.maps.vector import VectorLayer
+
+        layers = self.layers
+        keyed = [(f"l{i}", layer) for i, layer in enumerate(layers)]
+        specs = {key: self._spec_json(layer, key) for key, layer in keyed if layer.kind != "coverage"}
+        legend_sections = [
+            (key, layer.legend, layer.show) for key, layer in keyed
+            if layer.role == "overlay" and layer.legend is not None
+        ]
+        legend = legend_html(legend_sections)
+        citations = [(layer.name, layer.citation) for _, layer in keyed if layer.citation]
+        sources = sources_html(citations)
+        west, south, east, north = self._bounds or DEFAULT_BOUNDS
+        seed = content_seed(
+            self.title or "", str(self.tiles), str(self.time_slider), str(fragment),
+            repr((west, south, east, north)), legend, sources,
+            *(f"{key}:{layer.show}:{layer.name}" for key, layer in keyed),
+            *specs.values(),
+            *(layer.image[2] for _, layer in keyed if layer.kind == "coverage"),
+        )
+        with deterministic_ids(seed):
+            figure = Figure(title=html.escape(self.title or "dsrgeo map"))
+            figure.header.add_child(
+                Element('<meta name="viewport" content="width=device-width, initial-scale=1.0">'),
+                name="viewport",
+            )
+            figure.header.add_child(InlineAssets(), name="dsrgeo_assets")
+            panes = {self._pane_of(layer): PANE_BASE_Z + layer.order for _, layer in keyed}
+            leaflet_map = LeafletMap(
+                bounds=[[south, west], [north, east]], panes=dict(sorted(panes.items())),
+                fragment_height=FRAGMENT_HEIGHT if fragment else None,
+            )
+            figure.add_child(leaflet_map, name="map")
+            for key, layer in keyed:
+                escaped_name = html.escape(layer.name)
+                if layer.role == "basemap":
+                    element = VectorLayer(specs[key], name=escaped_name,
+                                          show=self.tiles is None, overlay=False)
+                elif layer.kind == "coverage":
+                    png, (s, w, n, e), uri = layer.image
+                    element = ImageOverlay(
+                        uri, [[s, w], [n, e]], key=key, name=escaped_name,
+                        pane=self._pane_of(layer), cells=len(layer.gdf),
+                        attribution=html.escape(layer.attribution or ""), show=layer.show,
+                    )
+                else:
+                    element = VectorLayer(specs[key], name=escaped_name,
+                                          show=layer.show)
+                leaflet_map.add_child(element, name=key)
+            if self.tiles is not None:
+                leaflet_map.add_child(_tile_layer(self.tiles), name="tiles")
+            leaflet_map.add_child(folium.LayerControl(collapsed=False), name="layer_control")
+            if legend_sections:
+                leaflet_map.add_child(
+                    HtmlControl(legend, position="bottomright",
+                                css_class="dsrgeo-box dsrgeo-legend"), name="legend")
+            leaflet_map.add_child(
+                HtmlControl(sources, position="bottomleft", css_class="dsrgeo-box dsrgeo-sources"),
+                name="sources",
+            )
+            if self.title:
+                leaflet_map.add_child(TitleBox(title_html(self.title)), name="title")
+            if self.time_slider:
+                years = [y for _, layer in keyed if layer.time is not None
+                         for y in (*layer.time.start, *layer.time.end) if y is not None]
+                if years:
+                    leaflet_map.add_child(YearSlider(FIRST_YEAR, max(years)), name="slider")
+            leaflet_map.add_child(ReadyMarker(), name="ready")
+            if fragment:
+                figure.render()  # fills the figure's header, html and script parts
+                return (
+                    '<div class="dsrgeo-fragment">'
+                    + figure.header.render() + figure.html.render()
+                    + "<script>" + figure.script.render() + "</script></div>"
+                )
+            return figure.render()
+
+
+def _tile_layer(name):
+    import folium
+
+    try:
+        return folium.TileLayer(tiles=name, overlay=False, control=True, show=True)
+    except (ValueError, KeyError) as err:
+        raise InvalidLayerError(
+            f"unknown tiles {name!r}; use an xyzservices provider name such as "
+            "'OpenStreetMap' or 'CartoDB Positron', or leave tiles=None for the offline basemap",
+            field="tiles",
+        ) from err

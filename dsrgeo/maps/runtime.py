@@ -1,0 +1,143 @@
+"""dsrgeo's own small browser runtime (JS + CSS), inlined once into every page after Leaflet.
+
+It draws vector layers from a compact spec (style table, pre-escaped property values), keeps a
+registry ``window.dsrgeo.maps[<map name>]`` that tests and users can inspect (features in the
+data, features drawn, features visible), toggles legend sections with the layer control, and
+steps layers through the years for the slider. All strings it puts into HTML were escaped in
+Python (:mod:`dsrgeo.maps.vector`); the JS never reads raw data into ``innerHTML``.
+"""
+
+__all__ = ["RUNTIME_CSS", "RUNTIME_JS"]
+
+RUNTIME_CSS = """
+.dsrgeo-map{background:#dbe7f0;font:13px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+.dsrgeo-box{background:rgba(255,255,255,.93);padding:6px 9px;border-radius:5px;
+ box-shadow:0 1px 4px rgba(0,0,0,.3);color:#222;max-width:300px}
+.dsrgeo-title{position:absolute;top:10px;left:50%;transform:translateX(-50%);z-index:1000;
+ font-size:16px;font-weight:600;pointer-events:none;max-width:60%;text-align:center}
+.dsrgeo-legend{max-height:55vh;overflow-y:auto}
+.dsrgeo-legend h4{margin:6px 0 3px;font-size:12px}
+.dsrgeo-legend h4:first-child{margin-top:0}
+.dsrgeo-row{display:flex;align-items:center;gap:6px;font-size:12px;margin:1px 0}
+.dsrgeo-sw{display:inline-block;flex:none;width:18px;height:12px;border:1px solid rgba(0,0,0,.35)}
+.dsrgeo-sw.line{height:0;border:0;border-top:3px solid;margin:5px 0}
+.dsrgeo-sw.point{width:10px;height:10px;border-radius:50%;margin:0 4px}
+.dsrgeo-ramp{height:10px;width:170px;border:1px solid rgba(0,0,0,.35)}
+.dsrgeo-ramp-labels{display:flex;justify-content:space-between;width:172px;font-size:11px}
+.dsrgeo-sources{max-width:420px;font-size:11px}
+.dsrgeo-sources summary{cursor:pointer;font-weight:600}
+.dsrgeo-sources li{margin:2px 0}
+.dsrgeo-slider{font-size:12px}
+.dsrgeo-slider input{width:220px;vertical-align:middle}
+.dsrgeo-slider output{display:inline-block;min-width:3em;font-weight:600;text-align:right}
+.dsrgeo-tip th{text-align:left;padding-right:8px;font-weight:600;vertical-align:top}
+.dsrgeo-tip td{max-width:280px;white-space:normal}
+.dsrgeo-map .leaflet-control-attribution{max-width:55vw;font-size:10px;line-height:1.3}
+.dsrgeo-tip{border-collapse:collapse;font-size:12px}
+"""
+
+RUNTIME_JS = r"""
+(function () {
+  "use strict";
+  var D = window.dsrgeo = window.dsrgeo || {maps: {}};
+  D.maps = D.maps || {};
+
+  // rows of pre-escaped (label, value) pairs; values and labels were html-escaped in Python
+  D.table = function (props, fields) {
+    var html = '<table class="dsrgeo-tip">';
+    for (var i = 0; i < fields.length; i++) {
+      var value = props[fields[i][0]];
+      if (value === null || value === undefined || value === "") { continue; }
+      html += "<tr><th>" + fields[i][1] + "</th><td>" + value + "</td></tr>";
+    }
+    return html + "</table>";
+  };
+
+  D.map = function (name, leafletMap) {
+    var entry = D.maps[name] = {map: leafletMap, layers: [], year: null, ready: false};
+    leafletMap.on("overlayadd overlayremove", function (e) {
+      var key = e.layer && e.layer.dsrgeoKey;
+      if (!key) { return; }
+      var container = leafletMap.getContainer();
+      var rows = container.querySelectorAll('[data-dsrgeo-legend="' + key + '"]');
+      for (var i = 0; i < rows.length; i++) {
+        rows[i].style.display = e.type === "overlayadd" ? "" : "none";
+      }
+    });
+    return entry;
+  };
+
+  D.vector = function (mapName, spec) {
+    var styles = spec.styles;
+    var layer = L.geoJSON(spec.data, {
+      pane: spec.pane,
+      attribution: spec.attribution || null,
+      style: function (f) { return styles[f.properties._s]; },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, L.extend({pane: spec.pane}, styles[f.properties._s]));
+      },
+      onEachFeature: function (f, sub) {
+        if (spec.tooltip.length) {
+          sub.bindTooltip(function () { return D.table(f.properties, spec.tooltip); },
+                          {sticky: spec.kind !== "point"});
+        }
+        if (f.properties._ph !== undefined) {
+          sub.bindPopup(f.properties._ph);  // raw HTML the caller passed as popup_html=
+        } else if (spec.popup.length) {
+          sub.bindPopup(function () { return D.table(f.properties, spec.popup); });
+        }
+      }
+    });
+    layer.dsrgeoKey = spec.key;
+    layer.dsrgeoAll = layer.getLayers();
+    var entry = D.maps[mapName];
+    entry.layers.push({key: spec.key, name: spec.name, layer: layer, spec: spec,
+                       features: spec.features, drawable: spec.data.features.length});
+    return layer;
+  };
+
+  // what a registered layer shows now: features drawn by Leaflet and currently on the map
+  D.counts = function (mapName) {
+    var out = {};
+    var entry = D.maps[mapName];
+    entry.layers.forEach(function (item) {
+      out[item.key] = {name: item.name, features: item.features, drawable: item.drawable,
+                       drawn: item.layer.dsrgeoAll.length,
+                       visible: item.layer.getLayers().length,
+                       on_map: entry.map.hasLayer(item.layer)};
+    });
+    return out;
+  };
+
+  function stateAt(props, year) {
+    var start = props._y0, end = props._y1;
+    if (start === null || start === undefined) { return "during"; }  // year unknown: always
+    if (start > year) { return "before"; }
+    if (end !== null && end !== undefined && end <= year) { return "after"; }
+    return "during";
+  }
+
+  D.setYear = function (mapName, year) {
+    var entry = D.maps[mapName];
+    entry.year = year;
+    entry.layers.forEach(function (item) {
+      var time = item.spec.time;
+      if (!time) { return; }
+      var group = item.layer;
+      item.layer.dsrgeoAll.forEach(function (sub) {
+        var props = sub.feature.properties;
+        var state = stateAt(props, year);
+        var rule = state === "during" ? props._s : time[state];
+        if (rule === "hide") {
+          if (group.hasLayer(sub)) { group.removeLayer(sub); }
+          return;
+        }
+        if (!group.hasLayer(sub)) { group.addLayer(sub); }
+        if (sub.setStyle) { sub.setStyle(item.spec.styles[rule]); }
+      });
+    });
+    var outputs = entry.map.getContainer().querySelectorAll(".dsrgeo-slider output");
+    for (var i = 0; i < outputs.length; i++) { outputs[i].textContent = String(year); }
+  };
+})();
+"""

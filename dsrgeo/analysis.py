@@ -142,8 +142,8 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
     Examples
     --------
     >>> graph = cable_graph(suppliers="HMN")
-    >>> "PAK" in reachable_countries(graph, "PAK", max_hops=1)  # PEACE lands twice in Pakistan
-    False
+    >>> graph.edges["PAK", "FRA"]["cable_ids"]
+    ['peace-cable']
     >>> {"DJI", "EGY", "FRA", "KEN"} <= set(reachable_countries(graph, "PAK"))  # via PEACE
     True
     """
@@ -210,8 +210,23 @@ def reachable_countries(graph, iso3, *, max_hops=None):
 
     Examples
     --------
-    >>> reachable_countries(cable_graph(suppliers="HMN"), "pak", max_hops=1)[:3]
-    ['CYP', 'DJI', 'EGY']
+    Which countries can Pakistan reach over HMN-built cables alone? Directly, the other
+    PEACE countries; through other countries, a chain of HMN cables around South-East Asia.
+    With the cables in service at the end of 2022 (the data's date):
+
+    >>> hmn_2022 = cable_graph(suppliers="HMN", as_of=2022)
+    >>> reachable_countries(hmn_2022, "pak", max_hops=1)  # doctest: +NORMALIZE_WHITESPACE
+    ['CYP', 'DJI', 'EGY', 'FRA', 'KEN', 'MDV', 'MLT', 'SAU', 'SGP', 'SOM', 'SYC']
+    >>> reachable_countries(hmn_2022, "PAK")  # doctest: +NORMALIZE_WHITESPACE
+    ['CYP', 'DJI', 'EGY', 'FRA', 'IDN', 'KEN', 'KHM', 'LKA', 'MDV', 'MLT', 'MYS', 'OMN',
+     'PNG', 'SAU', 'SGP', 'SOM', 'SYC', 'THA']
+
+    Planned HMN cables (SEA-H2X, SIGMAR) would add China, Myanmar, the Philippines and
+    Taiwan:
+
+    >>> sorted(set(reachable_countries(cable_graph(suppliers="HMN"), "PAK"))
+    ...        - set(reachable_countries(hmn_2022, "PAK")))
+    ['CHN', 'MMR', 'PHL', 'TWN']
     """
     import networkx as nx
 
@@ -244,8 +259,14 @@ def all_hmn_countries(graph=None):
 
     Examples
     --------
-    >>> "PAK" in all_hmn_countries()   # Pakistan also lands non-HMN cables
-    False
+    Which countries' international cables are all HMN-built? Of the cables in service at
+    the end of 2022, only Suriname's (the Suriname-Guyana system); counting planned cables
+    too, none:
+
+    >>> all_hmn_countries(cable_graph(as_of=2022))
+    ['SUR']
+    >>> all_hmn_countries()
+    []
     """
     if graph is None:
         graph = cable_graph()

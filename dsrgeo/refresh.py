@@ -1,4 +1,4 @@
-"""Download fresh TLEs and cable data over HTTP: with timeouts and retries, validated, atomic, cited.
+"""Fresh TLEs and cable data over HTTP: timeouts, retries, validation, atomic swap, provenance.
 
 The shipped snapshot under ``layers/`` stays the default everywhere; a refresh only adds a
 snapshot to the per-user data folder (:func:`dsrgeo.datadir.data_dir`), and code uses it when
@@ -145,7 +145,7 @@ def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=Non
     --------
     >>> snap = refresh_tles()  # doctest: +SKIP
     >>> snap.contents  # doctest: +SKIP
-    '172 element sets'
+    '172 satellites'
     """
     retrieved_utc = _utc_now()
     with _keeping_previous_data(), _session(retries, workers=1) as session:
@@ -156,7 +156,7 @@ def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=Non
         [elements],
         source_url=url,
         retrieved_utc=retrieved_utc,
-        contents=f"{count} element sets",
+        contents=f"{count} satellites",
         keep=keep,
     )
 
@@ -289,7 +289,7 @@ def _fetch(session, url, name, *, timeout_s, progress, optional=False):
     short of its ``Content-Length`` or a body over the size limit.
     """
     import requests
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not (
         math.isfinite(timeout_s) and timeout_s > 0
@@ -347,7 +347,7 @@ def _fetch_many(session, targets, *, timeout_s, progress, workers):
     """Fetch (name, url) pairs on a thread pool; return [(Download, bytes)] in input order."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     results = [None] * len(targets)
     bar = tqdm(total=len(targets), unit="file", desc="cable records", leave=False,
@@ -409,7 +409,10 @@ def _reason(err, timeout_s):
 
 
 def _check_tles(fetched):
-    """Check TLE text with :func:`dsrgeo.gnss.read_tles`; return the number of satellites."""
+    """Check TLE text with :func:`dsrgeo.gnss.read_tles` (checksums, line numbers, pairs, SGP4).
+
+    Return the number of distinct satellites.
+    """
     from .errors import ElementSetError
     from .gnss import read_tles
 

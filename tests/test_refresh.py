@@ -14,7 +14,7 @@ from httpserver import LocalServer, Route
 from dsrgeo import datadir, refresh
 from dsrgeo.errors import RefreshError
 
-# 50 BeiDou element sets from CelesTrak, 2022-02-04 (layers/sources/gnss/2022-02-04/SOURCE.md).
+# CelesTrak's beidou.txt of 2022-02-04: 50 satellites (../shared/data/README.md, gnss row).
 TLE_FILE = Path(__file__).parents[1] / "layers" / "sources" / "gnss" / "2022-02-04" / "beidou.txt"
 TLE_BYTES = TLE_FILE.read_bytes()
 TLE_COUNT = 50
@@ -83,7 +83,9 @@ def server():
 def fingerprint(folder):
     """Every path under ``folder`` with the sha256 of each file (None for folders)."""
     return {
-        str(p.relative_to(folder)): None if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+        str(p.relative_to(folder)): (
+            None if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+        )
         for p in sorted(folder.rglob("*"))
     }
 
@@ -98,7 +100,7 @@ def test_tle_refresh_stores_file_and_provenance(data_dir, server):
     assert path == snapshot.folder / refresh.TLE_FILE
     assert path.read_bytes() == TLE_BYTES
     assert data_dir in path.parents
-    assert snapshot.contents == f"{TLE_COUNT} element sets"
+    assert snapshot.contents == f"{TLE_COUNT} satellites"
     sidecar = json.loads((snapshot.folder / datadir.PROVENANCE_FILE).read_text())
     (record,) = sidecar["files"]
     assert record["url"] == server.url("/gnss.txt")
@@ -161,6 +163,19 @@ def test_new_snapshot_replaces_pointer_and_old_ones_are_pruned(data_dir, server)
     assert refresh.latest_tle_path() == third.folder / refresh.TLE_FILE
     assert len({first.folder, second.folder, third.folder}) == 3  # same second: -2, -3 suffix
     assert not first.folder.exists() and second.folder.exists()
+
+
+def test_progress_bars_when_asked(data_dir, server, capsys):
+    refresh.refresh_tles(server.url("/gnss.txt"), progress=True)
+    refresh.refresh_cables(server.url("/mirror"), progress=True)
+    err = capsys.readouterr().err
+    assert f"{refresh.TLE_FILE}:" in err and f"/{len(TLE_BYTES) / 1000:.2f}k" in err
+    assert "cable records:" in err and "/2 " in err
+
+
+def test_no_progress_bars_when_told_not_to(data_dir, server, capsys):
+    refresh.refresh_tles(server.url("/gnss.txt"), progress=False)
+    assert capsys.readouterr().err == ""
 
 
 def test_no_refresh_means_no_latest_data(data_dir):
@@ -347,7 +362,7 @@ def test_cli_refresh_tle_prints_provenance(data_dir, server, capsys):
 
     assert main(["refresh", "tle", "--url", server.url("/gnss.txt"), "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert f"refreshed tle: {TLE_COUNT} element sets" in out
+    assert f"refreshed tle: {TLE_COUNT} satellites" in out
     assert hashlib.sha256(TLE_BYTES).hexdigest() in out
     assert str(refresh.latest_tle_path().parent) in out
 

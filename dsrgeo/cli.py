@@ -200,12 +200,66 @@ def _cmd_refresh(args):
     return 0
 
 
+# -- map --------------------------------------------------------------------------------
+
+#: The layers of ``dsrgeo map`` without arguments (beidou_capitals joins when it is built)
+DEFAULT_MAP_LAYERS = ("bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities",
+                      "beidou_capitals")
+
+
+def _add_map_parser(subparsers):
+    parser = subparsers.add_parser(
+        "map", help="write a self-contained HTML map (opens offline)",
+        description="Write an interactive map of shipped layers and/or GeoJSON files to one "
+                    "HTML file that works without network. Without layers: the default map "
+                    f"({', '.join(DEFAULT_MAP_LAYERS)}; landing points start hidden).")
+    parser.add_argument("layers", nargs="*", metavar="LAYER_OR_FILE",
+                        help="layer ids (see `dsrgeo layers`) or GeoJSON files")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="HTML file to write (replaced only by a complete new file)")
+    parser.add_argument("--as-of", type=int, metavar="YEAR",
+                        help="show the world at the end of YEAR (layers with years only)")
+    parser.add_argument("--title", metavar="TEXT", help="title shown on the map")
+    parser.add_argument("--slider", action="store_true",
+                        help="add a year slider for BRI joins and cable service years")
+    parser.add_argument("--tiles", metavar="NAME",
+                        help="also offer web tiles, e.g. OpenStreetMap (needs network to show)")
+    parser.set_defaults(run=_cmd_map)
+
+
+def _cmd_map(args):
+    from pathlib import Path
+
+    from dsrgeo import catalog
+    from dsrgeo.maps import Map
+
+    chosen = list(args.layers)
+    if not chosen:
+        ids = catalog.layer_ids()
+        chosen = [i for i in DEFAULT_MAP_LAYERS if i in ids and catalog.get(i).file.exists()]
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        raise FileNotFoundError(f"cannot write {str(output)!r}: folder "
+                                f"{str(output.parent)!r} does not exist")
+    the_map = Map(title=args.title, tiles=args.tiles, time_slider=args.slider)
+    ids = set(catalog.layer_ids())
+    for layer in chosen:
+        with_years = layer in ids and catalog.get(layer).years is not None
+        options = {"as_of": args.as_of} if args.as_of is not None and with_years else {}
+        the_map.add(layer, **options)
+    path = the_map.save(output)
+    size_kb = path.stat().st_size / 1024
+    print(f"wrote {path} ({len(chosen)} layers, {size_kb:,.0f} kB)")
+    return 0
+
+
 _PARSERS = [
     _add_layers_parser,
     _add_build_parser,
     _add_lengths_parser,
     _add_claims_parser,
     _add_refresh_parser,
+    _add_map_parser,
 ]
 
 

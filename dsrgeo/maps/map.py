@@ -76,6 +76,8 @@ class Map:
 
     def __init__(self, *, title=None, tiles=None, time_slider=False):
         self.title = None if title is None else str(title)
+        if tiles is not None:
+            _tile_layer(tiles)  # fail now, not at save time
         self.tiles = tiles
         self.time_slider = bool(time_slider)
         self._overlays = []

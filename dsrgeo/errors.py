@@ -13,6 +13,7 @@ __all__ = [
     "ElementSetError",
     "MissingDependencyError",
     "RefreshError",
+    "ExportError",
     "DsrgeoWarning",
     "StaleElementsWarning",
 ]
@@ -90,6 +91,10 @@ class MissingDependencyError(DsrgeoError, ImportError):
 
 class RefreshError(DsrgeoError, OSError):
     """A refresh download failed, was truncated or did not validate; old data kept."""
+
+
+class ExportError(DsrgeoError, ValueError):
+    """A static export or report was asked for with impossible options (size, format, year)."""
 
 
 class DsrgeoWarning(UserWarning):

@@ -19,7 +19,7 @@ import re
 from datetime import datetime, timezone
 
 from . import __version__
-from .datadir import Download, latest_snapshot, write_snapshot
+from .datadir import Download, data_dir, latest_snapshot, write_snapshot
 from .errors import RefreshError
 
 __all__ = [
@@ -147,6 +147,7 @@ def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=Non
     >>> snap.contents  # doctest: +SKIP
     '172 satellites'
     """
+    _check_before_download(timeout_s)
     retrieved_utc = _utc_now()
     with _keeping_previous_data(), _session(retries, workers=1) as session:
         elements = _fetch(session, url, TLE_FILE, timeout_s=timeout_s, progress=progress)
@@ -203,6 +204,7 @@ def refresh_cables(
     >>> snap.contents  # doctest: +SKIP
     '527 route features, 1414 landing points, 521 cable records'
     """
+    _check_before_download(timeout_s)
     retrieved_utc = _utc_now()
     base = url if url.endswith("/") else url + "/"
     with _keeping_previous_data(), _session(retries, workers=workers) as session:
@@ -250,6 +252,15 @@ def _keeping_previous_data():
         raise RefreshError(f"{err}; the previous data is unchanged") from err.__cause__
 
 
+def _check_before_download(timeout_s):
+    """Fail fast on a bad timeout or an unusable data folder, before any download."""
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not (
+        math.isfinite(timeout_s) and timeout_s > 0
+    ):
+        raise RefreshError(f"timeout_s={timeout_s!r}: expected a number of seconds > 0")
+    data_dir()
+
+
 def _utc_now():
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -291,10 +302,6 @@ def _fetch(session, url, name, *, timeout_s, progress, optional=False):
     import requests
     from tqdm import tqdm
 
-    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not (
-        math.isfinite(timeout_s) and timeout_s > 0
-    ):
-        raise RefreshError(f"timeout_s={timeout_s!r}: expected a number of seconds > 0")
     retrieved_utc = _utc_now()
     try:
         response = session.get(url, timeout=timeout_s, stream=True)

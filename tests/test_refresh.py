@@ -339,6 +339,15 @@ def test_data_dir_inside_the_package_is_refused(monkeypatch):
         datadir.data_dir()
 
 
+def test_refresh_into_the_package_is_refused_before_downloading(server, monkeypatch):
+    import dsrgeo
+
+    monkeypatch.setenv(datadir.ENV_VAR, str(Path(dsrgeo.__file__).parent / "data"))
+    with pytest.raises(RefreshError, match="inside the installed dsrgeo package"):
+        refresh.refresh_tles(server.url("/gnss.txt"))
+    assert server.hits == {}
+
+
 def test_damaged_pointer_says_to_refresh_again(data_dir, server):
     snapshot = refresh.refresh_tles(server.url("/gnss.txt"))
     (data_dir / "tle" / "LATEST").write_text("gone\n")

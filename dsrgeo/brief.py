@@ -272,22 +272,33 @@ def _beidou_capitals():
     if layer not in loader.names() or not catalog.get(layer).file.is_file():
         return math.nan, "the beidou_capitals layer is not shipped yet"
     capitals = loader.load(layer)
-    if "bds_minus_gps_max" in capitals.columns:
-        beats = capitals["bds_minus_gps_max"] > 0
-        rule = "bds_minus_gps_max > 0 (more BeiDou than GPS satellites at the daily maximum)"
-    elif {"bds_max", "gps_max"} <= set(capitals.columns):
-        beats = capitals["bds_max"] > capitals["gps_max"]
-        rule = "bds_max > gps_max"
-    else:
-        return math.nan, "beidou_capitals lacks bds_max / gps_max columns"
-    known = beats.notna()
-    count, total = int(beats[known].sum()), int(known.sum())
+    # "observed more frequently": more BeiDou than GPS satellites in view on average over
+    # the day (the mean visible count); the daily maximum is reported beside it
+    rules = [
+        ("mean", "bds_mean", "gps_mean", "mean visible count over the day"),
+        ("max", "bds_max", "gps_max", "daily maximum visible count"),
+    ]
+    found = [(key, b, g, text) for key, b, g, text in rules if {b, g} <= set(capitals.columns)]
+    if not found:
+        return math.nan, "beidou_capitals lacks bds_mean/gps_mean and bds_max/gps_max columns"
+    counts = {}
+    for key, bds, gps, text in found:
+        known = capitals[bds].notna() & capitals[gps].notna()
+        counts[key] = (int((capitals.loc[known, bds] > capitals.loc[known, gps]).sum()),
+                       int(known.sum()), text)
+    key = found[0][0]
+    count, total, text = counts[key]
     if total == 0:
-        return math.nan, "beidou_capitals has no rows"
+        return math.nan, "beidou_capitals has no rows with BeiDou and GPS figures"
+    details = "; ".join(f"{c} of {t} by the {txt}" for c, t, txt in counts.values())
+    mask = capitals.attrs.get("min_elevation_deg") or (
+        capitals["min_elevation_deg"].iloc[0] if "min_elevation_deg" in capitals.columns else None)
     when = capitals.attrs.get("as_of", "")
     how = (
-        f"beidou_capitals ({when}): {count} of {total} capitals with {rule}; "
-        f"claim: 165/195"
+        f"beidou_capitals (as of {when}"
+        + (f", elevation mask {mask} deg" if mask is not None else "")
+        + f"): capitals seeing more BeiDou than GPS satellites: {details}; the share "
+        f"by the {text} is compared with 165/195"
     )
     return count / total * 100, how
 

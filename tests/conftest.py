@@ -58,3 +58,42 @@ def three_cables():
 
     features = loader.read_layer_file(DATA / "three_cables.geojson", catalog.get("cables"))
     return geopandas.GeoDataFrame.from_features(features, crs="EPSG:4326")
+
+
+@pytest.fixture
+def stand_in_beidou_layer(monkeypatch, tmp_path):
+    """Make ``beidou_capitals`` look shipped, with three made-up capitals:
+    PAK and FRA see more BeiDou than GPS satellites on average, USA fewer."""
+    import dataclasses
+
+    import geopandas
+    import shapely
+
+    from dsrgeo import catalog
+
+    frame = geopandas.GeoDataFrame(
+        {"id": ["PAK", "FRA", "USA"], "iso3": ["PAK", "FRA", "USA"],
+         "capital": ["Islamabad", "Paris", "Washington"],
+         "bds_max": [30, 20, 12], "gps_max": [12, 12, 13],
+         "bds_mean": [25.0, 14.0, 8.0], "gps_mean": [9.0, 9.5, 10.0],
+         "bds_minus_gps_max": [18, 8, -1]},
+        geometry=[shapely.Point(73.06, 33.72), shapely.Point(2.35, 48.86),
+                  shapely.Point(-77.04, 38.9)], crs="EPSG:4326")
+    frame.attrs.update(as_of="2022-02-05", min_elevation_deg=10.0)
+    stand_in = tmp_path / "beidou_capitals.geojson"
+    stand_in.write_text("{}")
+    real_names, real_get, real_load = loader.names, catalog.get, loader.load
+    names = [*(n for n in real_names() if n != "beidou_capitals"), "beidou_capitals"]
+
+    def get(layer_id):
+        if layer_id == "beidou_capitals":
+            return dataclasses.replace(real_get("cables"), id=layer_id, file=stand_in)
+        return real_get(layer_id)
+
+    def load(layer_id, **kwargs):
+        return frame.copy() if layer_id == "beidou_capitals" else real_load(layer_id, **kwargs)
+
+    monkeypatch.setattr(loader, "names", lambda: names)
+    monkeypatch.setattr(catalog, "get", get)
+    monkeypatch.setattr(loader, "load", load)
+    return frame

@@ -171,3 +171,11 @@ def test_indicators_beidou_columns_follow_the_layer(table):
         assert any(c.startswith("bds_") for c in table.columns)
         assert np.isfinite(table.set_index("iso3").loc["PAK", [c for c in table.columns
                                                                 if c.startswith("bds_")]].astype(float)).all()
+
+
+def test_indicators_join_capital_figures_when_the_layer_exists(stand_in_beidou_layer):
+    table = indicators().set_index("iso3")
+    assert "beidou_capitals" in table.attrs["layers"]
+    assert table.loc["PAK", ["bds_max", "gps_max", "bds_minus_gps_max"]].tolist() == [30, 12, 18]
+    assert table.loc["PAK", "capital_name"] == "Islamabad"
+    assert np.isnan(table.loc["CHN", "bds_max"])  # no row in the stand-in layer

@@ -69,7 +69,7 @@ def _in_service(cables, as_of):
     return ((rfs <= as_of) & ~planned).fillna(False).astype(bool)
 
 
-def _select_suppliers(cables, suppliers):
+def _select_suppliers(cables, suppliers, as_of=None):
     """Filter ``cables`` to the requested suppliers; see :func:`cable_graph`."""
     if suppliers is None:
         return cables
@@ -88,9 +88,10 @@ def _select_suppliers(cables, suppliers):
         if name.casefold() not in known_folded:
             close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+            when = f" in service by the end of {as_of}" if as_of is not None else ""
             raise InvalidLayerError(
-                f"no cable lists supplier {name!r}{hint} Pass 'HMN' for HMN Tech under "
-                "all its names, or a name exactly as in the cables' `suppliers` column",
+                f"no cable{when} lists supplier {name!r}{hint} Pass 'HMN' for HMN Tech "
+                "under all its names, or a name exactly as in the cables' `suppliers` column",
                 field="suppliers",
             )
         keep |= cables["suppliers"].map(
@@ -156,7 +157,7 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
     elif as_of is not None:
         cables = cables[_in_service(cables, as_of)]
     is_hmn = hmn_mask(cables)
-    selected = _select_suppliers(cables.assign(is_hmn=is_hmn), suppliers)
+    selected = _select_suppliers(cables.assign(is_hmn=is_hmn), suppliers, as_of)
     selected = selected.sort_values("id")
 
     graph = nx.Graph(suppliers=suppliers, as_of=as_of, cables={})

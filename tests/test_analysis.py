@@ -179,3 +179,14 @@ def test_indicators_join_capital_figures_when_the_layer_exists(stand_in_beidou_l
     assert table.loc["PAK", ["bds_max", "gps_max", "bds_minus_gps_max"]].tolist() == [30, 12, 18]
     assert table.loc["PAK", "capital_name"] == "Islamabad"
     assert np.isnan(table.loc["CHN", "bds_max"])  # no row in the stand-in layer
+
+
+def test_unknown_supplier_error_mentions_as_of(three_cables):
+    with pytest.raises(InvalidLayerError, match="in service by the end of 2019 lists supplier 'HMN Tech'"):
+        cable_graph(suppliers="HMN Tech", as_of=2019, cables=three_cables)
+
+
+def test_empty_selection_gives_an_empty_graph(three_cables):
+    graph = cable_graph(suppliers="HMN", as_of=2019, cables=three_cables)
+    assert graph.number_of_nodes() == 0
+    assert reachable_countries(graph, "PAK") == []

@@ -506,6 +506,13 @@ def build_land(sources):
     return _gdf(records, geometries)
 
 
+def build_beidou_capitals(sources):
+    """Build ``beidou_capitals``: visible GNSS satellites per capital (see dsrgeo.gnss.capitals)."""
+    from dsrgeo.gnss.capitals import build_beidou_capitals as build_layer
+
+    return build_layer(sources)
+
+
 BUILDERS = {
     "cables": build_cables,
     "landing_points": build_landing_points,
@@ -513,6 +520,7 @@ BUILDERS = {
     "bri_countries": build_bri_countries,
     "safe_cities": build_safe_cities,
     "land": build_land,
+    "beidou_capitals": build_beidou_capitals,
 }
 
 

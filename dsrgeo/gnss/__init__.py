@@ -1,16 +1,31 @@
 """GNSS visibility from two-line element sets: BeiDou, GPS, Galileo and GLONASS.
 
-    >>> import dsrgeo
-    >>> sats = dsrgeo.gnss.read_tles(dsrgeo.gnss.elements.EXAMPLE_TLE)
-    >>> sats.system.tolist()
-    ['bds']
+:func:`read_tles` reads element sets into :class:`Satellites`, :func:`visibility` counts the
+visible satellites and PDOP per site, :func:`coverage_grid` does the same over a global grid
+on Dask, and :func:`capitals_visibility` recomputes the ``beidou_capitals`` layer for any
+day, mask or TLE set.
 
-:func:`read_tles` reads element sets, :func:`visibility` counts visible satellites and
-PDOP per site, :func:`coverage_grid` does the same for a global grid on Dask.
+Examples
+--------
+>>> import dsrgeo
+>>> sats = dsrgeo.gnss.read_tles(dsrgeo.gnss.snapshot_dir())
+>>> sats
+Satellites(134: bds 50, gps 31, gal 28, glo 25; epochs 2022-01-29..2022-02-04)
+>>> sats[sats.system == "bds"].to_frame().orbit_class.value_counts().to_dict()
+{'MEO': 29, 'IGSO': 12, 'GEO': 9}
 """
 
-from dsrgeo.gnss.elements import Satellites, read_tles
+from dsrgeo.gnss.capitals import capitals_visibility
+from dsrgeo.gnss.elements import Satellites, load_satellites, read_tles, snapshot_dir
 from dsrgeo.gnss.grid import coverage_grid
 from dsrgeo.gnss.visibility import visibility
 
-__all__ = ["Satellites", "read_tles", "visibility", "coverage_grid"]
+__all__ = [
+    "Satellites",
+    "read_tles",
+    "load_satellites",
+    "snapshot_dir",
+    "visibility",
+    "coverage_grid",
+    "capitals_visibility",
+]

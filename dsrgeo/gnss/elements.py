@@ -217,17 +217,43 @@ def read_tles(path_or_text):
     return _to_satellites(records)
 
 
-def snapshot_dir():
-    """Return the folder of the shipped TLE snapshot (CelesTrak, 2022-02-04).
+def snapshot_dir(as_of="2022-02-04"):
+    """Return the folder of a TLE snapshot shipped with dsrgeo (``layers/sources/gnss/<as_of>``).
+
+    Parameters
+    ----------
+    as_of : str, optional
+        ``"2022-02-04"`` (CelesTrak BeiDou, GPS, Galileo and GLONASS groups; the default and
+        the ``beidou_capitals`` layer's input) or ``"2026-06-06"`` (CelesTrak's whole
+        ``gnss`` group; see its ``SOURCE.md``).
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no such snapshot; the message lists those shipped.
 
     Examples
     --------
     >>> sorted(p.name for p in snapshot_dir().glob("*.txt"))
     ['beidou.txt', 'galileo.txt', 'glo-ops.txt', 'gps-ops.txt']
+    >>> read_tles(snapshot_dir("2026-06-06"))
+    Satellites(172: bds 54, gps 32, gal 33, glo 28, qzss 5, navic 7, sbas 13; epochs 2026-05-16..2026-06-06)
     """
     from dsrgeo.loader import sources_dir
 
-    return sources_dir() / "gnss" / "2022-02-04"
+    root = sources_dir() / "gnss"
+    folder = root / str(as_of)
+    if not folder.is_dir():
+        shipped = sorted(p.name for p in root.iterdir() if p.is_dir())
+        raise FileNotFoundError(
+            f"no shipped TLE snapshot {as_of!r}; shipped: {', '.join(shipped)} "
+            "(for newer elements run `dsrgeo refresh tle` and pass tles='latest')"
+        )
+    return folder
 
 
 def load_satellites(tles=None):

@@ -105,7 +105,7 @@ class Download:
     size_bytes: int
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class Snapshot:
     """A complete, validated refresh of one kind of data, stored in its own folder.
 
@@ -131,6 +131,11 @@ class Snapshot:
     retrieved_utc: str
     contents: str
     downloads: tuple
+
+    def __repr__(self):  # the full list of downloads can run to hundreds of files
+        files = f"{len(self.downloads)} file{'' if len(self.downloads) == 1 else 's'}"
+        return (f"Snapshot({self.kind}: {self.contents}, {files}, "
+                f"retrieved {self.retrieved_utc}, in {str(self.folder)!r})")
 
     def to_json(self):
         """Return the provenance record as JSON text (the ``provenance.json`` sidecar)."""
@@ -241,6 +246,8 @@ def write_snapshot(kind, files, *, source_url, retrieved_utc, contents, keep=3):
     ...                       retrieved_utc=d.retrieved_utc, contents="one file")
     >>> snap.folder.name, (snap.folder / "a.txt").read_bytes()
     ('20260101T000000Z', b'hi')
+    >>> snap  # doctest: +ELLIPSIS
+    Snapshot(demo: one file, 1 file, retrieved 2026-01-01T00:00:00Z, in '...20260101T000000Z')
     >>> latest_snapshot("demo") == snap
     True
     >>> del os.environ["DSRGEO_DATA_DIR"]

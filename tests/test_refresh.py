@@ -108,6 +108,10 @@ def test_tle_refresh_stores_file_and_provenance(data_dir, server):
     assert record["size_bytes"] == len(TLE_BYTES)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", sidecar["retrieved_utc"])
     assert datadir.latest_snapshot("tle") == snapshot
+    assert repr(snapshot) == (
+        f"Snapshot(tle: {TLE_COUNT} satellites, 1 file, retrieved {snapshot.retrieved_utc}, "
+        f"in {str(snapshot.folder)!r})"
+    )
 
 
 def test_refreshed_tles_read_back_with_read_tles(data_dir, server):

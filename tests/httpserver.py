@@ -6,6 +6,7 @@ answer. The server counts requests per path so tests can see retries happen.
 """
 
 import dataclasses
+import gzip
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,7 @@ class Route:
     fail_first: int = 0  # answer HTTP 500 this many times, then normally
     send_bytes: int | None = None  # announce len(body), send only this many bytes, hang up
     delay_s: float = 0.0  # wait this long before answering (ends early when the server stops)
+    gzip: bool = False  # send the body gzip-compressed, as GitHub and CelesTrak do
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -89,11 +91,16 @@ class LocalServer:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return None
+                if route.gzip:
+                    body = gzip.compress(route.body, mtime=0)
+                    return self._answer(route.status, body, route.content_type, "gzip")
                 return self._answer(route.status, route.body, route.content_type)
 
-            def _answer(self, status, body, content_type):
+            def _answer(self, status, body, content_type, encoding=None):
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
+                if encoding:
+                    self.send_header("Content-Encoding", encoding)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

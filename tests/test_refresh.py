@@ -114,6 +114,13 @@ def test_tle_refresh_stores_file_and_provenance(data_dir, server):
     )
 
 
+def test_gzip_response_is_stored_decoded(data_dir, server):
+    server.routes["/gnss.txt"].gzip = True  # Content-Length counts the compressed bytes
+    snapshot = refresh.refresh_tles(server.url("/gnss.txt"))
+    assert refresh.latest_tle_path().read_bytes() == TLE_BYTES
+    assert snapshot.downloads[0].sha256 == hashlib.sha256(TLE_BYTES).hexdigest()
+
+
 def test_refreshed_tles_read_back_with_read_tles(data_dir, server):
     from dsrgeo.gnss import read_tles
 

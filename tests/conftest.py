@@ -97,3 +97,85 @@ def stand_in_beidou_layer(monkeypatch, tmp_path):
     monkeypatch.setattr(catalog, "get", get)
     monkeypatch.setattr(loader, "load", load)
     return frame
+
+
+@pytest.fixture
+def layer_named():
+    """Return a function making a three-point GeoDataFrame whose first feature has ``name``.
+
+    Used to check that data strings are escaped on their way into a map.
+    """
+    import geopandas
+    from shapely.geometry import Point
+
+    def make(name, **columns):
+        frame = geopandas.GeoDataFrame(
+            {"id": ["a", "b", "c"], "name": [name, "Djibouti", "Gwadar"], **columns},
+            geometry=[Point(43.15, 11.6), Point(43.14, 11.59), Point(62.33, 25.13)],
+            crs="EPSG:4326",
+        )
+        frame.attrs["title"] = "Test points"
+        return frame
+
+    return make
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian Chromium driven by playwright (session-wide).
+
+    Skips with the reason when chromium or playwright is missing, except under CI (env var
+    ``CI`` set), where a missing browser fails the run: CI must run the browser tests.
+    """
+    import os
+    import shutil
+
+    def unavailable(reason):
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests must run in CI: {reason}")
+        pytest.skip(reason)
+
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (pip install playwright)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A fresh page that refuses every request except file:// and data: URLs.
+
+    The page records ``page.blocked`` (refused URLs) and ``page.errors`` (console errors and
+    uncaught exceptions).
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.blocked = []
+    page.errors = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(("file:", "data:", "about:")):
+            request_route.continue_()
+        else:
+            page.blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    yield page
+    context.close()

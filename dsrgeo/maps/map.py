@@ -30,7 +30,7 @@ class Map:
         Shown at the top of the map and as the page title (escaped).
     tiles : str, optional
         A web tile layer offered besides the offline ``land`` basemap, by xyzservices name
-        (e.g. ``"OpenStreetMap"``, ``"CartoDB Positron"``). It is the visible base layer when
+        (e.g. ``"OpenStreetMap"``, ``"OpenTopoMap"``). It is the visible base layer when
         given; the page still works offline (switch to "Land" in the layer control).
     time_slider : bool
         Add a year slider (2000 to the data's last year) stepping BRI joins/exits and cable
@@ -65,10 +65,10 @@ class Map:
     --------
     >>> import dsrgeo
     >>> m = dsrgeo.Map(title="HMN Tech cables").add("bri_countries").add("hmn_cables")
-    >>> [layer.name for layer in m.layers]
-    ['Land and borders (Natural Earth)', 'BRI cooperation status by country', 'Submarine cables supplied by HMN Tech (formerly Huawei Marine)']
-    >>> page = m.to_html()
-    >>> page == dsrgeo.Map(title="HMN Tech cables").add("bri_countries").add("hmn_cables").to_html()
+    >>> [(layer.layer_id, layer.role) for layer in m.layers]
+    [('land', 'basemap'), ('bri_countries', 'overlay'), ('hmn_cables', 'overlay')]
+    >>> page = dsrgeo.Map(title="HMN").add("hmn_cables").to_html()
+    >>> page == dsrgeo.Map(title="HMN").add("hmn_cables").to_html()  # byte-identical
     True
     >>> "cdn." in page or "unpkg" in page
     False
@@ -489,6 +489,6 @@ def _tile_layer(name):
     except (ValueError, KeyError) as err:
         raise InvalidLayerError(
             f"unknown tiles {name!r}; use an xyzservices provider name such as "
-            "'OpenStreetMap' or 'CartoDB Positron', or leave tiles=None for the offline basemap",
+            "'OpenStreetMap' or 'OpenTopoMap', or leave tiles=None for the offline basemap",
             field="tiles",
         ) from err

@@ -1,0 +1,321 @@
+"""dsrgeo.Map without a browser: offline assets, escaping, determinism, styles, errors, output."""
+
+import hashlib
+import io
+import json
+import re
+import sys
+import types
+
+import geopandas
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point
+
+import dsrgeo
+from dsrgeo.errors import AsOfOutOfRangeError, InvalidLayerError, LayerNotFoundError
+from dsrgeo.maps import Map, MapLayer
+from dsrgeo.maps import assets
+from dsrgeo.maps.layer import HIGHLIGHT_COLOR
+from dsrgeo.maps.vector import COORD_DECIMALS
+
+HOSTILE = "<img src=x onerror=window.__pwned=1>"
+CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "code.jquery.com",
+             "bootstrapcdn.com", "googleapis.com", "fontawesome")
+
+
+@pytest.fixture(scope="module")
+def small_map_html():
+    return Map(title="HMN").add("hmn_cables").add("safe_cities").to_html()
+
+
+# -- self-contained --------------------------------------------------------------------
+
+def test_vendored_files_match_vendor_md(repo_root):
+    vendor = repo_root / "dsrgeo" / "maps" / "vendor"
+    table = dict(re.findall(r"^\| (\S+) \| ([0-9a-f]{64}) \|$",
+                            (vendor / "VENDOR.md").read_text(), flags=re.M))
+    assert table == assets.VENDOR_SHA256
+    for name, digest in table.items():
+        assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest
+
+
+def test_page_loads_nothing_from_the_network(small_map_html):
+    assert "1.9.4" in small_map_html  # Leaflet inline
+    for host in CDN_HOSTS:
+        assert host not in small_map_html
+    loads = r"""<(script|link|img|iframe|source)\b[^>]*\b(src|href)\s*=\s*["']?(https?:)?//"""
+    assert not re.search(loads, small_map_html)
+    assert not re.search(r"""url\(\s*["']?(https?:)?//|@import""", small_map_html)
+    assert "<link" not in small_map_html
+    assert "sourceMappingURL" not in small_map_html
+    assert "url(images/" not in small_map_html
+
+
+def test_tiles_are_opt_in():
+    assert "tile.openstreetmap.org" not in Map().add("hmn_cables").to_html()
+    assert "tile.openstreetmap.org" in Map(tiles="OpenStreetMap").add("hmn_cables").to_html()
+
+
+def test_land_is_the_basemap():
+    (basemap,) = [layer for layer in Map().layers if layer.role == "basemap"]
+    assert basemap.layer_id == "land"
+    assert len(basemap.gdf) == len(dsrgeo.load("land"))
+
+
+# -- safe text -------------------------------------------------------------------------
+
+def test_hostile_text_is_escaped_everywhere(layer_named):
+    frame = layer_named(HOSTILE, kind=[HOSTILE, "x", "y"])
+    page = Map(title=HOSTILE).add(
+        frame, name=HOSTILE, tooltip=["name"], popup=["name", "kind"], color_by="kind",
+        legend_title=HOSTILE,
+    ).to_html()
+    assert HOSTILE not in page
+    assert "<img" not in page
+    # html.escape ran in Python: inside JSON the ampersand itself is \u0026
+    assert "\\u0026lt;img src=x onerror=window.__pwned=1\\u0026gt;" in page
+    assert "<title>&lt;img" in page
+
+
+def test_raw_html_only_through_popup_html(layer_named):
+    frame = layer_named("Gwadar", link=['<a href="#x">more</a>', "", ""])
+    page = Map().add(frame, popup_html="link").to_html()
+    assert "\\u003ca href=\\\"#x\\\"\\u003emore\\u003c/a\\u003e" in page  # raw, JSON-escaped
+    assert "&lt;a href" not in page
+
+
+def test_script_close_tag_in_data_cannot_end_the_script(layer_named):
+    page = Map().add(layer_named("</script><script>window.__pwned=1</script>")).to_html()
+    assert "</script><script>window.__pwned" not in page
+
+
+def test_bad_colour_is_refused(layer_named):
+    with pytest.raises(InvalidLayerError, match="not a colour"):
+        Map().add(layer_named("x"), color="red;background:url(http://x)")
+
+
+# -- reproducible ----------------------------------------------------------------------
+
+def test_same_inputs_give_identical_bytes(layer_named, small_map_html):
+    assert Map(title="HMN").add("hmn_cables").add("safe_cities").to_html() == small_map_html
+    frame = layer_named("Djibouti")
+    assert Map().add(frame).to_html(fragment=True) == Map().add(frame).to_html(fragment=True)
+
+
+def test_ids_are_not_random_and_do_not_leak(small_map_html):
+    from branca.element import Element
+
+    ids = set(re.findall(r"dsrgeo_map_([0-9a-f]{12})\d{6}", small_map_html))
+    assert len(ids) == 1  # one seed per map
+    other = Map(title="Other").add("hmn_cables").add("safe_cities").to_html()
+    assert not ids & set(re.findall(r"dsrgeo_map_([0-9a-f]{12})\d{6}", other))
+    assert Element()._id != Element()._id  # branca is random again outside a render
+
+
+def test_two_fragments_share_a_page_without_id_clash(layer_named):
+    first = Map(title="A").add(layer_named("one")).to_html(fragment=True)
+    second = Map(title="B").add(layer_named("two")).to_html(fragment=True)
+    names = lambda text: set(re.findall(r"\b(\w+_[0-9a-f]{12}\d{6})\b", text))  # noqa: E731
+    assert first.startswith('<div class="dsrgeo-fragment">') and "<html" not in first
+    assert names(first) and names(second) and not names(first) & names(second)
+
+
+def test_coordinates_are_rounded_and_only_shown_columns_written():
+    frame = geopandas.GeoDataFrame(
+        {"name": ["Cable A"], "secret_owner": ["do-not-publish"]},
+        geometry=[LineString([(10.123456789, 1.987654321), (12.5, 3.25)])], crs="EPSG:4326")
+    page = Map().add(frame, tooltip=["name"]).to_html()
+    assert "do-not-publish" not in page and "secret_owner" not in page
+    assert "[10.12346,1.98765]" in page
+    with_secret = Map().add(frame, tooltip=["name", "secret_owner"]).to_html()
+    assert "do-not-publish" in with_secret
+    spec = Map().add("hmn_cables")._spec_json(Map().add("hmn_cables").layers[-1], "l1")
+    coords = json.dumps(json.loads(spec)["data"])
+    assert not re.search(r"\d\.\d{%d,}" % (COORD_DECIMALS + 1), coords)
+
+
+# -- layers and styles -----------------------------------------------------------------
+
+def test_default_catalog_styling_is_a_finished_map():
+    m = Map().add("bri_countries").add("hmn_cables").add("cables").add("landing_points")
+    layers = {layer.layer_id: layer for layer in m.layers}
+    bri = layers["bri_countries"]
+    assert bri.legend.kind == "continuous"
+    assert [v for v, _ in bri.legend.stops][::len(bri.legend.stops) - 1] == [2013, 2025]
+    status = bri.gdf.set_index("iso3")["bri_status"]
+    colors = pd.Series(bri.colors, index=bri.gdf["iso3"])
+    assert colors["ITA"] == "#f16913" and status["ITA"] == "exited"  # exited marked
+    none = colors[status == "none"]
+    assert set(none) == {"#e3e3e3"}  # non-members grey
+    members = colors[(status == "member") & bri.gdf.set_index("iso3")["bri_year"].notna()]
+    assert members.nunique() > 5  # a ramp over signing years
+    labels = [label for label, _ in bri.legend.entries]
+    assert "Exited the BRI" in labels and "No BRI cooperation document" in labels
+    assert layers["hmn_cables"].order > layers["cables"].order  # HMN drawn over the others
+    assert set(layers["hmn_cables"].colors).isdisjoint(layers["cables"].colors)
+    assert layers["landing_points"].show is False
+    assert [layer.order for layer in m.layers] == sorted(layer.order for layer in m.layers)
+
+
+def test_map_layers_record_for_exports():
+    m = Map().add("safe_cities", color_by="vendor").add("hmn_cables", highlight="PEACE Cable")
+    for layer in m.layers:
+        assert isinstance(layer, MapLayer)
+        assert layer.gdf.crs.to_epsg() == 4326
+        assert len(layer.colors) == len(layer.styles) == len(layer.gdf)
+        assert layer.gdf.geometry.notna().all()
+        assert layer.citation
+    (hmn,) = [layer for layer in m.layers if layer.layer_id == "hmn_cables"]
+    assert hmn.feature_count == len(dsrgeo.load("hmn_cables"))  # incl. unmapped projects
+    assert hmn.gdf["name"].iloc[-1] == "PEACE Cable" and hmn.colors[-1] == HIGHLIGHT_COLOR
+    assert any("PEACE Cable" in label for label, _ in hmn.legend.entries)
+    assert repr(hmn) == (
+        f"MapLayer(name={hmn.name!r}, kind='line', role='overlay', features={len(hmn.gdf)}, "
+        "show=True)")
+
+
+def test_color_by_categorical_and_numeric(layer_named):
+    frame = layer_named("x", vendor=["Huawei", "ZTE", None], year=[2013, 2019, None])
+    cats = Map().add(frame, color_by="vendor").layers[-1]
+    assert cats.legend.kind == "categorical"
+    assert [label for label, _ in cats.legend.entries] == ["Huawei", "ZTE", "No data"]
+    ramp = Map().add(frame, color_by="year", palette=["#000000", "#ffffff"]).layers[-1]
+    assert ramp.colors == ("#000000", "#ffffff", "#bdbdbd")
+
+
+def test_antimeridian_user_line_is_split():
+    frame = geopandas.GeoDataFrame(
+        {"name": ["Across the Pacific"]},
+        geometry=[LineString([(170, -15), (-170, -10)])], crs="EPSG:4326")
+    (geometry,) = Map().add(frame).layers[-1].gdf.geometry
+    assert geometry.geom_type == "MultiLineString" and len(geometry.geoms) == 2
+    for part in geometry.geoms:
+        lon = np.asarray(part.coords)[:, 0]
+        assert np.abs(np.diff(lon)).max() < 180
+
+
+def test_other_crs_and_geojson_path(tmp_path, layer_named):
+    frame = layer_named("Djibouti").to_crs("EPSG:3857")
+    layer = Map().add(frame).layers[-1]
+    assert layer.gdf.crs.to_epsg() == 4326
+    assert layer.gdf.geometry.iloc[0].x == pytest.approx(43.15)
+    path = tmp_path / "points.geojson"
+    layer_named("From a file").to_file(path, driver="GeoJSON")
+    from_file = Map().add(path).layers[-1]
+    assert from_file.name == "points" and from_file.tooltip == ("name",)
+
+
+def test_as_of(layer_named):
+    bri = Map().add("bri_countries", as_of=2019).layers[-1]
+    color = dict(zip(bri.gdf["iso3"], bri.colors))
+    assert color["ITA"] not in ("#f16913", "#e3e3e3")  # a member in 2019
+    frame = dsrgeo.load("cables")
+    old = Map().add(frame, as_of=2005).layers[-1]
+    assert old.gdf["rfs_year"].max() <= 2005 and len(old.gdf) < len(frame)
+    with pytest.raises(InvalidLayerError, match="needs a layer with years"):
+        Map().add(layer_named("x"), as_of=2019)
+    with pytest.raises(AsOfOutOfRangeError):
+        Map().add("cables", as_of=1900)
+
+
+def test_time_slider_specs():
+    m = Map(time_slider=True).add("bri_countries").add("cables")
+    bri, cables = m.layers[1], m.layers[2]
+    years = dict(zip(bri.gdf["iso3"], zip(bri.time.start, bri.time.end)))
+    assert years["ITA"] == (2019, 2023)
+    assert cables.time.before == "hide"
+    page = m.to_html()
+    assert "dsrgeo.setYear" in page and "input.min = 2000" in page
+
+
+# -- errors ----------------------------------------------------------------------------
+
+def test_errors_name_the_input(layer_named, tmp_path):
+    with pytest.raises(LayerNotFoundError, match="no layer 'cabels'"):
+        Map().add("cabels")
+    with pytest.raises(InvalidLayerError, match="'nope' is not in layer"):
+        Map().add("hmn_cables", tooltip=["nope"])
+    with pytest.raises(InvalidLayerError, match="did you mean 'PEACE Cable'"):
+        Map().add("hmn_cables", highlight="PEACE Cabel")
+    with pytest.raises(TypeError, match="unknown option"):
+        Map().add("hmn_cables", colour="red")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [')
+    with pytest.raises(InvalidLayerError, match="bad.geojson"):
+        Map().add(bad)
+    with pytest.raises(InvalidLayerError, match="west, south, east, north"):
+        Map().fit_bounds((0, 95, 10, 96))
+    with pytest.raises(InvalidLayerError, match="unknown tiles"):
+        Map(tiles="No Such Tiles")
+
+
+# -- output ----------------------------------------------------------------------------
+
+def test_save_is_atomic(tmp_path, monkeypatch, layer_named):
+    target = tmp_path / "map.html"
+    Map().add(layer_named("first")).save(target)
+    before = target.read_bytes()
+    assert b"first" in before
+
+    def broken(self, fragment=False):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(Map, "to_html", broken)
+    with pytest.raises(RuntimeError):
+        Map().add(layer_named("second")).save(target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+
+def test_repr_html_is_a_sandboxed_srcdoc_iframe(layer_named):
+    out = Map().add(layer_named("x"))._repr_html_()
+    assert out.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts' in out
+    assert "<script" not in out  # the page is attribute-escaped inside srcdoc
+
+
+def test_static_exports_delegate_to_dsrgeo_export(monkeypatch, tmp_path):
+    calls = []
+    fake = types.ModuleType("dsrgeo.export")
+    for name in ("to_png", "to_svg", "to_pdf"):
+        setattr(fake, name, lambda m, path, _n=name, **kw: calls.append((_n, path, kw)) or path)
+    monkeypatch.setitem(sys.modules, "dsrgeo.export", fake)
+    monkeypatch.setattr(dsrgeo, "export", fake, raising=False)
+    m = Map()
+    m.to_png(tmp_path / "a.png", width_px=800)
+    m.to_svg(tmp_path / "a.svg")
+    m.to_pdf(tmp_path / "a.pdf")
+    assert [c[0] for c in calls] == ["to_png", "to_svg", "to_pdf"]
+    assert calls[0][2] == {"width_px": 800}
+
+
+def test_repr():
+    assert repr(Map(title="t").add("hmn_cables")) == (
+        f"Map(title='t', layers=[{dsrgeo.catalog.get('hmn_cables').title!r}])")
+
+
+# -- coverage --------------------------------------------------------------------------
+
+def test_coverage_overlay_is_placed_in_web_mercator():
+    from PIL import Image
+
+    from dsrgeo.maps.coverage import _mercator_y
+
+    lats = np.arange(-80, 81, 10)
+    grid = pd.DataFrame([(lat, lon, float(lat)) for lat in lats for lon in range(-180, 180, 10)],
+                        columns=["lat", "lon", "bds_max"])
+    layer = Map().add_coverage(grid, "bds", palette=["#000000", "#ffffff"]).layers[-1]
+    png, (south, west, north, east), uri = layer.image
+    assert (south, west, north, east) == (-85, -185, 85, 175)
+    image = np.asarray(Image.open(io.BytesIO(png)))
+    height = image.shape[0]
+    y_top, y_bottom = _mercator_y(north), _mercator_y(south)
+    for lat in (-60.0, 0.0, 40.0, 70.0):  # row of the cell centre, from the Mercator formula
+        row = int((y_top - _mercator_y(lat)) / (y_top - y_bottom) * height)
+        grey = image[row, 5, 0]
+        assert grey == pytest.approx((lat + 80) / 160 * 255, abs=1.5)
+    assert layer.legend.kind == "continuous" and layer.legend.stops[0][0] == -80
+    assert uri in Map().add_coverage(grid, "bds", palette=["#000000", "#ffffff"]).to_html()
+    with pytest.raises(InvalidLayerError, match="gps_max"):
+        Map().add_coverage(grid, "gps")

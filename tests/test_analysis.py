@@ -190,3 +190,17 @@ def test_empty_selection_gives_an_empty_graph(three_cables):
     graph = cable_graph(suppliers="HMN", as_of=2019, cables=three_cables)
     assert graph.number_of_nodes() == 0
     assert reachable_countries(graph, "PAK") == []
+
+
+def test_public_names():
+    assert dsrgeo.indicators is indicators
+    assert dsrgeo.cable_graph is cable_graph
+
+
+def test_import_dsrgeo_stays_free_of_networkx():
+    import subprocess
+    import sys
+
+    code = "import sys, dsrgeo; print('networkx' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"

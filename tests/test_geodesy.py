@@ -263,3 +263,10 @@ def test_cli_lengths_csv_is_atomic(tmp_path, capsys):
     assert main(["lengths", "--csv", str(target), "--short-ratio", "2"]) == 2
     assert target.read_bytes() == good
     assert [p.name for p in tmp_path.iterdir()] == ["lengths.csv"]
+
+
+def test_public_names():
+    import dsrgeo
+
+    assert dsrgeo.geodesic_length_km is geodesic_length_km
+    assert dsrgeo.audit_lengths is audit_lengths

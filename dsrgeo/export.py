@@ -221,7 +221,7 @@ def _stop_label(value, span):
 
     Examples
     --------
-    >>> _stop_label(2016.0, 12), _stop_label(2015.5, 12), _stop_label(0.125, 1)
+    >>> _stop_label(2016.0, 12), _stop_label(2015.5, 12), _stop_label(0.125, 0.4)
     ('2016', '2016', '0.12')
     """
     decimals = 0 if span >= 5 else (1 if span >= 0.5 else 2)
@@ -367,7 +367,7 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
     --------
     >>> import dsrgeo
     >>> fig = figure(dsrgeo.Map(title="HMN Tech cables").add("hmn_cables"), width_in=6)
-    >>> round(fig.get_figwidth(), 2), fig.texts[0].get_text()
+    >>> float(fig.get_figwidth()), fig.texts[0].get_text()
     (6.0, 'HMN Tech cables')
     """
     _matplotlib()

@@ -297,21 +297,31 @@ def _count_by_country(frame, column="countries"):
     return pairs.groupby(column)["id"].nunique()
 
 
-def _beidou_columns(as_of):
+def _one_capital_per_country(capitals):
+    """Keep one capital per iso3: the row without a ``capital_note`` (the seat of
+    government where several capitals exist), else the first by id."""
+    order = capitals.assign(
+        _noted=capitals["capital_note"].notna() if "capital_note" in capitals else False
+    ).sort_values(["iso3", "_noted", "id"])
+    return order.drop_duplicates("iso3").drop(columns="_noted")
+
+
+def _beidou_columns():
     """Return the capital figures of the beidou_capitals layer by iso3, or None."""
     from dsrgeo import catalog, loader
 
     if BEIDOU_LAYER not in loader.names() or not catalog.get(BEIDOU_LAYER).file.is_file():
         return None
     capitals = loader.load(BEIDOU_LAYER)
-    keep = [
-        c for c in capitals.columns
-        if c.startswith(("bds_", "gps_")) or c in ("beidou_beats_gps", "capital", "min_elevation_deg")
-    ]
-    if "iso3" not in capitals.columns or not keep:
+    if "iso3" not in capitals.columns:
         return None
-    table = pd.DataFrame(capitals[["iso3", *keep]]).drop_duplicates("iso3").set_index("iso3")
-    return table.rename(columns={"capital": "capital_name"} if "capital" in keep else {})
+    figures = [c for c in capitals.columns if c.startswith(("bds_", "gps_"))]
+    if not figures:
+        return None
+    capitals = _one_capital_per_country(pd.DataFrame(capitals.drop(columns="geometry")))
+    named = capitals.rename(columns={"name": "capital"})
+    keep = [c for c in ("capital",) if c in named.columns] + figures
+    return named.set_index("iso3")[keep]
 
 
 def indicators(*, as_of=None):
@@ -338,8 +348,11 @@ def indicators(*, as_of=None):
         ``bri_status``, ``bri_year``, ``dsr_agreement_year``, ``standards_agreement_year``
         from ``bri_countries``.
         ``safe_cities`` : int, Safe City / smart-city rows for the country.
-        Capital figures (``bds_max``, ``gps_max``, ``bds_minus_gps_max``, ...) from the
-        ``beidou_capitals`` layer when that layer is shipped; absent otherwise.
+        ``capital`` and its figures (``bds_max``, ``bds_mean``, ``gps_max``, ``gps_mean``,
+        ``bds_minus_gps_max``, ``bds_beats_gps``, ...: every ``bds_*`` / ``gps_*`` column)
+        from the ``beidou_capitals`` layer when that layer is shipped (absent otherwise);
+        one capital per country, the seat of government where there are several. These
+        are for the layer's own date, whatever ``as_of``.
 
         ``.attrs`` holds ``as_of``, the ``layers`` used and ``unmatched_iso3``: codes in
         the cable or Safe City data with no country polygon.
@@ -385,7 +398,7 @@ def indicators(*, as_of=None):
         np.nan,
     )
     layers_used = ["bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities"]
-    beidou = _beidou_columns(as_of)
+    beidou = _beidou_columns()
     if beidou is not None:
         table = table.join(beidou, how="left")
         layers_used.append(BEIDOU_LAYER)

@@ -62,8 +62,9 @@ def three_cables():
 
 @pytest.fixture
 def stand_in_beidou_layer(monkeypatch, tmp_path):
-    """Make ``beidou_capitals`` look shipped, with three made-up capitals:
-    PAK and FRA see more BeiDou than GPS satellites on average, USA fewer."""
+    """Make ``beidou_capitals`` look shipped, with made-up figures for three countries:
+    PAK and FRA see more BeiDou than GPS satellites, USA fewer. Pakistan has a second,
+    noted capital row that a per-country count must skip."""
     import dataclasses
 
     import geopandas
@@ -72,13 +73,15 @@ def stand_in_beidou_layer(monkeypatch, tmp_path):
     from dsrgeo import catalog
 
     frame = geopandas.GeoDataFrame(
-        {"id": ["PAK", "FRA", "USA"], "iso3": ["PAK", "FRA", "USA"],
-         "capital": ["Islamabad", "Paris", "Washington"],
-         "bds_max": [30, 20, 12], "gps_max": [12, 12, 13],
-         "bds_mean": [25.0, 14.0, 8.0], "gps_mean": [9.0, 9.5, 10.0],
-         "bds_minus_gps_max": [18, 8, -1]},
+        {"id": ["pak-islamabad", "fra-paris", "usa-washington", "pak-a-second-capital"],
+         "iso3": ["PAK", "FRA", "USA", "PAK"],
+         "name": ["Islamabad", "Paris", "Washington", "A Second Capital"],
+         "capital_note": [None, None, None, "made-up second capital"],
+         "bds_max": [30, 20, 12, 0], "gps_max": [12, 12, 13, 20],
+         "bds_mean": [25.0, 14.0, 8.0, 0.0], "gps_mean": [9.0, 9.5, 10.0, 20.0],
+         "bds_minus_gps_max": [18, 8, -1, -20]},
         geometry=[shapely.Point(73.06, 33.72), shapely.Point(2.35, 48.86),
-                  shapely.Point(-77.04, 38.9)], crs="EPSG:4326")
+                  shapely.Point(-77.04, 38.9), shapely.Point(67.0, 24.86)], crs="EPSG:4326")
     frame.attrs.update(as_of="2022-02-05", min_elevation_deg=10.0)
     stand_in = tmp_path / "beidou_capitals.geojson"
     stand_in.write_text("{}")

@@ -100,7 +100,10 @@ def layers():
     return pd.DataFrame(rows, columns=["id", "title", "kind", "features", "licence", "as_of"])
 
 
-def load(layer_id, *, as_of=None):
+SNAPSHOT_LAYERS = {"cables": "cables", "landing_points": "cables", "hmn_cables": "cables"}
+
+
+def load(layer_id, *, as_of=None, snapshot="shipped"):
     """Load a curated layer as a GeoDataFrame in EPSG:4326, with its provenance.
 
     Parameters
@@ -114,6 +117,11 @@ def load(layer_id, *, as_of=None):
         exit dates (Italy is a member in 2019 and has exited after 2023); agreements and Safe
         City rows dated later are dropped. Layers without time (``land``, ``beidou_capitals``)
         ignore it.
+    snapshot : {"shipped", "latest"}, default "shipped"
+        ``"shipped"`` reads the layer as released with this version of dsrgeo, so results are
+        reproducible. ``"latest"`` rebuilds the cable layers (``cables``,
+        ``landing_points``, ``hmn_cables``) from the data fetched by ``dsrgeo refresh
+        cables``; other layers have no refreshable source and are read as shipped.
 
     Returns
     -------
@@ -130,6 +138,8 @@ def load(layer_id, *, as_of=None):
         If the layer file does not match its catalog schema (names file, feature, field).
     AsOfOutOfRangeError
         If ``as_of`` is outside the years the layer covers.
+    RefreshError
+        If ``snapshot="latest"`` but no refreshed data exists yet.
 
     Examples
     --------
@@ -149,7 +159,8 @@ def load(layer_id, *, as_of=None):
 
     info = catalog.get(layer_id)
     year = _check_as_of(info, as_of)
-    features = _read_features(str(info.file))
+    path, provenance = _layer_file(info, snapshot)
+    features = _read_features(str(path))
     frame = geopandas.GeoDataFrame.from_features(
         [_copy_feature(f) for f in features], crs="EPSG:4326",
         columns=[*info.property_names, "geometry"],
@@ -168,8 +179,47 @@ def load(layer_id, *, as_of=None):
         attribution=info.attribution,
         citation=catalog.citation(layer_id),
         as_of=info.as_of if year is None else year,
+        snapshot=provenance,
     )
     return frame
+
+
+def _layer_file(info, snapshot):
+    """Return (path, provenance) of the file to read for ``snapshot``."""
+    if snapshot == "shipped" or snapshot is None:
+        return info.file, "shipped"
+    if snapshot != "latest":
+        raise ValueError(f"snapshot must be 'shipped' or 'latest', got {snapshot!r}")
+    kind = SNAPSHOT_LAYERS.get(info.id)
+    if kind is None:
+        return info.file, "shipped"
+    from dsrgeo.datadir import data_dir, latest_snapshot
+    from dsrgeo.errors import RefreshError
+
+    latest = latest_snapshot(kind)
+    if latest is None:
+        raise RefreshError(
+            f"load({info.id!r}, snapshot='latest'): no refreshed {kind} data yet; run "
+            f"`dsrgeo refresh {kind}` first, or use the shipped snapshot (the default)")
+    built = data_dir() / "built" / latest.folder.name / info.file.name
+    if not built.is_file():
+        _build_from_snapshot(info.id, latest.folder, built)
+    return built, f"{latest.source_url} retrieved {latest.retrieved_utc}"
+
+
+def _build_from_snapshot(layer_id, cables_folder, target):
+    """Build one cable layer from a refreshed cables folder plus the shipped other sources."""
+    import tempfile
+
+    from dsrgeo import build
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as overlay:
+        overlay = Path(overlay)
+        for name in ("policy", "naturalearth", "gnss"):
+            (overlay / name).symlink_to(sources_dir() / name, target_is_directory=True)
+        (overlay / "cables").symlink_to(cables_folder, target_is_directory=True)
+        build.build(target.parent, [layer_id], sources=overlay)
 
 
 def _typed(frame, info):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from httpserver import LocalServer, Route
 
+import dsrgeo
 from dsrgeo import datadir, refresh
 from dsrgeo.errors import RefreshError
 
@@ -406,3 +407,26 @@ def test_cli_refresh_failure_exits_2_with_the_reason(data_dir, server, capsys):
     assert err.startswith("dsrgeo refresh: error: ")
     assert "HTTP 404" in err and "the previous data is unchanged" in err
     assert fingerprint(data_dir) == {}
+
+
+# --- using refreshed data -------------------------------------------------------------------
+
+
+def test_load_latest_builds_cable_layers_from_the_refreshed_snapshot(data_dir, server):
+    with pytest.raises(RefreshError, match="dsrgeo refresh cables"):
+        dsrgeo.load("cables", snapshot="latest")
+    refresh.refresh_cables(server.url("/mirror"))
+
+    latest = dsrgeo.load("cables", snapshot="latest")
+    assert sorted(latest["id"]) == ["peace-cable", "sagres"]
+    assert latest.set_index("id").loc["sagres", "stated_length_km"] == 140.0
+    assert latest.attrs["snapshot"].startswith(server.url("/mirror"))
+    points = dsrgeo.load("landing_points", snapshot="latest")
+    assert len(points) == 3
+    # the default stays the shipped, reproducible snapshot
+    shipped = dsrgeo.load("cables")
+    assert len(shipped) > 500 and shipped.attrs["snapshot"] == "shipped"
+    # layers without a refreshable source are read as shipped
+    assert dsrgeo.load("land", snapshot="latest").attrs["snapshot"] == "shipped"
+    with pytest.raises(ValueError, match="snapshot"):
+        dsrgeo.load("cables", snapshot="newest")

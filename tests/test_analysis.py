@@ -204,3 +204,9 @@ def test_import_dsrgeo_stays_free_of_networkx():
     code = "import sys, dsrgeo; print('networkx' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "False"
+
+
+def test_indicators_go_straight_onto_a_map(table):
+    # the example: Map().add(indicators, color_by="hmn_share") works as is
+    html = dsrgeo.Map().add(table, color_by="hmn_share").to_html()
+    assert "Pakistan" in html

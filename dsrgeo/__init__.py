@@ -13,6 +13,7 @@ part that needs them is first used, so ``import dsrgeo`` stays quick.
 
 import importlib
 
+from dsrgeo import errors
 from dsrgeo.errors import (
     AsOfOutOfRangeError,
     DsrgeoError,
@@ -39,22 +40,7 @@ _LAZY = {
 }
 _SUBPACKAGES = ("gnss", "catalog", "maps", "geodesy", "analysis", "export", "refresh", "build")
 
-__all__ = [
-    "__version__",
-    "load",
-    "layers",
-    *_LAZY,
-    "gnss",
-    "DsrgeoError",
-    "LayerNotFoundError",
-    "InvalidLayerError",
-    "AsOfOutOfRangeError",
-    "ElementSetError",
-    "MissingDependencyError",
-    "RefreshError",
-    "DsrgeoWarning",
-    "StaleElementsWarning",
-]
+__all__ = ["__version__", "load", "layers", *_LAZY, "gnss", *errors.__all__]
 
 
 def __getattr__(name):

@@ -14,17 +14,7 @@ part that needs them is first used, so ``import dsrgeo`` stays quick.
 import importlib
 
 from dsrgeo import errors
-from dsrgeo.errors import (
-    AsOfOutOfRangeError,
-    DsrgeoError,
-    DsrgeoWarning,
-    ElementSetError,
-    InvalidLayerError,
-    LayerNotFoundError,
-    MissingDependencyError,
-    RefreshError,
-    StaleElementsWarning,
-)
+from dsrgeo.errors import *  # noqa: F403  (the whole error tree is public)
 from dsrgeo.loader import layers, load
 
 __version__ = "0.1.0"

@@ -226,6 +226,12 @@ def test_time_slider_specs():
     years = dict(zip(bri.gdf["iso3"], zip(bri.time.start, bri.time.end)))
     assert years["ITA"] == (2019, 2023)
     assert cables.time.before == "hide"
+    italy = list(bri.gdf["iso3"]).index("ITA")
+    assert bri.colors[italy] == "#f16913"  # the page opens at the last year: exited
+    assert bri.time.during[italy]["fillColor"] not in ("#f16913", "#e3e3e3")  # member before
+    frame = dsrgeo.load("bri_countries")  # today's statuses, then a year applied by the map
+    in_2019 = Map().add(frame, as_of=2019).layers[-1]
+    assert dict(zip(in_2019.gdf["iso3"], in_2019.colors))["ITA"] == bri.time.during[italy]["fillColor"]
     page = m.to_html()
     assert "dsrgeo.setYear" in page and "input.min = 2000" in page
 

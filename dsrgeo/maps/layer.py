@@ -48,14 +48,16 @@ class TimeRule:
     start, end : tuple of (int or None)
         Per row of the layer's ``gdf``: first year shown (None: always), first year of the
         "after" state (None: never), e.g. BRI MoU year and exit year.
+    during : tuple of dict
+        Per row: the Leaflet style between ``start`` and ``end`` (a BRI member by signing
+        year even if it has exited since).
     before, after : "hide" or dict
         ``"hide"`` removes the feature; a dict is the Leaflet style to draw it with.
-    before_label, after_label : str or None
-        Legend text of those styles.
     """
 
     start: tuple
     end: tuple
+    during: tuple
     before: object
     after: object
 
@@ -296,7 +298,7 @@ def _highlight_rows(frame, highlight, name):
     return hit
 
 
-def _time_rule(frame, block, base_style, kind, colour_of_mark):
+def _time_rule(frame, block, base_style, kind, during, colour_of_mark):
     spec = block.get("time")
     if not spec:
         return None
@@ -309,7 +311,8 @@ def _time_rule(frame, block, base_style, kind, colour_of_mark):
         color = colour_of_mark(value)
         return _style_for(base_style, kind, color)
 
-    return TimeRule(start=start, end=end, before=rule(spec.get("before")), after=rule(spec.get("after")))
+    return TimeRule(start=start, end=end, during=tuple(during),
+                    before=rule(spec.get("before")), after=rule(spec.get("after")))
 
 
 def _style_for(base, kind, color):
@@ -383,8 +386,7 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
         check_color(value, option="categories")
     for value in options.get("palette") or block.get("palette") or ():
         check_color(value, option="palette")
-    result = resolve_colors(
-        frame,
+    color_options = dict(
         layer_name=name,
         geometry=kind,
         color=color,
@@ -392,12 +394,23 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
         categories=categories,
         palette=options.get("palette") or block.get("palette"),
         value_range=None if "color_by" in options else block.get("value_range"),
-        marks=marks,
         legend_title=options.get("legend_title") or block.get("legend_title") or name,
         single_label=block.get("label") or name,
     )
+    result = resolve_colors(frame, marks=marks, **color_options)
     colors = list(result.colors)
+    during = list(colors)  # the colour while a time layer's row is "during" (slider, as_of)
+    time_block = block.get("time") or {}
+    if marks and time_block:
+        # a row marked with a time state (e.g. "exited") was coloured normally before it
+        plain = resolve_colors(frame, marks=None, **color_options).colors
+        start = frame[time_block["start"]] if time_block.get("start") else None
+        for i, value in enumerate(frame[marks["column"]]):
+            has_start = start is not None and year_of(start.iloc[i]) is not None
+            if value == time_block.get("after") or (value == time_block.get("before") and has_start):
+                during[i] = plain[i]
     styles = [_style_for(base_style, kind, c) for c in colors]
+    during_styles = [_style_for(base_style, kind, c) for c in during]
     legend = result.legend
 
     tooltip = _as_columns(options.get("tooltip", block.get("tooltip")), frame, "tooltip", name)
@@ -413,8 +426,8 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
     if options.get("highlight") is not None:
         hit = _highlight_rows(frame, options["highlight"], name)
         for i in np.flatnonzero(hit):
-            styles[i] = {**styles[i], "weight": HIGHLIGHT_WEIGHT}
-            styles[i] = _style_for(styles[i], kind, HIGHLIGHT_COLOR)
+            for table in (styles, during_styles):
+                table[i] = _style_for({**table[i], "weight": HIGHLIGHT_WEIGHT}, kind, HIGHLIGHT_COLOR)
             colors[i] = HIGHLIGHT_COLOR
         shown = frame.loc[hit, "name"].astype(str) if "name" in frame.columns else frame.index[hit].astype(str)
         entries = legend.entries + tuple((f"Highlighted: {n}", HIGHLIGHT_COLOR) for n in dict.fromkeys(shown))
@@ -423,28 +436,32 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
         frame = frame.iloc[last]
         colors = [colors[i] for i in last]
         styles = [styles[i] for i in last]
+        during_styles = [during_styles[i] for i in last]
         if popup_html is not None:
             popup_html = tuple(popup_html[i] for i in last)
 
     mark_colors = {k: v["color"] for k, v in (block.get("marks") or {}).get("values", {}).items()}
 
-    def time_rule(rows):
-        return _time_rule(rows, block, base_style, kind, lambda v: mark_colors.get(v, "#bdbdbd"))
+    def time_rule(rows, row_styles):
+        return _time_rule(rows, block, base_style, kind, row_styles,
+                          lambda v: mark_colors.get(v, "#bdbdbd"))
 
-    time = time_rule(frame) if time_slider else None
+    time = time_rule(frame, during_styles) if time_slider else None
     if as_of is not None and source == "GeoDataFrame":
-        rule = time_rule(frame)
+        rule = time_rule(frame, during_styles)
         if rule is None:
             raise InvalidLayerError(
                 f"as_of={as_of!r} needs a layer with years; pass a catalog id such as "
                 "'bri_countries' or a frame from dsrgeo.load(...)",
                 field="as_of",
             )
-        keep, colors, styles = _apply_as_of(colors, styles, rule, int(as_of))
+        keep, styles = _apply_as_of(rule, int(as_of))
+        colors = [style.get("fillColor", style.get("color")) for style in styles]
         frame = frame.iloc[keep]
+        during_styles = [during_styles[i] for i in keep]
         if popup_html is not None:
             popup_html = tuple(popup_html[i] for i in keep)
-        time = time_rule(frame) if time_slider else None
+        time = time_rule(frame, during_styles) if time_slider else None
 
     citation, attribution = _citation(frame, info, name)
     show = bool(options.get("show", block.get("show", True)))
@@ -470,26 +487,21 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
     )
 
 
-def _apply_as_of(colors, styles, time, year):
-    """Apply a year to rows the way the slider does; returns (kept row positions, colours, styles)."""
-    keep, new_colors, new_styles = [], [], []
+def _apply_as_of(time, year):
+    """Apply a year to rows the way the slider does; returns (kept row positions, styles)."""
+    keep, styles = [], []
     for i, (start, end) in enumerate(zip(time.start, time.end)):
         state = "during"
         if start is not None and start > year:
             state = "before"
         elif end is not None and end <= year:
             state = "after"
-        rule = {"before": time.before, "after": time.after}.get(state)
+        rule = {"before": time.before, "after": time.after, "during": time.during[i]}[state]
         if rule == "hide":
             continue
         keep.append(i)
-        if rule is None:
-            new_colors.append(colors[i])
-            new_styles.append(styles[i])
-        else:
-            new_styles.append(rule)
-            new_colors.append(rule.get("fillColor", rule.get("color")))
-    return keep, new_colors, new_styles
+        styles.append(rule)
+    return keep, styles
 
 
 def escape_label(text):

@@ -371,9 +371,11 @@ class Map:
         style_table, style_index = [], []
         seen = {}
         extra_styles = []
-        if layer.time is not None:
+        row_styles = layer.styles
+        if layer.time is not None:  # the page starts from "during" and applies the slider's year
+            row_styles = layer.time.during
             extra_styles = [r for r in (layer.time.before, layer.time.after) if isinstance(r, dict)]
-        for style in [*layer.styles, *extra_styles]:
+        for style in [*row_styles, *extra_styles]:
             frozen = script_json(style)
             if frozen not in seen:
                 seen[frozen] = len(style_table)
@@ -391,7 +393,7 @@ class Map:
         spec = vector_spec(
             layer, key=key, pane=self._pane_of(layer), tooltip_labels=labels,
             popup_labels=popup_labels, style_table=style_table,
-            style_index=style_index[: len(layer.styles)], time=time, popup_html=layer.popup_html,
+            style_index=style_index[: len(row_styles)], time=time, popup_html=layer.popup_html,
         )
         text = script_json(spec)
         self._spec_cache[cache_key] = (layer, text)

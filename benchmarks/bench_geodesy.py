@@ -46,7 +46,8 @@ def per_feature_loop_km(geoms):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20, help="timed runs per figure (median shown)")
+    parser.add_argument("--repeat", type=int, default=20,
+                        help="timed runs per figure (median shown)")
     args = parser.parse_args(argv)
 
     import dsrgeo

@@ -76,7 +76,9 @@ def _select_suppliers(cables, suppliers, as_of=None):
     if isinstance(suppliers, str):
         suppliers = [suppliers]
     elif not isinstance(suppliers, Iterable):
-        raise TypeError(f"suppliers must be None, 'HMN', a name or a list of names, got {suppliers!r}")
+        raise TypeError(
+            f"suppliers must be None, 'HMN', a name or a list of names, got {suppliers!r}"
+        )
     wanted = [str(s) for s in suppliers]
     keep = pd.Series(False, index=cables.index)
     known = sorted({str(n) for names in cables["suppliers"] for n in (names or ())})

@@ -1,4 +1,4 @@
-"""Geodesic lengths of lines on the WGS84 ellipsoid, and the audit of drawn vs stated cable lengths."""
+"""Geodesic line lengths on the WGS84 ellipsoid, and the audit of drawn vs stated cable lengths."""
 
 from collections.abc import Mapping
 

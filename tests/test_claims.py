@@ -60,7 +60,8 @@ def test_bri_members_2019_match_the_loader(table):
     members = int((dsrgeo.load("bri_countries", as_of=2019)["bri_status"] == "member").sum())
     row = table.set_index("id").loc["bri_countries_2019"]
     assert row["data"] == members
-    assert row["verdict"] == verdict(next(c for c in CLAIMS if c.id == "bri_countries_2019"), members)
+    claim = next(c for c in CLAIMS if c.id == "bri_countries_2019")
+    assert row["verdict"] == verdict(claim, members)
 
 
 def test_partial_compilations_say_data_incomplete(table):

@@ -68,7 +68,9 @@ def test_gap_between_parts_is_not_counted():
 
 
 def test_features_do_not_bleed_into_each_other():
-    lines = [LineString([(0, 0), (1, 0)]), LineString([(50, 0), (52, 0)]), LineString([(3, 0), (4, 0)])]
+    lines = [
+        LineString([(0, 0), (1, 0)]), LineString([(50, 0), (52, 0)]), LineString([(3, 0), (4, 0)])
+    ]
     np.testing.assert_allclose(
         geodesic_length_km(lines), [EQUATOR_DEGREE_KM, 2 * EQUATOR_DEGREE_KM, EQUATOR_DEGREE_KM],
         atol=ONE_METRE_KM,
@@ -83,13 +85,16 @@ def test_vectorised_equals_per_feature_pyproj():
     lines = []
     for _ in range(40):
         n = rng.integers(2, 12)
-        lines.append(LineString(np.column_stack([rng.uniform(-180, 180, n), rng.uniform(-80, 80, n)])))
+        lonlat = np.column_stack([rng.uniform(-180, 180, n), rng.uniform(-80, 80, n)])
+        lines.append(LineString(lonlat))
     expected = [geod.line_length(*np.asarray(line.coords).T) / 1000 for line in lines]
     np.testing.assert_allclose(geodesic_length_km(lines), expected, rtol=1e-12)
 
 
 def test_null_and_empty_give_nan():
-    lengths = geodesic_length_km([None, LineString(), MultiLineString(), LineString([(0, 0), (1, 0)])])
+    lengths = geodesic_length_km(
+        [None, LineString(), MultiLineString(), LineString([(0, 0), (1, 0)])]
+    )
     assert np.isnan(lengths[:3]).all()
     assert lengths[3] == pytest.approx(EQUATOR_DEGREE_KM, abs=ONE_METRE_KM)
 
@@ -219,7 +224,8 @@ def test_shipped_drawn_length_column_matches(cables_layer):
 
 def test_shapely_flattening_assumption():
     # the vectorised sum relies on get_parts/get_coordinates keeping input order
-    parts, index = shapely.get_parts([MultiLineString([[(0, 0), (1, 1)], [(2, 2), (3, 3)]])], return_index=True)
+    multi = MultiLineString([[(0, 0), (1, 1)], [(2, 2), (3, 3)]])
+    parts, index = shapely.get_parts([multi], return_index=True)
     assert list(index) == [0, 0]
     assert shapely.get_coordinates(parts)[:, 0].tolist() == [0, 1, 2, 3]
 
@@ -230,7 +236,9 @@ def test_shapely_flattening_assumption():
 def test_audit_of_three_cable_fixture(three_cables):
     report = audit_lengths(three_cables).set_index("id")
     # known by construction: tests/data/README.md
-    assert report["flag"].to_dict() == {"alpha": "ok", "beta": "drawn_short", "gamma": "no_stated_length"}
+    assert report["flag"].to_dict() == {
+        "alpha": "ok", "beta": "drawn_short", "gamma": "no_stated_length"
+    }
     assert report.loc["alpha", "ratio"] == pytest.approx(5251.5 / 5300, abs=0.001)
     np.testing.assert_allclose(report["drawn_km"], three_cables["drawn_length_km"], atol=0.05)
 

@@ -253,6 +253,32 @@ def _cmd_map(args):
     return 0
 
 
+# -- report -----------------------------------------------------------------------------
+
+def _add_report_parser(subparsers):
+    parser = subparsers.add_parser(
+        "report", help="write a one-page HTML report (map, indicators, lengths, claims, sources)",
+        description="Write one self-contained HTML page (no network needed): the default map, "
+                    "indicators by country, the cable length audit, BeiDou vs GPS over capitals "
+                    "(when that layer is built), the policy brief's claims and the sources.")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="HTML file to write (replaced only by a complete new file)")
+    parser.add_argument("--as-of", type=int, metavar="YEAR",
+                        help="cut the layers with years at the end of YEAR")
+    parser.add_argument("--title", metavar="TEXT", help="title of the report")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also write a PDF of the same content beside FILE (matplotlib)")
+    parser.set_defaults(run=_cmd_report)
+
+
+def _cmd_report(args):
+    from dsrgeo.report import write_report
+
+    for path in write_report(args.output, as_of=args.as_of, pdf=args.pdf, title=args.title):
+        print(f"wrote {path} ({path.stat().st_size / 1024:,.0f} kB)")
+    return 0
+
+
 _PARSERS = [
     _add_layers_parser,
     _add_build_parser,
@@ -260,6 +286,7 @@ _PARSERS = [
     _add_claims_parser,
     _add_refresh_parser,
     _add_map_parser,
+    _add_report_parser,
 ]
 
 

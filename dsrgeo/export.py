@@ -506,3 +506,188 @@ def to_pdf(map_, path, *, width_in=DEFAULT_WIDTH_IN):
     """
     fig = figure(map_, width_in=width_in)
     return _save(fig, path, "pdf")
+
+
+# -- report pages --------------------------------------------------------------------------
+
+#: Page size of report PDFs, inches (A4 portrait)
+PAGE_IN = (8.27, 11.69)
+_PAGE_MARGIN_IN = 0.6
+_BLOCK_PT = {"title": 15, "heading": 12, "caption": 8, "text": 8.5, "table": 6.5}
+_LINE_SPACING = 1.35
+_MAX_CELL_CHARS = 400
+
+
+def figure_bytes(fig, fmt):
+    """Return ``fig`` saved as ``fmt`` ("png", "svg" or "pdf") with deterministic metadata.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(1, 1))
+    >>> figure_bytes(fig, "svg") == figure_bytes(fig, "svg")
+    True
+    """
+    import matplotlib
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
+        fig.savefig(buffer, format=fmt, metadata=deterministic_metadata(fmt))
+    return buffer.getvalue()
+
+
+def pdf_pages(figures, path):
+    """Write matplotlib figures as the pages of one PDF, atomically and deterministically.
+
+    Parameters
+    ----------
+    figures : sequence of matplotlib.figure.Figure
+    path : str or os.PathLike
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from dsrgeo.fileio import atomic_path
+
+    path = Path(path)
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+        with atomic_path(path) as tmp:
+            with PdfPages(tmp, metadata=deterministic_metadata("pdf")) as pdf:
+                for fig in figures:
+                    pdf.savefig(fig)
+    return path
+
+
+def _line_in(size_pt):
+    return size_pt * _LINE_SPACING / _PT_PER_IN
+
+
+def _cell_text(value):
+    import pandas as pd
+
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    text = str(value)
+    return text if len(text) <= _MAX_CELL_CHARS else text[: _MAX_CELL_CHARS - 1] + "…"
+
+
+def _table_rows(frame, width_in):
+    """Wrap a DataFrame's header and cells to column widths; return (widths, header, rows)."""
+    size = _BLOCK_PT["table"]
+    texts = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
+    header = [str(c) for c in frame.columns]
+    longest = [max([len(header[j]) // 2 + 1, *(min(len(r[j]), 60) for r in texts)]) + 2
+               for j in range(len(header))]
+    total = sum(longest)
+    widths = [width_in * n / total for n in longest]
+
+    def wrap_row(row, bold=False):
+        return [_wrap(cell, w - 0.06, size, bold=bold) if cell else [""]
+                for cell, w in zip(row, widths)]
+
+    return widths, wrap_row(header, bold=True), [wrap_row(r) for r in texts]
+
+
+class _Pages:
+    """Stack blocks of text and tables down A4 pages, starting a new page when one is full."""
+
+    def __init__(self):
+        self.figures = []
+        self.width_in = PAGE_IN[0] - 2 * _PAGE_MARGIN_IN
+        self._new_page()
+
+    def _new_page(self):
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=PAGE_IN, facecolor="white")
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, PAGE_IN[0])
+        ax.set_ylim(PAGE_IN[1], 0)
+        ax.set_axis_off()
+        self.figures.append(fig)
+        self.ax = ax
+        self.y = _PAGE_MARGIN_IN
+
+    def _room(self, height_in):
+        if self.y + height_in > PAGE_IN[1] - _PAGE_MARGIN_IN and self.y > _PAGE_MARGIN_IN:
+            self._new_page()
+
+    def text(self, kind, text):
+        size = _BLOCK_PT[kind]
+        bold = kind != "text"
+        lines = _wrap(text, self.width_in, size, bold=bold)
+        gap = {"title": 0.15, "heading": 0.18, "caption": 0.06, "text": 0.06}[kind]
+        if kind == "heading":
+            self._room(len(lines) * _line_in(size) + gap + 0.8)  # keep a heading with its text
+            self.y += gap
+        for line in lines:
+            self._room(_line_in(size))
+            self.ax.text(_PAGE_MARGIN_IN, self.y, line, fontsize=size, va="top",
+                         fontweight="bold" if bold else "normal")
+            self.y += _line_in(size)
+        self.y += gap if kind != "heading" else 0.05
+
+    def table(self, frame):
+        size = _BLOCK_PT["table"]
+        line = _line_in(size)
+        widths, header, rows = _table_rows(frame, self.width_in)
+
+        def draw_row(cells, bold, shade):
+            height = max(len(c) for c in cells) * line + 0.04
+            self._room(height)
+            if shade:
+                from matplotlib.patches import Rectangle
+
+                self.ax.add_patch(Rectangle((_PAGE_MARGIN_IN, self.y), self.width_in, height,
+                                            facecolor=shade, edgecolor="none"))
+            x = _PAGE_MARGIN_IN
+            for cell, width in zip(cells, widths):
+                self.ax.text(x + 0.03, self.y + 0.02, "\n".join(cell), fontsize=size,
+                             va="top", linespacing=_LINE_SPACING,
+                             fontweight="bold" if bold else "normal")
+                x += width
+            self.y += height
+
+        draw_row(header, True, "#e6e6e6")
+        for i, cells in enumerate(rows):
+            if self.y + line > PAGE_IN[1] - _PAGE_MARGIN_IN:
+                self._new_page()
+                draw_row(header, True, "#e6e6e6")
+            draw_row(cells, False, "#f5f5f5" if i % 2 else None)
+        self.y += 0.15
+
+
+def flow_pages(blocks):
+    """Lay out report blocks on A4 pages.
+
+    Parameters
+    ----------
+    blocks : iterable of (kind, content)
+        kind "title", "heading", "caption" or "text" with a plain string, or "table" with a
+        DataFrame (long cells are wrapped; a table continues on the next page with its header).
+
+    Returns
+    -------
+    list of matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pages = flow_pages([("heading", "Lengths"), ("table", pd.DataFrame({"km": [1, 2]}))])
+    >>> len(pages)
+    1
+    """
+    _matplotlib()
+    pages = _Pages()
+    for kind, content in blocks:
+        if kind == "table":
+            pages.table(content)
+        elif kind in _BLOCK_PT:
+            pages.text(kind, str(content))
+        else:
+            raise ExportError(f"unknown report block {kind!r}; use one of {sorted(_BLOCK_PT)}")
+    return pages.figures

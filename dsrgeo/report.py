@@ -1,0 +1,491 @@
+"""The one-page report: the default map, indicators, the length audit, BeiDou vs GPS, the
+brief's claims and the citations, gathered from the public API and written as one offline file.
+
+:func:`build_report` collects the content as plain objects (:class:`Report`: sections of text,
+pandas tables and matplotlib figures, plus the :class:`dsrgeo.Map`); :func:`write_report` turns
+it into a self-contained HTML page (rendered by :mod:`dsrgeo.maps.report_page`, where all the
+escaping happens) and, optionally, a PDF of the same content drawn with matplotlib
+(:mod:`dsrgeo.export`). Nothing here reaches the network.
+"""
+
+import dataclasses
+from pathlib import Path
+
+from dsrgeo.errors import ExportError
+
+__all__ = [
+    "BEIDOU_LAYER",
+    "TOP_COUNTRIES",
+    "Report",
+    "ReportFigure",
+    "ReportSection",
+    "ReportTable",
+    "build_report",
+    "default_map",
+    "write_report",
+]
+
+#: The optional layer of satellite visibility at capitals (built by dsrgeo.gnss)
+BEIDOU_LAYER = "beidou_capitals"
+#: Rows of the "top countries by HMN share" table
+TOP_COUNTRIES = 15
+#: Cable whose three lengths the report sets side by side
+PEACE_ID = "peace-cable"
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportTable:
+    """A table of the report: plain-text caption and a DataFrame (escaped when rendered)."""
+
+    caption: str
+    frame: object
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportFigure:
+    """A matplotlib figure of the report with its caption; ``svg`` is its deterministic SVG."""
+
+    caption: str
+    figure: object
+
+    @property
+    def svg(self):
+        """The figure as SVG text (no timestamps, fixed ids)."""
+        from dsrgeo.export import figure_bytes
+
+        return figure_bytes(self.figure, "svg").decode("utf-8")
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportSection:
+    """One section: an anchor id, a heading, paragraphs (plain text), tables and figures."""
+
+    id: str
+    heading: str
+    paragraphs: tuple = ()
+    tables: tuple = ()
+    figures: tuple = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """Everything the report shows, before it is rendered.
+
+    Attributes
+    ----------
+    title : str
+    as_of : int or None
+        The year the layers were cut at (None: the shipped snapshot as is).
+    map : dsrgeo.Map
+        The default map.
+    sections : tuple of ReportSection
+        In page order, after the map.
+    citations : pandas.DataFrame
+        One row per source of every layer used: ``layer``, ``layer_title``, ``title``,
+        ``publisher``, ``url``, ``source_as_of``, ``licence``, ``licence_url``,
+        ``attribution``, ``layer_as_of``.
+    version : str
+        dsrgeo's version, printed in the footer.
+    """
+
+    title: str
+    as_of: object
+    map: object
+    sections: tuple
+    citations: object
+    version: str
+
+
+def _has_layer(layer_id):
+    from dsrgeo import catalog, loader
+
+    return layer_id in loader.names() and catalog.get(layer_id).file.is_file()
+
+
+def _as_of_for(layer_id, as_of):
+    from dsrgeo import catalog
+
+    return as_of if as_of is not None and catalog.get(layer_id).years is not None else None
+
+
+def default_map(*, as_of=None, title=None):
+    """Return the default map: every core layer, as ``dsrgeo map`` draws it with no layers.
+
+    Parameters
+    ----------
+    as_of : int, optional
+        Year applied to the layers that have years (BRI status, cables in service).
+    title : str, optional
+
+    Returns
+    -------
+    dsrgeo.Map
+
+    Examples
+    --------
+    >>> [layer.layer_id for layer in default_map().layers][:4]
+    ['land', 'bri_countries', 'cables', 'hmn_cables']
+    """
+    from dsrgeo.cli import DEFAULT_MAP_LAYERS
+    from dsrgeo.maps import Map
+
+    the_map = Map(title=title)
+    for layer_id in DEFAULT_MAP_LAYERS:
+        if _has_layer(layer_id):
+            year = _as_of_for(layer_id, as_of)
+            the_map.add(layer_id, **({} if year is None else {"as_of": year}))
+    return the_map
+
+
+# -- sections ----------------------------------------------------------------------------
+
+
+def _percent(value):
+    return "" if value != value else f"{100 * value:.0f}%"
+
+
+def _year(value):
+    import pandas as pd
+
+    return "" if pd.isna(value) else str(int(value))
+
+
+def _indicators(as_of):
+    import pandas as pd
+
+    from dsrgeo.analysis import indicators
+
+    table = pd.DataFrame(indicators(as_of=as_of).drop(columns="geometry"))
+    landed = table[table["cables_landing"] > 0]
+    top = landed.sort_values(["hmn_share", "hmn_cables", "name"],
+                             ascending=[False, False, True]).head(TOP_COUNTRIES)
+    top_frame = pd.DataFrame({
+        "Country": top["name"],
+        "ISO3": top["iso3"],
+        "Cables landing": top["cables_landing"],
+        "HMN-built": top["hmn_cables"],
+        "HMN share": top["hmn_share"].map(_percent),
+        "BRI status": top["bri_status"],
+        "BRI year": top["bri_year"].map(_year),
+        "Safe City projects": top["safe_cities"],
+    })
+    status = (table["bri_status"].fillna("no data").value_counts()
+              .rename_axis("BRI status").reset_index(name="Countries"))
+    with_hmn = int((landed["hmn_cables"] > 0).sum())
+    paragraphs = (
+        f"{len(landed)} countries land at least one submarine cable on the map; "
+        f"{with_hmn} of them land at least one cable supplied by HMN Tech (Huawei Marine). "
+        "HMN share = HMN-built cables / cables landing in the country (dsrgeo.indicators()).",
+        "Countries with few cables reach high shares with a single HMN cable; read the share "
+        "with the count beside it.",
+    )
+    return ReportSection(
+        "indicators", "Indicators by country", paragraphs,
+        tables=(
+            ReportTable(f"Top {TOP_COUNTRIES} countries by HMN share of the cables landing there",
+                        top_frame.reset_index(drop=True)),
+            ReportTable("Countries by BRI status", status),
+        ),
+    )
+
+
+def _lengths(as_of):
+    import pandas as pd
+
+    from dsrgeo.analysis import hmn_mask
+    from dsrgeo.brief import MILE_KM
+    from dsrgeo.geodesy import audit_lengths
+    from dsrgeo.loader import load
+
+    cables = load("cables", as_of=_as_of_for("cables", as_of))
+    audit = audit_lengths(cables)
+    paragraphs = [
+        "Cable routes on the map are stylised drawings, not surveyed routes: the drawn "
+        "(WGS84 geodesic) length differs from the stated system length for many cables "
+        "(dsrgeo.audit_lengths(); ratio = drawn / stated, flagged outside "
+        f"{audit.attrs['short_ratio']}-{audit.attrs['long_ratio']}).",
+    ]
+    tables = []
+    peace = audit[audit["id"] == PEACE_ID]
+    if len(peace):
+        row = peace.iloc[0]
+        brief_km = 7500 * MILE_KM
+        tables.append(ReportTable("PEACE: three lengths of one cable", pd.DataFrame({
+            "Length": ["In the policy brief (7,500 miles)", "Stated by the cable's owners "
+                       "(TeleGeography)", "Drawn route on the map (geodesic)"],
+            "km": [f"{brief_km:,.0f}", f"{row['stated_km']:,.0f}", f"{row['drawn_km']:,.0f}"],
+            "Ratio to stated": [f"{brief_km / row['stated_km']:.2f}", "1.00",
+                                f"{row['ratio']:.2f}"],
+        })))
+        paragraphs.append(
+            f"PEACE: the brief's 7,500 miles are {brief_km:,.0f} km (1 mile = {MILE_KM} km), "
+            f"about {brief_km / row['stated_km']:.0%} of the {row['stated_km']:,.0f} km stated "
+            "for the whole system; the drawn route, all branches included, measures "
+            f"{row['drawn_km']:,.0f} km.")
+    counts = audit["flag"].value_counts().rename_axis("Flag").reset_index(name="Cables")
+    tables.append(ReportTable("Length audit over all cables on the map", counts))
+    hmn = audit[hmn_mask(cables).to_numpy()]
+    tables.append(ReportTable(
+        "HMN-built cables: stated and drawn lengths",
+        hmn.rename(columns={"name": "Cable", "stated_km": "Stated km", "drawn_km": "Drawn km",
+                            "ratio": "Ratio", "flag": "Flag"})
+        .drop(columns="id").sort_values("Cable").reset_index(drop=True),
+    ))
+    return ReportSection("lengths", "Cable length audit", tuple(paragraphs), tuple(tables))
+
+
+def _beidou_figure(capitals):
+    from matplotlib.figure import Figure
+
+    diff = capitals["bds_max"] - capitals["gps_max"]
+    fig = Figure(figsize=(8, 3.6), facecolor="white")
+    ax = fig.add_axes((0.08, 0.15, 0.9, 0.74))
+    lon = capitals.geometry.x
+    colors = ["#d7301f" if d > 0 else ("#2b8cbe" if d < 0 else "#969696") for d in diff]
+    ax.scatter(lon, diff, s=12, c=colors, linewidths=0)
+    ax.axhline(0, color="#444444", linewidth=0.6)
+    ax.set_xlim(-180, 180)
+    ax.set_xticks(range(-180, 181, 60))
+    ax.set_xlabel("Longitude of the capital (degrees east)", fontsize=8)
+    ax.set_ylabel("BeiDou minus GPS\n(daily max visible)", fontsize=8)
+    ax.tick_params(labelsize=7)
+    wins = int((diff > 0).sum())
+    ax.set_title(f"BeiDou sees more satellites than GPS over {wins} of {len(diff)} capitals "
+                 "(red); GPS more over blue ones", fontsize=9)
+    return fig
+
+
+def _beidou():
+    import pandas as pd
+
+    from dsrgeo import catalog
+    from dsrgeo.loader import load
+
+    if not _has_layer(BEIDOU_LAYER):
+        return ReportSection(
+            "beidou", "BeiDou vs GPS over capitals",
+            ("The beidou_capitals layer is not built in this installation, so this section "
+             "is empty; see dsrgeo.gnss.",),
+        )
+    capitals = load(BEIDOU_LAYER)
+    info = catalog.get(BEIDOU_LAYER)
+    diff = capitals["bds_max"] - capitals["gps_max"]
+    gps_wins = capitals[diff < 0].assign(diff=diff[diff < 0]).sort_values(["diff", "name"])
+    name = "name" if "name" in capitals.columns else "id"
+    table = pd.DataFrame({
+        "Capital": gps_wins[name],
+        "ISO3": gps_wins["iso3"] if "iso3" in gps_wins.columns else "",
+        "BeiDou max": gps_wins["bds_max"],
+        "GPS max": gps_wins["gps_max"],
+        "Longitude": gps_wins.geometry.x.round(1),
+    }).reset_index(drop=True)
+    wins = int((diff > 0).sum())
+    paragraphs = (
+        f"Daily maximum of satellites visible above the elevation mask, per capital "
+        f"({info.as_of}; {info.description})",
+        f"BeiDou beats GPS over {wins} of {len(capitals)} capitals "
+        f"({wins / len(capitals):.0%}); GPS beats BeiDou over {len(table)}, and "
+        f"{int((diff == 0).sum())} tie. BeiDou's geostationary and inclined geosynchronous "
+        "satellites stay over Asia and the Pacific, so its lead is largest there.",
+    )
+    return ReportSection(
+        "beidou", "BeiDou vs GPS over capitals", paragraphs,
+        tables=(ReportTable("Capitals where GPS shows more satellites than BeiDou", table),),
+        figures=(ReportFigure("BeiDou minus GPS (daily maximum visible satellites) by the "
+                              "capital's longitude", _beidou_figure(capitals)),),
+    )
+
+
+def _claims():
+    import pandas as pd
+
+    from dsrgeo.brief import VERDICTS, claims
+
+    table = claims()
+    frame = pd.DataFrame({
+        "Paragraph": table["paragraph"],
+        "Claim (the brief's words)": table["claim"],
+        "Claimed": [f"{v:,.1f} {u}" for v, u in zip(table["claimed"], table["unit"])],
+        "In the data": ["n/a" if v != v else f"{v:,.1f} {u}"
+                        for v, u in zip(table["data"], table["unit"])],
+        "Verdict": table["verdict"],
+        "How computed": table["how_computed"],
+    })
+    return ReportSection(
+        "claims", "The brief's claims against the layers",
+        tuple(f"{verdict}: {meaning}." for verdict, meaning in VERDICTS.items()),
+        tables=(ReportTable("dsrgeo.claims()", frame),),
+    )
+
+
+def citations(layer_ids):
+    """Return one row per source of each layer, from the catalog (see :class:`Report`).
+
+    Parameters
+    ----------
+    layer_ids : iterable of str
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> table = citations(["cables"])
+    >>> table.loc[0, ["layer", "licence", "source_as_of"]].tolist()
+    ['cables', 'CC BY-NC-SA 3.0', '2022-12']
+    """
+    import pandas as pd
+
+    from dsrgeo import catalog
+
+    rows = []
+    for layer_id in layer_ids:
+        info = catalog.get(layer_id)
+        for source in info.sources:
+            rows.append({
+                "layer": info.id, "layer_title": info.title,
+                "title": source.get("title", ""), "publisher": source.get("publisher", ""),
+                "url": source.get("url", ""), "source_as_of": source.get("as_of", ""),
+                "licence": info.licence, "licence_url": info.licence_url or "",
+                "attribution": info.attribution or "", "layer_as_of": info.as_of,
+            })
+    return pd.DataFrame(rows)
+
+
+def build_report(*, as_of=None, title=None):
+    """Gather the report's content from the public API.
+
+    Parameters
+    ----------
+    as_of : int, optional
+        Cut the layers with years at the end of this year (map, indicators, length audit).
+        The claims compare the brief's dated figures and ignore it.
+    title : str, optional
+        Default: "The Digital Silk Road in cited layers" (plus the year).
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    AsOfOutOfRangeError
+        If ``as_of`` lies outside a layer's years.
+
+    Examples
+    --------
+    >>> report = build_report()
+    >>> [section.id for section in report.sections]
+    ['indicators', 'lengths', 'beidou', 'claims']
+    """
+    from dsrgeo import __version__
+
+    if as_of is not None:
+        as_of = _check_year(as_of)
+    title = title or "The Digital Silk Road in cited layers" + (
+        f", as of {as_of}" if as_of is not None else "")
+    the_map = default_map(as_of=as_of, title=title)
+    sections = (_indicators(as_of), _lengths(as_of), _beidou(), _claims())
+    used = [layer.layer_id for layer in the_map.layers if layer.layer_id]
+    return Report(title=title, as_of=as_of, map=the_map, sections=sections,
+                  citations=citations(used), version=__version__)
+
+
+def _check_year(as_of):
+    if isinstance(as_of, bool) or not isinstance(as_of, int):
+        try:
+            as_of = int(str(as_of))
+        except ValueError as err:
+            raise ExportError(f"as_of must be a year such as 2019, got {as_of!r}") from err
+    return as_of
+
+
+# -- output ----------------------------------------------------------------------------
+
+
+def to_html(report):
+    """Return the report as one self-contained HTML page (see :mod:`dsrgeo.maps.report_page`)."""
+    from dsrgeo.maps.report_page import render_report
+
+    return render_report(report)
+
+
+def to_pdf(report, path):
+    """Write the report as a PDF drawn with matplotlib: the map, then one page per section.
+
+    Parameters
+    ----------
+    report : Report
+    path : str or os.PathLike
+        Written atomically.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from dsrgeo.export import figure as map_figure
+    from dsrgeo.export import flow_pages, pdf_pages
+
+    blocks = [("title", report.title),
+              ("text", f"dsrgeo {report.version}. Layers as of "
+                       + (str(report.as_of) if report.as_of is not None else "the shipped "
+                          "snapshot") + "; the interactive map is in the HTML report.")]
+    figures = [map_figure(report.map)]
+    for section in report.sections:
+        blocks.append(("heading", section.heading))
+        blocks += [("text", text) for text in section.paragraphs]
+        for table in section.tables:
+            blocks += [("caption", table.caption), ("table", table.frame)]
+        figures += [figure.figure for figure in section.figures]
+    blocks.append(("heading", "Sources and licences"))
+    blocks += [("text", line) for line in _citation_lines(report.citations)]
+    return pdf_pages([figures[0], *flow_pages(blocks), *figures[1:]], path)
+
+
+def _citation_lines(table):
+    lines = []
+    for row in table.itertuples(index=False):
+        lines.append(f"{row.layer_title}: {row.publisher}, \"{row.title}\" ({row.source_as_of}) "
+                     f"{row.url}. Licence: {row.licence}. {row.attribution}")
+    return tuple(dict.fromkeys(lines))
+
+
+def write_report(path, *, as_of=None, pdf=False, title=None):
+    """Build the report and write it as HTML (and, with ``pdf=True``, a PDF beside it).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The HTML file; written atomically (an existing file is replaced only when the new
+        one is complete).
+    as_of : int, optional
+        See :func:`build_report`.
+    pdf : bool
+        Also write ``path`` with the suffix ``.pdf``.
+    title : str, optional
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.html"
+    >>> [p.name for p in write_report(out)]  # doctest: +SKIP
+    ['report.html']
+    """
+    from dsrgeo.fileio import atomic_write
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            f"cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist")
+    report = build_report(as_of=as_of, title=title)
+    page = to_html(report)
+    written = [atomic_write(path, page)]
+    if pdf:
+        written.append(to_pdf(report, path.with_suffix(".pdf")))
+    return written

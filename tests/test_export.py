@@ -1,0 +1,176 @@
+"""Static exports: the same layers, colours, legend and sources as the page; deterministic files."""
+
+import re
+import struct
+import subprocess
+import sys
+
+import geopandas
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+from shapely.geometry import LineString
+
+import dsrgeo
+from dsrgeo import export
+from dsrgeo.errors import ExportError
+
+SMALL_PX = 480  # fast PNGs; the drawing code is the same at any size
+SMALL_DPI = 60
+
+
+@pytest.fixture(scope="module")
+def hmn_map():
+    return dsrgeo.Map(title="HMN <Tech> cables").add("bri_countries").add(
+        "hmn_cables", highlight="PEACE Cable")
+
+
+def png_size(path):
+    """(width, height) from the PNG's IHDR chunk (PNG spec, section 11.2.2)."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_png_has_the_requested_width(hmn_map, tmp_path):
+    for width_px, dpi in [(SMALL_PX, SMALL_DPI), (1600, 200), (1001, 150)]:
+        path = hmn_map.to_png(tmp_path / f"{width_px}.png", width_px=width_px, dpi=dpi)
+        width, height = png_size(path)
+        assert width == width_px
+        assert height > width_px * 0.3
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_repeated_exports_are_byte_identical(hmn_map, tmp_path, fmt):
+    options = {"width_px": SMALL_PX, "dpi": SMALL_DPI} if fmt == "png" else {"width_in": 5}
+    save = getattr(hmn_map, f"to_{fmt}")
+    first = save(tmp_path / f"a.{fmt}", **options).read_bytes()
+    again = getattr(dsrgeo.Map(title="HMN <Tech> cables").add("bri_countries").add(
+        "hmn_cables", highlight="PEACE Cable"), f"to_{fmt}")(tmp_path / f"b.{fmt}", **options)
+    assert again.read_bytes() == first
+
+
+def test_vector_files_carry_no_timestamp(hmn_map, tmp_path):
+    svg = hmn_map.to_svg(tmp_path / "m.svg").read_text(encoding="utf-8")
+    pdf = hmn_map.to_pdf(tmp_path / "m.pdf").read_bytes()
+    assert "<dc:date>" not in svg and "dsrgeo (matplotlib)" in svg
+    assert b"/CreationDate" not in pdf and rb"dsrgeo \(matplotlib\)" in pdf
+
+
+def _collections(fig):
+    return fig.axes[0].collections
+
+
+def test_colours_are_the_pages_colours(hmn_map):
+    fig = export.figure(hmn_map)
+    layers = {layer.layer_id: layer for layer in hmn_map.layers}
+    hmn = layers["hmn_cables"]
+    from matplotlib.collections import LineCollection
+
+    (lines,) = [c for c in _collections(fig) if isinstance(c, LineCollection)]
+    drawn = [to_hex(c) for c in lines.get_colors()]
+    # every cable part gets its cable's colour, PEACE (highlighted, drawn last) in magenta
+    expected = [color for geom, color in zip(hmn.gdf.geometry, hmn.colors)
+                for _ in getattr(geom, "geoms", [geom])]
+    assert drawn == expected
+    assert drawn[-1] == "#ff00cc"
+    polygons = [c for c in _collections(fig) if not isinstance(c, LineCollection)]
+    bri = layers["bri_countries"]
+    faces = {to_hex(c) for c in polygons[-1].get_facecolors()}
+    assert faces == set(bri.colors)
+
+
+def test_legend_title_and_sources_as_on_the_page(hmn_map):
+    fig = export.figure(hmn_map)
+    texts = [t.get_text() for t in fig.texts] + [
+        t.get_text() for ax in fig.axes[1:] for t in ax.texts]
+    joined = "\n".join(texts)
+    assert texts[0] == "HMN <Tech> cables"  # plain text in a figure: nothing to escape
+    for layer in hmn_map.layers[1:]:
+        assert layer.legend.title.split()[0] in joined
+        for label, _ in layer.legend.entries:
+            assert label.split()[0] in joined
+    assert "Highlighted: PEACE Cable" in joined
+    assert "TeleGeography" in joined and "Natural Earth" in joined
+
+
+def test_hidden_layers_are_not_drawn():
+    shown = export.figure(dsrgeo.Map().add("landing_points", show=True))
+    hidden = export.figure(dsrgeo.Map().add("landing_points", show=False))
+    assert len(_collections(shown)) == len(_collections(hidden)) + 1
+    assert len(hidden.axes) == 1  # no legend for a layer that is off
+
+
+def test_user_line_across_the_antimeridian_is_split():
+    # Fiji to Samoa across 180 degrees: drawn as two short pieces, not a line across the world
+    frame = geopandas.GeoDataFrame(
+        {"id": ["x"], "name": ["Fiji - Samoa"]},
+        geometry=[LineString([(178.4, -18.1), (-171.8, -13.8)])], crs="EPSG:4326")
+    fig = export.figure(dsrgeo.Map().add(frame, color="#123456").fit_bounds((-180, -40, 180, 10)))
+    from matplotlib.collections import LineCollection
+
+    (lines,) = [c for c in _collections(fig) if isinstance(c, LineCollection)]
+    segments = lines.get_segments()
+    assert len(segments) == 2
+    for segment in segments:
+        assert np.abs(np.diff(segment[:, 0])).max() < 10  # degrees of longitude per step
+    assert {to_hex(c) for c in lines.get_colors()} == {"#123456"}
+
+
+def test_coverage_grid_is_drawn_as_an_image():
+    import pandas as pd
+
+    grid = pd.DataFrame([(lat, lon, 8 + (lat > 0)) for lat in range(-80, 81, 20)
+                         for lon in range(-180, 180, 20)], columns=["lat", "lon", "bds_max"])
+    fig = export.figure(dsrgeo.Map().add_coverage(grid, "bds"))
+    assert len(fig.axes[0].images) == 1
+
+
+@pytest.mark.parametrize("options", [{"width_px": 0}, {"width_px": -5}, {"dpi": "many"},
+                                     {"dpi": float("nan")}])
+def test_bad_size_is_refused_and_old_file_kept(hmn_map, tmp_path, options):
+    path = tmp_path / "map.png"
+    path.write_bytes(b"old")
+    with pytest.raises(ExportError, match="positive number"):
+        hmn_map.to_png(path, **options)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
+
+
+def test_failed_save_leaves_no_partial_file(hmn_map, tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    path = tmp_path / "map.pdf"
+    path.write_bytes(b"old")
+
+    def broken(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Figure, "savefig", broken)
+    with pytest.raises(OSError, match="disk full"):
+        hmn_map.to_pdf(path)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.pdf"]
+
+
+def test_missing_folder_is_named(hmn_map, tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        hmn_map.to_svg(tmp_path / "no" / "map.svg")
+
+
+def test_importing_export_does_not_import_matplotlib():
+    code = "import sys, dsrgeo.export; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_report_pages_flow_tables_over_pages(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"name": [f"<cable {i}>" for i in range(150)], "km": range(150)})
+    pages = export.flow_pages([("title", "T"), ("table", frame)])
+    assert len(pages) >= 2
+    pdf = export.pdf_pages(pages, tmp_path / "t.pdf").read_bytes()
+    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == len(pages)
+    with pytest.raises(ExportError, match="unknown report block"):
+        export.flow_pages([("poem", "x")])

@@ -155,17 +155,10 @@ def load(layer_id, *, as_of=None, snapshot="shipped"):
     >>> load("bri_countries").set_index("iso3").loc["ITA", "bri_status"]
     'exited'
     """
-    import geopandas
-
     info = catalog.get(layer_id)
     year = _check_as_of(info, as_of)
     path, provenance = _layer_file(info, snapshot)
-    features = _read_features(str(path))
-    frame = geopandas.GeoDataFrame.from_features(
-        [_copy_feature(f) for f in features], crs="EPSG:4326",
-        columns=[*info.property_names, "geometry"],
-    )
-    frame = _typed(frame, info)
+    frame = _fresh_copy(_read_frame(str(path), layer_id), info)
     if year is not None:
         frame = _AS_OF[layer_id](frame, year) if layer_id in _AS_OF else frame
         frame = frame.reset_index(drop=True)
@@ -252,9 +245,26 @@ def _check_as_of(info, as_of):
     return as_of
 
 
-def _copy_feature(feature):
-    props = {k: (list(v) if isinstance(v, list) else v) for k, v in feature["properties"].items()}
-    return {"type": "Feature", "properties": props, "geometry": feature["geometry"]}
+@functools.lru_cache(maxsize=16)
+def _read_frame(path, layer_id):
+    """Parse a validated layer file into a typed GeoDataFrame, once per process."""
+    import geopandas
+
+    info = catalog.get(layer_id)
+    frame = geopandas.GeoDataFrame.from_features(
+        list(_read_features(path)), crs="EPSG:4326",
+        columns=[*info.property_names, "geometry"],
+    )
+    return _typed(frame, info)
+
+
+def _fresh_copy(frame, info):
+    """A copy the caller may change freely: list cells are copied too."""
+    frame = frame.copy()
+    for field in info.schema:
+        if field["type"].startswith("list"):
+            frame[field["name"]] = [None if v is None else list(v) for v in frame[field["name"]]]
+    return frame
 
 
 @functools.lru_cache(maxsize=16)

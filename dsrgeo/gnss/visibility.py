@@ -462,92 +462,100 @@ class _Accumulator:
 
 
 class _SatelliteBlock:
-    """A block of (satellite, epoch) columns, prepared once and reused for every site chunk."""
+    """A block of (epoch, satellite) columns, prepared once and reused for every site chunk.
+
+    Arrays are laid out (epoch, satellite, site): sums over a constellation's satellites then
+    add whole contiguous rows, and PDOP's weighted sums are batched matrix products with no
+    transposed copies.
+    """
 
     def __init__(self, sat_km, slices, pdop):
         n_sat, n_epoch = sat_km.shape[1:]
-        self.shape = (n_sat, n_epoch)
+        self.shape = (n_epoch, n_sat)
         self.slices = slices
-        columns = sat_km.reshape(3, -1)
-        # rows: x, y, z, 1, |p|^2 -- one product gives d.u and |d|^2 (see module docstring)
-        self.augmented = np.empty((5, columns.shape[1]), np.float32)
-        self.augmented[:3] = columns
-        self.augmented[3] = 1.0
-        self.augmented[4] = np.einsum("ij,ij->j", columns, columns)
+        columns = sat_km.transpose(0, 2, 1).reshape(3, -1)  # column = epoch * n_sat + sat
+        # columns x, y, z, 1, |p|^2: one product gives d.u, another |d|^2 (module docstring)
+        self.augmented = np.empty((columns.shape[1], 5), np.float32)
+        self.augmented[:, :3] = columns.T
+        self.augmented[:, 3] = 1.0
+        self.augmented[:, 4] = np.einsum("ij,ij->j", columns, columns)
         self.pdop = pdop
         if pdop:
-            x, y, z = sat_km
-            ones = np.ones_like(x)
-            # per (epoch, satellite): features weighted by 1/|d|^2 and by 1/|d|
-            self.second = np.stack([x * x, x * y, x * z, y * y, y * z, z * z, x, y, z, ones], -1)
-            self.second = np.ascontiguousarray(self.second.transpose(1, 0, 2))
-            self.first = np.ascontiguousarray(np.stack([x, y, z, ones], -1).transpose(1, 0, 2))
-            self.sat_km = sat_km
-            self.r2 = (sat_km**2).sum(0)
+            # per system, (epoch, feature, satellite): second moments of p (weighted by
+            # 1/|d|^2 over visible satellites) and first moments (weighted by 1/|d|)
+            self.second, self.first = {}, {}
+            for system, sl in slices.items():
+                x, y, z = sat_km[:, sl].transpose(0, 2, 1)
+                ones = np.ones_like(x)
+                self.second[system] = np.stack(
+                    [x * x, x * y, x * z, y * y, y * z, z * z, x, y, z, ones], 1
+                )
+                self.first[system] = np.stack([x, y, z, ones], 1)
 
     def accumulate(self, site_km, up, sin_mask, acc, rows):
         n = len(site_km)
-        k = sin_mask * abs(sin_mask)
-        weights = np.empty((2 * n, 5), np.float64)
-        weights[:n, :3] = up
-        weights[:n, 3] = -np.einsum("ij,ij->i", site_km, up)
-        weights[:n, 4] = 0.0
-        weights[n:, :3] = -2.0 * k * site_km
-        weights[n:, 3] = k * np.einsum("ij,ij->i", site_km, site_km)
-        weights[n:, 4] = k
-        product = weights.astype(np.float32) @ self.augmented
-        a, scaled_d2 = product[:n], product[n:]
-        visible = (a * np.abs(a) >= scaled_d2).reshape(n, *self.shape)
+        to_up = np.empty((5, n))
+        to_up[:3] = up.T
+        to_up[3] = -np.einsum("ij,ij->i", site_km, up)
+        to_up[4] = 0.0
+        to_d2 = np.empty((5, n))
+        to_d2[:3] = -2.0 * site_km.T
+        to_d2[3] = np.einsum("ij,ij->i", site_km, site_km)
+        to_d2[4] = 1.0
+        a = self.augmented @ to_up.astype(np.float32)  # d . u, (epoch * sat, site)
+        d2 = self.augmented @ to_d2.astype(np.float32)  # |d|^2
+        visible = a * np.abs(a) >= np.float32(sin_mask * abs(sin_mask)) * d2
+        visible = visible.reshape(*self.shape, n)
+        d2 = d2.reshape(*self.shape, n)
         as_bytes = visible.view(np.uint8)
         for j, system in enumerate(CORE_SYSTEMS):
             sl = self.slices[system]
-            counts = as_bytes[:, sl].sum(axis=1, dtype=np.uint8).astype(np.int64)
-            np.maximum(acc.max[rows, j], counts.max(axis=1), out=acc.max[rows, j])
-            np.minimum(acc.min[rows, j], counts.min(axis=1), out=acc.min[rows, j])
-            acc.sum[rows, j] += counts.sum(axis=1)
+            counts = as_bytes[:, sl].sum(axis=1, dtype=np.uint8).astype(np.int64)  # (epoch, site)
+            np.maximum(acc.max[rows, j], counts.max(axis=0), out=acc.max[rows, j])
+            np.minimum(acc.min[rows, j], counts.min(axis=0), out=acc.min[rows, j])
+            acc.sum[rows, j] += counts.sum(axis=0)
             if self.pdop and sl.stop > sl.start:
-                value = self._pdop(site_km, visible[:, sl], sl, counts)
+                value = self._pdop(site_km, visible[:, sl], d2[:, sl], system, counts)
                 ok = np.isfinite(value)
-                acc.pdop_sum[rows, j] += np.where(ok, value, 0.0).sum(axis=1)
-                acc.pdop_n[rows, j] += ok.sum(axis=1)
+                acc.pdop_sum[rows, j] += np.where(ok, value, 0.0).sum(axis=0)
+                acc.pdop_n[rows, j] += ok.sum(axis=0)
 
-    def _pdop(self, site_km, visible, sl, counts):
-        """PDOP per (site, epoch) of one system; NaN where fewer than 4 are visible."""
-        # |d|^2 in float64 for the line-of-sight weights
-        d2 = (
-            self.r2[None, sl]
-            + np.einsum("ij,ij->i", site_km, site_km)[:, None, None]
-            - 2.0 * np.einsum("ni,ist->nst", site_km, self.sat_km[:, sl])
-        )
-        w2 = np.where(visible, 1.0 / d2, 0.0)
-        w1 = np.where(visible, np.sqrt(w2), 0.0)
-        # (epoch, site, sat) @ (epoch, sat, k) -> (epoch, site, k)
-        s2 = np.matmul(w2.transpose(2, 0, 1), self.second[:, sl])
-        s1 = np.matmul(w1.transpose(2, 0, 1), self.first[:, sl])
-        rx, ry, rz = (site_km[:, i][None, :] for i in range(3))
-        pxx, pxy, pxz, pyy, pyz, pzz, px, py, pz, w = np.moveaxis(s2, -1, 0)
-        # A = sum e e^T with e = (p - r)/|d|, expanded so the sums are over p only
+    def _pdop(self, site_km, visible, d2, system, counts):
+        """PDOP per (epoch, site) of one system; NaN where fewer than 4 are visible.
+
+        With ``e = (p - r) / |d|`` the unit line of sight, PDOP is ``sqrt(trace(M^-1))`` for
+        ``M = A - b b^T / n``, ``A = sum e e^T``, ``b = sum e`` over the ``n`` visible
+        satellites (the position block of the inverse 4 x 4 normal matrix). ``A`` and ``b``
+        are expanded into sums over ``p`` so that they are matrix products.
+        """
+        w1 = (visible / np.sqrt(d2)).astype(np.float64)  # 1/|d| if visible, else 0
+        s1 = np.matmul(self.first[system], w1)  # (epoch, 4, site)
+        s2 = np.matmul(self.second[system], np.square(w1, out=w1))  # (epoch, 10, site)
+        rx, ry, rz = site_km.T
+        pxx, pxy, pxz, pyy, pyz, pzz, px, py, pz, w = np.moveaxis(s2, 1, 0)
         a_xx = pxx - 2 * rx * px + rx * rx * w
         a_yy = pyy - 2 * ry * py + ry * ry * w
         a_zz = pzz - 2 * rz * pz + rz * rz * w
         a_xy = pxy - rx * py - ry * px + rx * ry * w
         a_xz = pxz - rx * pz - rz * px + rx * rz * w
         a_yz = pyz - ry * pz - rz * py + ry * rz * w
-        b_x = s1[..., 0] - rx * s1[..., 3]
-        b_y = s1[..., 1] - ry * s1[..., 3]
-        b_z = s1[..., 2] - rz * s1[..., 3]
-        n_vis = counts.T.astype(float)
+        b_x = s1[:, 0] - rx * s1[:, 3]
+        b_y = s1[:, 1] - ry * s1[:, 3]
+        b_z = s1[:, 2] - rz * s1[:, 3]
         with np.errstate(invalid="ignore", divide="ignore"):
-            inv_n = 1.0 / n_vis
-            m_xx, m_yy, m_zz = a_xx - b_x * b_x * inv_n, a_yy - b_y * b_y * inv_n, a_zz - b_z * b_z * inv_n
-            m_xy, m_xz, m_yz = a_xy - b_x * b_y * inv_n, a_xz - b_x * b_z * inv_n, a_yz - b_y * b_z * inv_n
-            c_xx = m_yy * m_zz - m_yz * m_yz
+            inv_n = 1.0 / counts
+            m_xx = a_xx - b_x * b_x * inv_n
+            m_yy = a_yy - b_y * b_y * inv_n
+            m_zz = a_zz - b_z * b_z * inv_n
+            m_xy = a_xy - b_x * b_y * inv_n
+            m_xz = a_xz - b_x * b_z * inv_n
+            m_yz = a_yz - b_y * b_z * inv_n
+            c_xx = m_yy * m_zz - m_yz * m_yz  # cofactors: trace(M^-1) = sum / det
             c_yy = m_xx * m_zz - m_xz * m_xz
             c_zz = m_xx * m_yy - m_xy * m_xy
-            det = m_xx * c_xx - m_xy * (m_xy * m_zz - m_yz * m_xz) + m_xz * (m_xy * m_yz - m_yy * m_xz)
+            det = m_xx * c_xx + m_xy * (m_yz * m_xz - m_xy * m_zz) + m_xz * (m_xy * m_yz - m_yy * m_xz)
             pdop = np.sqrt((c_xx + c_yy + c_zz) / det)
-        pdop = np.where((n_vis >= 4) & (det > 0), pdop, np.nan)
-        return pdop.T
+        return np.where((counts >= 4) & (det > 0), pdop, np.nan)
 
 
 def _epoch_span(sats):

@@ -1,0 +1,143 @@
+"""`dsrgeo report`: one offline page with the map, tables, figures and sources; text escaped."""
+
+import re
+
+import pandas as pd
+import pytest
+
+import dsrgeo
+from dsrgeo import loader, report
+from dsrgeo.cli import main
+from dsrgeo.maps.report_page import render_report
+
+HOSTILE = "<img src=x onerror=window.__pwned=1>"
+# PEACE: 7,500 international miles x 1.609344 km/mi (policy brief, para 5.5); 21,500 km stated
+# by TeleGeography; 22,279 km measured along the drawn route (WGS84, dsrgeo.audit_lengths)
+PEACE_KM = ("12,070", "21,500", "22,279")
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    path = folder / "report.html"
+    assert main(["report", "-o", str(path), "--pdf"]) == 0
+    return path
+
+
+def test_page_is_self_contained(written):
+    page = written.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    # no resource is fetched: no src/href to the network, no CSS import (links to the cited
+    # sources are plain <a href> that a reader may click)
+    assert not re.search(r"""(src|data-src)\s*=\s*["']?(https?:)?//""", page)
+    assert not re.search(r"""<link[^>]+href=["']?https?:""", page)
+    assert "@import" not in page
+    assert page.count('class="dsrgeo-map"') == 1
+
+
+def test_page_has_every_section(written):
+    page = written.read_text(encoding="utf-8")
+    for anchor in ("map", "indicators", "lengths", "beidou", "claims", "sources"):
+        assert f'id="{anchor}"' in page
+    for km in PEACE_KM:
+        assert km in page
+    assert "7,500 miles long" in page  # the brief's words, from dsrgeo.claims()
+    assert "Countries by BRI status" in page
+
+
+def test_sources_come_from_the_catalog(written):
+    page = written.read_text(encoding="utf-8")
+    built = report.build_report()
+    ids = [layer.layer_id for layer in built.map.layers]
+    assert set(built.citations["layer"]) == set(ids)
+    for row in built.citations.itertuples():
+        assert f"<code>{row.layer}</code>" in page
+        assert row.licence in page
+    assert 'href="https://creativecommons.org/licenses/by-nc-sa/3.0/"' in page
+
+
+def test_report_is_byte_identical_when_rebuilt(written, tmp_path):
+    again = tmp_path / "again.html"
+    report.write_report(again, pdf=True)
+    assert again.read_bytes() == written.read_bytes()
+    assert again.with_suffix(".pdf").read_bytes() == written.with_suffix(".pdf").read_bytes()
+
+
+def test_pdf_has_map_and_tables(written):
+    pdf = written.with_suffix(".pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) >= 4
+
+
+def _hostile_report():
+    table = report.ReportTable(HOSTILE, pd.DataFrame({HOSTILE: [HOSTILE], "n": [1]}))
+    section = report.ReportSection("x", HOSTILE, paragraphs=(HOSTILE,), tables=(table,))
+    citations = report.citations(["cables"]).assign(
+        title=HOSTILE, url="javascript:alert(1)", attribution=HOSTILE)
+    return report.Report(title=HOSTILE, as_of=None, map=dsrgeo.Map().add("hmn_cables"),
+                         sections=(section,), citations=citations, version="0")
+
+
+def test_every_text_is_escaped():
+    page = render_report(_hostile_report())
+    assert HOSTILE not in page
+    assert page.count("&lt;img src=x onerror=window.__pwned=1&gt;") >= 7
+    assert 'href="javascript' not in page
+
+
+@pytest.mark.browser
+def test_report_renders_offline_and_runs_nothing_hostile(written, offline_page, tmp_path):
+    offline_page.goto(written.as_uri())
+    offline_page.wait_for_function(
+        "() => window.dsrgeo && Object.values(dsrgeo.maps).every(m => m.drawnMs)",
+        timeout=30_000)
+    assert offline_page.errors == [] and offline_page.blocked == []
+    assert offline_page.locator("table.dsrgeo-table").count() >= 5
+    assert offline_page.locator("figure img").count() == (
+        1 if "beidou_capitals" in loader.names() else 0)
+    hostile = tmp_path / "hostile.html"
+    hostile.write_text(render_report(_hostile_report()), encoding="utf-8")
+    offline_page.goto(hostile.as_uri())
+    offline_page.wait_for_function(
+        "() => window.dsrgeo && Object.values(dsrgeo.maps).every(m => m.drawnMs)",
+        timeout=30_000)
+    assert offline_page.evaluate("window.__pwned === undefined")
+    assert HOSTILE in offline_page.inner_text("h1")
+
+
+def test_as_of_cuts_the_layers(tmp_path):
+    built = report.build_report(as_of=2015)
+    assert built.title.endswith("as of 2015") and built.as_of == 2015
+    status = built.sections[0].tables[1].frame.set_index("BRI status")["Countries"]
+    now = report.build_report().sections[0].tables[1].frame.set_index("BRI status")["Countries"]
+    assert status["member"] < now["member"]  # fewer BRI members at the end of 2015 than today
+
+
+def test_without_the_beidou_layer(monkeypatch):
+    names = [n for n in loader.names() if n != "beidou_capitals"]
+    monkeypatch.setattr(loader, "names", lambda: names)
+    built = report.build_report()
+    assert "beidou_capitals" not in [layer.layer_id for layer in built.map.layers]
+    beidou = next(s for s in built.sections if s.id == "beidou")
+    assert beidou.tables == () and beidou.figures == ()
+    assert "not built" in beidou.paragraphs[0]
+    assert "beidou_capitals" not in set(built.citations["layer"])
+
+
+def test_capitals_where_gps_wins(stand_in_beidou_layer):
+    section = report._beidou()
+    (table,) = section.tables
+    assert table.frame["Capital"].tolist() == ["A Second Capital", "Washington"]
+    assert "BeiDou beats GPS over 2 of 4 capitals" in section.paragraphs[1]
+    assert section.figures[0].svg.lstrip().startswith("<?xml")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--as-of", "1800"], "as_of=1800"),
+    ([], "does not exist"),
+])
+def test_cli_errors_leave_no_file(tmp_path, capsys, argv, message):
+    out = tmp_path / ("missing/report.html" if not argv else "report.html")
+    assert main(["report", "-o", str(out), *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -279,6 +279,80 @@ def _cmd_report(args):
     return 0
 
 
+# -- gnss -------------------------------------------------------------------------------
+
+def _add_gnss_parser(subparsers):
+    from dsrgeo.gnss.capitals import LAYER_DATE, LAYER_MIN_ELEVATION_DEG, LAYER_STEP_S
+
+    gnss = subparsers.add_parser("gnss", help="GNSS visibility: BeiDou vs GPS over the capitals")
+    gnss.set_defaults(run=lambda args: gnss.print_help() or 2)
+    commands = gnss.add_subparsers(dest="gnss_command", metavar="SUBCOMMAND")
+    capitals = commands.add_parser(
+        "capitals",
+        help="recompute the beidou_capitals layer for a day, mask, step or TLE set",
+        description="Count the BeiDou, GPS, Galileo and GLONASS satellites visible from every "
+        "national capital over one UTC day (00:00-24:00), with PDOP. Without -o, print a "
+        "summary table.",
+    )
+    capitals.add_argument("--date", default=LAYER_DATE, metavar="D",
+                          help="UTC day YYYY-MM-DD (default: %(default)s)")
+    capitals.add_argument("--mask", type=float, default=LAYER_MIN_ELEVATION_DEG, metavar="DEG",
+                          help="elevation mask in degrees (default: %(default)s)")
+    capitals.add_argument("--step-s", type=float, default=LAYER_STEP_S, metavar="S",
+                          help="time step in seconds (default: %(default)s)")
+    capitals.add_argument("--tle", metavar="DIR",
+                          help="TLE file or folder of *.txt, or 'latest' after `dsrgeo refresh "
+                          "tle` (default: the shipped 2022-02-04 snapshot)")
+    capitals.add_argument("-o", "--output", metavar="FILE",
+                          help="write GeoJSON (.geojson, .json) or CSV (.csv), atomically")
+    capitals.set_defaults(run=_cmd_gnss_capitals)
+
+
+def _cmd_gnss_capitals(args):
+    import datetime as dt
+    from pathlib import Path
+
+    import pandas as pd
+
+    from dsrgeo.gnss import capitals_visibility
+
+    try:
+        day = dt.date.fromisoformat(args.date)
+    except ValueError:
+        raise DsrgeoError(f"--date {args.date!r} is not a day YYYY-MM-DD") from None
+    suffix = Path(args.output).suffix.lower() if args.output else None
+    if suffix not in (None, ".geojson", ".json", ".csv"):
+        raise DsrgeoError(f"-o {args.output!r}: give a .geojson, .json or .csv file name")
+    if args.output and not Path(args.output).resolve().parent.is_dir():
+        raise DsrgeoError(f"-o {args.output!r}: folder {str(Path(args.output).parent)!r} "
+                          "does not exist")
+    table = capitals_visibility(date=day, min_elevation_deg=args.mask, step_s=args.step_s,
+                                tles=args.tle)
+    wins = int(table["bds_beats_gps"].sum())
+    summary = (f"BeiDou's daily max above GPS's at {wins} of {len(table)} capitals "
+               f"({table['iso3'].nunique()} countries); {day} UTC, mask {args.mask:g} deg, "
+               f"step {args.step_s:g} s, TLE epochs {table.attrs['tle_epochs']}")
+    if suffix == ".csv":
+        from dsrgeo.fileio import atomic_write
+
+        frame = table.assign(lat=table.geometry.y.round(6), lon=table.geometry.x.round(6))
+        atomic_write(args.output, pd.DataFrame(frame.drop(columns="geometry")).to_csv(index=False))
+    elif suffix is not None:
+        from dsrgeo.build import write_geojson
+
+        write_geojson(table, args.output)
+    if suffix is not None:
+        print(f"wrote {len(table)} capitals to {args.output}\n{summary}")
+        return 0
+    columns = ["name", "iso3", "bds_max", "gps_max", "gal_max", "glo_max", "bds_mean",
+               "gps_mean", "bds_minus_gps_max"]
+    ordered = table.sort_values(["bds_minus_gps_max", "id"], ascending=[False, True])
+    with pd.option_context("display.width", 200, "display.max_rows", None):
+        print(pd.DataFrame(ordered[columns]).to_string(index=False))
+    print(f"\n{summary}")
+    return 0
+
+
 _PARSERS = [
     _add_layers_parser,
     _add_build_parser,
@@ -287,6 +361,7 @@ _PARSERS = [
     _add_refresh_parser,
     _add_map_parser,
     _add_report_parser,
+    _add_gnss_parser,
 ]
 
 

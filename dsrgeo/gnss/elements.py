@@ -296,7 +296,8 @@ def load_satellites(tles=None):
         if latest is None:
             raise FileNotFoundError(
                 "tles='latest' but no refreshed TLEs were found; run `dsrgeo refresh tle` "
-                "first, or pass tles=None for the shipped 2022-02-04 snapshot"
+                "first, or use the shipped 2022-02-04 snapshot (tles=None; on the command line, "
+                "leave out --tle)"
             )
         return read_tles(latest)
     return read_tles(tles)

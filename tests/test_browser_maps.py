@@ -99,11 +99,11 @@ def test_slider_steps_through_the_years(offline_page, tmp_path):
 
     def italy_fill():
         return offline_page.evaluate(
-            """name => { const item = dsrgeo.maps[name].layers.find(
-                             l => l.layer.dsrgeoAll.some(s => s.feature.properties.name === 'Italy'));
-                         const sub = item.layer.dsrgeoAll.find(
-                             s => s.feature.properties.name === 'Italy');
-                         return sub.options.fillColor; }""", name)
+            """name => { for (const item of dsrgeo.maps[name].layers) {
+                             if (item.spec.columns.indexOf('name') < 0) { continue; }
+                             const sub = item.layer.dsrgeoAll.find(
+                                 s => dsrgeo.valueOf(item.spec, s, 'name') === 'Italy');
+                             if (sub) { return sub.options.fillColor; } } }""", name)
 
     in_2005 = set_year(2005)
     expected = int((cables["rfs_year"].isna() | (cables["rfs_year"] <= 2005)).sum())

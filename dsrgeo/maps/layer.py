@@ -18,7 +18,8 @@ import shapely
 
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError
 from dsrgeo.maps.legend import check_color
-from dsrgeo.maps.styles import Legend, resolve_colors, year_of
+from dsrgeo.maps.styles import resolve_colors, year_of
+from dsrgeo.maps.vector import COORD_DECIMALS
 
 __all__ = ["MapLayer", "TimeRule", "resolve_layer"]
 
@@ -97,7 +98,10 @@ class MapLayer:
     popup_html : tuple of str or None
         Raw popup HTML per row, only when the caller passed ``popup_html=``.
     image : tuple or None
-        For coverage layers: (PNG bytes, (south, west, north, east) degrees).
+        For coverage layers: (PNG bytes, (south, west, north, east) degrees, data URI).
+    decimals : int
+        Decimals of the coordinates written to the page (at most 5; the catalog lowers it
+        where the source is coarser, e.g. 3 for 1:50m country borders).
     """
 
     name: str
@@ -119,6 +123,7 @@ class MapLayer:
     time: object = None
     popup_html: object = None
     image: object = None
+    decimals: int = 5
 
     def __repr__(self):
         return (
@@ -484,6 +489,7 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
         order=order,
         time=time,
         popup_html=popup_html,
+        decimals=min(int(block.get("decimals", COORD_DECIMALS)), COORD_DECIMALS),
     )
 
 

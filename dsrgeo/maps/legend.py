@@ -9,11 +9,10 @@ The HTML is built in Python from :class:`dsrgeo.maps.styles.Legend` objects and 
 import html
 import re
 
-from branca.element import MacroElement
 from folium.template import Template
 
 from dsrgeo.errors import InvalidLayerError
-from dsrgeo.maps.vector import script_json
+from dsrgeo.maps.safe import SafeMacro, script_json
 
 __all__ = ["HtmlControl", "check_color", "legend_html", "sources_html", "title_html"]
 
@@ -129,7 +128,7 @@ def title_html(title):
     return html.escape(title)
 
 
-class HtmlControl(MacroElement):
+class HtmlControl(SafeMacro):
     """A Leaflet control (a box in a map corner) holding HTML built and escaped in Python.
 
     Parameters

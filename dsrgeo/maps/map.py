@@ -7,7 +7,8 @@ from dsrgeo.errors import InvalidLayerError
 from dsrgeo.maps.ids import content_seed, deterministic_ids
 from dsrgeo.maps.layer import MapLayer, coverage_frame, resolve_layer
 from dsrgeo.maps.legend import HtmlControl, legend_html, sources_html, title_html
-from dsrgeo.maps.vector import script_json, vector_spec
+from dsrgeo.maps.safe import script_json
+from dsrgeo.maps.vector import vector_spec
 
 __all__ = ["Map", "DEFAULT_BOUNDS", "FRAGMENT_HEIGHT"]
 
@@ -400,10 +401,11 @@ class Map:
         return text
 
     def _render(self, fragment):
-        import folium
         from branca.element import Element, Figure
 
-        from dsrgeo.maps.page import ImageOverlay, InlineAssets, LeafletMap, ReadyMarker, TitleBox
+        from dsrgeo.maps.page import (
+            ImageOverlay, InlineAssets, LayerControl, LeafletMap, ReadyMarker, TitleBox,
+        )
         from dsrgeo.maps.slider import FIRST_YEAR, YearSlider
         from dsrgeo.maps.vector import VectorLayer
 
@@ -456,7 +458,7 @@ class Map:
                 leaflet_map.add_child(element, name=key)
             if self.tiles is not None:
                 leaflet_map.add_child(_tile_layer(self.tiles), name="tiles")
-            leaflet_map.add_child(folium.LayerControl(collapsed=False), name="layer_control")
+            leaflet_map.add_child(LayerControl(), name="layer_control")
             if legend_sections:
                 leaflet_map.add_child(
                     HtmlControl(legend, position="bottomright",

@@ -4,27 +4,55 @@ Each is a small branca ``MacroElement`` with its own template; none loads anythi
 network. Text arrives already escaped (:mod:`dsrgeo.maps.legend`) and travels as JSON.
 """
 
-from branca.element import Element, MacroElement
 from folium.map import Layer
 from folium.template import Template
 
 from dsrgeo.maps.assets import leaflet_css, leaflet_js
 from dsrgeo.maps.runtime import RUNTIME_CSS, RUNTIME_JS
-from dsrgeo.maps.vector import script_json
+from dsrgeo.maps.safe import RawElement, SafeLayer, SafeMacro, script_json
 
-__all__ = ["ImageOverlay", "InlineAssets", "LeafletMap", "ReadyMarker", "TitleBox"]
+__all__ = ["ImageOverlay", "InlineAssets", "LayerControl", "LeafletMap", "ReadyMarker", "TitleBox"]
 
 
-def InlineAssets():  # noqa: N802 (returns a plain branca Element)
+def InlineAssets():  # noqa: N802 (returns an element)
     """Return an element holding Leaflet's CSS/JS and the dsrgeo runtime, inline."""
-    return Element(
+    return RawElement(
         "<style>" + leaflet_css() + RUNTIME_CSS + "</style>\n"
         "<script>" + leaflet_js() + "</script>\n"
         "<script>" + RUNTIME_JS + "</script>\n"
     )
 
 
-class LeafletMap(MacroElement):
+class LayerControl(SafeMacro):
+    """``L.control.layers`` over the map's layers: base layers (radio) and overlays (checkbox).
+
+    Layer names are already html-escaped (Leaflet puts them into ``innerHTML``).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.layers(
+            { {%- for name, var in this.base_layers %}{{ name|tojson }}: {{ var }},{% endfor -%} },
+            { {%- for name, var in this.overlays %}{{ name|tojson }}: {{ var }},{% endfor -%} },
+            {collapsed: false, position: "topright"}
+        ).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "DsrgeoLayerControl"
+
+    def render(self, **kwargs):
+        layers = [c for c in self._parent._children.values() if isinstance(c, Layer) and c.control]
+        self.base_layers = [(c.layer_name, c.get_name()) for c in layers if not c.overlay]
+        self.overlays = [(c.layer_name, c.get_name()) for c in layers if c.overlay]
+        super().render(**kwargs)
+
+
+class LeafletMap(SafeMacro):
     """``L.map`` in a div, registered with the dsrgeo runtime, with one pane per drawing order.
 
     Parameters
@@ -73,7 +101,7 @@ class LeafletMap(MacroElement):
         self.fragment_height = fragment_height
 
 
-class TitleBox(MacroElement):
+class TitleBox(SafeMacro):
     """The map title, centred at the top (``escaped_title`` is already html-escaped)."""
 
     _template = Template(
@@ -91,7 +119,7 @@ class TitleBox(MacroElement):
         self.title_json = script_json(escaped_title)
 
 
-class ImageOverlay(Layer):
+class ImageOverlay(SafeLayer):
     """An ``L.imageOverlay`` of a ``data:`` URI PNG (coverage grids), registered like vectors."""
 
     _template = Template(
@@ -105,6 +133,9 @@ class ImageOverlay(Layer):
             features: {{ this.cells|tojson }}, drawable: {{ this.cells|tojson }}});
         {{ this.get_name() }}.dsrgeoAll = [{{ this.get_name() }}];
         {{ this.get_name() }}.getLayers = function () { return this.dsrgeoAll; };
+        {%- if this.show %}
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {%- endif %}
         {% endmacro %}
         """
     )
@@ -121,7 +152,7 @@ class ImageOverlay(Layer):
         self.attribution_json = script_json(attribution or "")
 
 
-class ReadyMarker(MacroElement):
+class ReadyMarker(SafeMacro):
     """Last script of a map: flags it ready and records when the first frame after it painted."""
 
     _template = Template(

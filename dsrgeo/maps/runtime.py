@@ -42,15 +42,63 @@ RUNTIME_JS = r"""
   var D = window.dsrgeo = window.dsrgeo || {maps: {}};
   D.maps = D.maps || {};
 
-  // rows of pre-escaped (label, value) pairs; values and labels were html-escaped in Python
-  D.table = function (props, fields) {
+  // rows of (label, value); labels and the string table were html-escaped in Python
+  D.table = function (spec, valueIndex, fields) {
     var html = '<table class="dsrgeo-tip">';
     for (var i = 0; i < fields.length; i++) {
-      var value = props[fields[i][0]];
-      if (value === null || value === undefined || value === "") { continue; }
-      html += "<tr><th>" + fields[i][1] + "</th><td>" + value + "</td></tr>";
+      var at = valueIndex[fields[i][0]];
+      if (at === null || at === undefined) { continue; }
+      html += "<tr><th>" + fields[i][1] + "</th><td>" + spec.strings[at] + "</td></tr>";
     }
     return html + "</table>";
+  };
+
+  // the display text of one column of a drawn feature (tests and scripts use it)
+  D.valueOf = function (spec, sub, column) {
+    var at = sub.feature.properties._v[spec.columns.indexOf(column)];
+    return at === null || at === undefined ? null : spec.strings[at];
+  };
+
+  // Google's Encoded Polyline Algorithm: (lat, lon) integer deltas -> [[lon, lat], ...]
+  D.decode = function (text, scale) {
+    var out = [], index = 0, lat = 0, lon = 0;
+    function next() {
+      var result = 0, shift = 0, bits;
+      do {
+        bits = text.charCodeAt(index++) - 63;
+        result |= (bits & 0x1f) << shift;
+        shift += 5;
+      } while (bits >= 0x20);
+      return (result & 1) ? ~(result >> 1) : (result >> 1);
+    }
+    while (index < text.length) {
+      lat += next();
+      lon += next();
+      out.push([lon / scale, lat / scale]);
+    }
+    return out;
+  };
+
+  var TYPES = ["GeometryCollection", "Point", "LineString", "Polygon", "MultiPoint",
+               "MultiLineString", "MultiPolygon"];
+
+  D.geometry = function (compact, scale) {
+    var code = compact[0];
+    if (code === 0) { return compact[1]; }
+    function expand(item) {
+      return typeof item === "string" ? D.decode(item, scale) : item.map(expand);
+    }
+    var coordinates = expand(compact[1]);
+    return {type: TYPES[code], coordinates: code === 1 ? coordinates[0] : coordinates};
+  };
+
+  // the spec's compact rows -> a GeoJSON FeatureCollection for L.geoJSON
+  D.features = function (spec) {
+    var scale = Math.pow(10, spec.decimals);
+    return {type: "FeatureCollection", features: spec.rows.map(function (row) {
+      return {type: "Feature", geometry: D.geometry(row[0], scale),
+              properties: {_s: row[1], _v: row[2], _y0: row[3], _y1: row[4], _ph: row[5]}};
+    })};
   };
 
   D.map = function (name, leafletMap) {
@@ -69,7 +117,7 @@ RUNTIME_JS = r"""
 
   D.vector = function (mapName, spec) {
     var styles = spec.styles;
-    var layer = L.geoJSON(spec.data, {
+    var layer = L.geoJSON(D.features(spec), {
       pane: spec.pane,
       attribution: spec.attribution || null,
       style: function (f) { return styles[f.properties._s]; },
@@ -78,13 +126,13 @@ RUNTIME_JS = r"""
       },
       onEachFeature: function (f, sub) {
         if (spec.tooltip.length) {
-          sub.bindTooltip(function () { return D.table(f.properties, spec.tooltip); },
+          sub.bindTooltip(function () { return D.table(spec, f.properties._v, spec.tooltip); },
                           {sticky: spec.kind !== "point"});
         }
-        if (f.properties._ph !== undefined) {
+        if (f.properties._ph !== undefined && f.properties._ph !== null) {
           sub.bindPopup(f.properties._ph);  // raw HTML the caller passed as popup_html=
         } else if (spec.popup.length) {
-          sub.bindPopup(function () { return D.table(f.properties, spec.popup); });
+          sub.bindPopup(function () { return D.table(spec, f.properties._v, spec.popup); });
         }
       }
     });
@@ -92,7 +140,7 @@ RUNTIME_JS = r"""
     layer.dsrgeoAll = layer.getLayers();
     var entry = D.maps[mapName];
     entry.layers.push({key: spec.key, name: spec.name, layer: layer, spec: spec,
-                       features: spec.features, drawable: spec.data.features.length});
+                       features: spec.features, drawable: spec.rows.length});
     return layer;
   };
 

@@ -6,8 +6,9 @@ state (``"hide"`` or a style index), and the runtime's ``dsrgeo.setYear`` applie
 page starts at the last year, so with the slider untouched it shows the same as without it.
 """
 
-from branca.element import MacroElement
 from folium.template import Template
+
+from dsrgeo.maps.safe import SafeMacro
 
 __all__ = ["FIRST_YEAR", "YearSlider"]
 
@@ -16,7 +17,7 @@ __all__ = ["FIRST_YEAR", "YearSlider"]
 FIRST_YEAR = 2000
 
 
-class YearSlider(MacroElement):
+class YearSlider(SafeMacro):
     """A bottom-left control with a year range input bound to ``dsrgeo.setYear``.
 
     Parameters

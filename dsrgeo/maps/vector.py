@@ -1,8 +1,9 @@
-"""One vector layer in the page: compact, escaped GeoJSON plus the folium element that draws it.
+"""One vector layer in the page: compact, escaped features plus the folium element that draws it.
 
 Only the properties a tooltip or popup shows travel to the page, each value already
-``html.escape``-d and formatted as text; coordinates are rounded to ``COORD_DECIMALS``. Styles
-are a small table indexed per feature (``_s``), so thousands of features share a few dicts.
+``html.escape``-d and formatted as text, stored once in a string table; coordinates keep at
+most ``COORD_DECIMALS`` decimals and travel as encoded polylines; styles are a small table
+indexed per feature. The runtime (``dsrgeo.vector``) rebuilds GeoJSON for Leaflet.
 """
 
 import html
@@ -12,33 +13,17 @@ import math
 import numpy as np
 import pandas as pd
 import shapely
-from folium.map import Layer
 from folium.template import Template
 
-__all__ = ["COORD_DECIMALS", "VectorLayer", "format_value", "script_json", "vector_spec"]
+from dsrgeo.maps.safe import SafeLayer, script_json
+
+__all__ = [
+    "COORD_DECIMALS", "VectorLayer", "compact_geometry", "decode_polyline", "encode_polyline",
+    "expand_geometry",
+    "format_value", "vector_spec",
+]
 
 COORD_DECIMALS = 5  # 1e-5 degree is about 1.1 m at the equator: far below screen resolution
-
-
-def script_json(obj):
-    """Serialise ``obj`` as compact JSON that is safe inside an inline ``<script>``.
-
-    ``<``, ``>``, ``&`` and the JS line separators become ``\\uXXXX`` escapes, so no data value
-    can close the script element or start a comment.
-
-    Examples
-    --------
-    >>> script_json({"name": "</script><b>"})
-    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
-    """
-    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 def format_value(value):
@@ -75,9 +60,125 @@ def format_value(value):
     return html.escape(str(value), quote=True)
 
 
-def _round_geometries(geometries):
-    """Round coordinates to ``COORD_DECIMALS`` (vectorised), keeping geometry types."""
-    return shapely.transform(np.asarray(geometries, dtype=object), lambda xy: np.round(xy, COORD_DECIMALS))
+def encode_polyline(lonlat, decimals=COORD_DECIMALS):
+    """Encode (lon, lat) positions with Google's Encoded Polyline Algorithm.
+
+    The text holds (lat, lon) deltas of integers in units of ``10**-decimals`` degree, so it
+    keeps exactly ``decimals`` decimals in a third of the bytes of JSON numbers; the page
+    decodes it (``dsrgeo.decode``). Its characters are ``?`` to ``~``: no ``<``, ``>`` or ``&``.
+
+    Parameters
+    ----------
+    lonlat : array-like, shape (n, 2)
+        Positions in degrees, (lon, lat) order.
+    decimals : int
+        Decimals kept, at most ``COORD_DECIMALS``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> encode_polyline([(-120.2, 38.5), (-120.95, 40.7), (-126.453, 43.252)])  # Google's example
+    '_p~iF~ps|U_ulLnnqC_mqNvxq`@'
+    """
+    scaled = np.round(np.asarray(lonlat, dtype=float)[:, ::-1] * 10**decimals).astype(np.int64)
+    deltas = np.diff(scaled, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    values = np.where(deltas < 0, ~(deltas << 1), deltas << 1)
+    chunks = np.stack([(values >> (5 * i)) & 0x1F for i in range(7)], axis=1)
+    count = np.maximum(1, (np.floor(np.log2(np.maximum(values, 1))).astype(int) // 5) + 1)
+    position = np.arange(7)[None, :]
+    used = position < count[:, None]
+    more = position < (count[:, None] - 1)
+    codes = (chunks | np.where(more, 0x20, 0)) + 63
+    return codes[used].astype(np.uint8).tobytes().decode("ascii")
+
+
+def decode_polyline(text, decimals=COORD_DECIMALS):
+    """Decode :func:`encode_polyline` text back to a list of [lon, lat] (the page does the same).
+
+    Examples
+    --------
+    >>> decode_polyline(encode_polyline([(10.123456, -1.5), (10.2, -1.0)]))
+    [[10.12346, -1.5], [10.2, -1.0]]
+    """
+    numbers, value, shift = [], 0, 0
+    for char in text:
+        bits = ord(char) - 63
+        value |= (bits & 0x1F) << shift
+        shift += 5
+        if bits < 0x20:
+            numbers.append(~(value >> 1) if value & 1 else value >> 1)
+            value, shift = 0, 0
+    pairs = np.cumsum(np.array(numbers, dtype=np.int64).reshape(-1, 2), axis=0)
+    scale = 10**decimals
+    return [[round(lon / scale, decimals), round(lat / scale, decimals)] for lat, lon in pairs.tolist()]
+
+
+def _encoded(positions, min_positions, decimals):
+    """Encode one line or ring, dropping repeated positions the rounding created."""
+    positions = np.asarray(positions, dtype=float)[:, :2]
+    scaled = np.round(positions * 10**decimals)
+    keep = np.ones(len(scaled), dtype=bool)
+    keep[1:] = np.any(np.diff(scaled, axis=0) != 0, axis=1)
+    if keep.sum() >= min_positions:
+        positions = positions[keep]
+    return encode_polyline(positions, decimals)
+
+
+#: Geometry type codes of the compact form (index = code)
+GEOMETRY_CODES = ("GeometryCollection", "Point", "LineString", "Polygon", "MultiPoint",
+                  "MultiLineString", "MultiPolygon")
+
+
+def compact_geometry(geometry, decimals=COORD_DECIMALS):
+    """Return ``[type code, encoded]``: the geometry with its lines and rings as polylines.
+
+    ``encoded`` nests like GeoJSON ``coordinates`` with each innermost list of positions
+    replaced by one :func:`encode_polyline` string (a Point is a one-position string). Code
+    0 (geometry collections) carries plain GeoJSON instead.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString, Point
+    >>> compact_geometry(LineString([(0, 0), (1, 1)]))
+    [2, '??_ibE_ibE']
+    >>> expand_geometry(compact_geometry(Point(43.1456789, 11.6)))
+    {'type': 'Point', 'coordinates': [43.14568, 11.6]}
+    """
+    kind = geometry.geom_type
+    if kind == "Point":
+        return [1, encode_polyline([(geometry.x, geometry.y)], decimals)]
+    if kind == "LineString":
+        return [2, _encoded(geometry.coords, 2, decimals)]
+    if kind == "Polygon":
+        return [3, _rings(geometry, decimals)]
+    if kind == "MultiPoint":
+        return [4, encode_polyline(shapely.get_coordinates(geometry), decimals)]
+    if kind == "MultiLineString":
+        return [5, [_encoded(part.coords, 2, decimals) for part in geometry.geoms]]
+    if kind == "MultiPolygon":
+        return [6, [_rings(part, decimals) for part in geometry.geoms]]
+    rounded = shapely.transform(geometry, lambda xy: np.round(xy, decimals))
+    return [0, json.loads(shapely.to_geojson(rounded))]
+
+
+def _rings(polygon, decimals):
+    return [_encoded(ring.coords, 4, decimals) for ring in (polygon.exterior, *polygon.interiors)]
+
+
+def expand_geometry(compact, decimals=COORD_DECIMALS):
+    """Return the GeoJSON geometry dict of :func:`compact_geometry` output (as the page does)."""
+    code, encoded = compact
+    if code == 0:
+        return encoded
+
+    def expand(item):
+        return decode_polyline(item, decimals) if isinstance(item, str) else [expand(i) for i in item]
+
+    coordinates = expand(encoded)
+    return {"type": GEOMETRY_CODES[code], "coordinates": coordinates[0] if code == 1 else coordinates}
 
 
 def vector_spec(
@@ -108,41 +209,53 @@ def vector_spec(
     Returns
     -------
     dict
+        ``columns`` (names shown), ``strings`` (distinct escaped display values), ``rows``:
+        per feature ``[compact geometry, style index, [string index or None per column]]``,
+        plus ``[start year, end year]`` for time layers and the raw popup HTML if any.
     """
     gdf = layer.gdf
     columns = list(dict.fromkeys(c for c, _ in [*tooltip_labels, *popup_labels]))
-    rounded = _round_geometries(gdf.geometry.values)
-    values = {c: [format_value(v) for v in gdf[c].tolist()] for c in columns}
-    features = []
-    geometries = shapely.to_geojson(rounded)
-    for i, geom in enumerate(geometries):
-        props = {c: values[c][i] for c in columns}
-        props["_s"] = int(style_index[i])
-        if time is not None:
-            props["_y0"] = time["start"][i]
-            props["_y1"] = time["end"][i]
+    strings, index_of = [], {}
+
+    def intern(value):
+        text = format_value(value)
+        if text is None:
+            return None
+        if text not in index_of:
+            index_of[text] = len(strings)
+            strings.append(text)
+        return index_of[text]
+
+    values = [[intern(v) for v in gdf[c].tolist()] for c in columns]
+    decimals = int(layer.decimals)
+    rows = []
+    for i, geom in enumerate(gdf.geometry.values):
+        row = [compact_geometry(geom, decimals), int(style_index[i]), [v[i] for v in values]]
+        if time is not None or popup_html is not None:
+            row += [None, None] if time is None else [time["start"][i], time["end"][i]]
         if popup_html is not None:
-            props["_ph"] = str(popup_html[i])
-        features.append(
-            {"type": "Feature", "geometry": json.loads(geom), "properties": props}
-        )
-    spec = {
+            row.append(str(popup_html[i]))
+        rows.append(row)
+    position = {c: i for i, c in enumerate(columns)}
+    return {
         "key": key,
         "name": html.escape(layer.name),
         "kind": layer.kind,
         "pane": pane,
         "attribution": html.escape(layer.attribution or ""),
         "features": int(layer.feature_count),
+        "decimals": decimals,
         "styles": style_table,
-        "tooltip": [list(p) for p in tooltip_labels],
-        "popup": [list(p) for p in popup_labels],
+        "columns": columns,
+        "strings": strings,
+        "tooltip": [[position[c], label] for c, label in tooltip_labels],
+        "popup": [[position[c], label] for c, label in popup_labels],
         "time": None if time is None else {"before": time["before"], "after": time["after"]},
-        "data": {"type": "FeatureCollection", "features": features},
+        "rows": rows,
     }
-    return spec
 
 
-class VectorLayer(Layer):
+class VectorLayer(SafeLayer):
     """A folium layer drawn by the dsrgeo runtime (``dsrgeo.vector``) from a precomputed spec.
 
     Parameters
@@ -163,6 +276,9 @@ class VectorLayer(Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = dsrgeo.vector({{ this.map_name|tojson }}, {{ this.spec_json }});
+        {%- if this.show %}
+        {{ this.get_name() }}.addTo({{ this.map_name }});
+        {%- endif %}
         {% endmacro %}
         """
     )
@@ -174,4 +290,4 @@ class VectorLayer(Layer):
 
     def render(self, **kwargs):
         self.map_name = self._parent.get_name()
-        super().render(**kwargs)
+        SafeLayer.render(self, **kwargs)

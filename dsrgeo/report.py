@@ -385,7 +385,7 @@ def build_report(*, as_of=None, title=None):
         as_of = _check_year(as_of)
     title = title or "The Digital Silk Road in cited layers" + (
         f", as of {as_of}" if as_of is not None else "")
-    the_map = default_map(as_of=as_of, title=title)
+    the_map = default_map(as_of=as_of)  # the page's heading is the title
     sections = (_indicators(as_of), _lengths(as_of), _beidou(), _claims())
     used = [layer.layer_id for layer in the_map.layers if layer.layer_id]
     return Report(title=title, as_of=as_of, map=the_map, sections=sections,

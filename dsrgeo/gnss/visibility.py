@@ -44,10 +44,14 @@ __all__ = [
     "warn_if_stale",
     "single_threaded_blas",
     "STALE_AFTER_DAYS",
+    "PDOP_USABLE_MAX",
 ]
 
 #: A window further than this from an element set's epoch triggers StaleElementsWarning.
 STALE_AFTER_DAYS = 14.0
+#: Epochs with a larger PDOP (near-singular geometry, e.g. four satellites almost on one
+#: cone; values reach 50,000) count as having no usable fix, like fewer than 4 satellites.
+PDOP_USABLE_MAX = 100.0
 _SITE_CHUNK = 64  # sites per matrix product
 _COLUMN_CHUNK = 8192  # (satellite, epoch) columns per matrix product
 _EPOCH_BLOCK = 1440  # epochs propagated at once (bounds memory for long windows)
@@ -105,8 +109,8 @@ def visibility(
         One row per site, with the index of ``sites``; for each of ``bds``, ``gps``,
         ``gal``, ``glo``: ``<sys>_max``, ``<sys>_mean``, ``<sys>_min`` visible satellites
         over the window and ``<sys>_pdop_mean``, the mean position dilution of precision of
-        that constellation alone over the epochs with at least 4 satellites visible (NaN if
-        there are none). ``.attrs`` records the window, step, mask and TLE epochs.
+        that constellation alone over the epochs with a usable fix: at least 4 satellites
+        visible and PDOP at most :data:`PDOP_USABLE_MAX` (NaN if there is none). ``.attrs`` records the window, step, mask and TLE epochs.
 
     Raises
     ------
@@ -555,7 +559,8 @@ class _SatelliteBlock:
             c_zz = m_xx * m_yy - m_xy * m_xy
             det = m_xx * c_xx + m_xy * (m_yz * m_xz - m_xy * m_zz) + m_xz * (m_xy * m_yz - m_yy * m_xz)
             pdop = np.sqrt((c_xx + c_yy + c_zz) / det)
-        return np.where((counts >= 4) & (det > 0), pdop, np.nan)
+        usable = (counts >= 4) & (det > 0) & (pdop <= PDOP_USABLE_MAX)
+        return np.where(usable, pdop, np.nan)
 
 
 def _epoch_span(sats):

@@ -401,6 +401,8 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
         value_range=None if "color_by" in options else block.get("value_range"),
         legend_title=options.get("legend_title") or block.get("legend_title") or name,
         single_label=block.get("label") or name,
+        missing_label=block.get("missing_label", "No data"),
+        category_labels=None if "color_by" in options else block.get("category_labels"),
     )
     result = resolve_colors(frame, marks=marks, **color_options)
     colors = list(result.colors)

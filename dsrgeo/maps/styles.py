@@ -158,6 +158,8 @@ def resolve_colors(
     marks=None,
     legend_title=None,
     single_label=None,
+    missing_label="No data",
+    category_labels=None,
 ):
     """Give every row of ``frame`` a colour and describe the result as a legend.
 
@@ -187,6 +189,10 @@ def resolve_colors(
     legend_title : str, optional
     single_label : str, optional
         Legend label of the single swatch when ``color_by`` is None (default: ``layer_name``).
+    missing_label : str
+        Legend label of rows whose ``color_by`` value is missing.
+    category_labels : dict, optional
+        ``{value: label}`` shown in the legend instead of raw category values.
 
     Returns
     -------
@@ -217,17 +223,19 @@ def resolve_colors(
         values = frame[color_by]
         numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
         if numeric and not categories:
-            colors, legend = _continuous(values, title, geometry, palette, value_range)
+            colors, legend = _continuous(values, title, geometry, palette, value_range,
+                                         missing_label)
         else:
-            colors, legend = _categorical(values, title, geometry, categories, palette)
+            colors, legend = _categorical(values, title, geometry, categories, palette,
+                                          missing_label, category_labels or {})
     if marks:
         colors, legend = _apply_marks(frame, colors, legend, marks, layer_name)
     return ColorResult(tuple(colors), legend)
 
 
-def _continuous(values, title, geometry, palette, value_range):
+def _continuous(values, title, geometry, palette, value_range, missing_label):
     palette = tuple(palette or CONTINUOUS_PALETTE)
-    numbers = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     finite = numbers[np.isfinite(numbers)]
     if value_range is not None:
         low, high = (float(v) for v in value_range)
@@ -246,11 +254,11 @@ def _continuous(values, title, geometry, palette, value_range):
     if len(palette) > 2 and span:
         count = len(palette)
         stops = tuple((low + span * i / (count - 1), palette[i]) for i in range(count))
-    entries = (("No data", MISSING_COLOR),) if finite.size < len(numbers) else ()
+    entries = ((missing_label, MISSING_COLOR),) if finite.size < len(numbers) else ()
     return colors, Legend(title, "continuous", geometry, entries=entries, stops=stops)
 
 
-def _categorical(values, title, geometry, categories, palette):
+def _categorical(values, title, geometry, categories, palette, missing_label, labels):
     palette = tuple(palette or CATEGORICAL_PALETTE)
     mapping = dict(categories or {})
     present = [v for v in pd.unique(values) if not _missing(v)]
@@ -273,11 +281,11 @@ def _categorical(values, title, geometry, categories, palette):
             colors.append(MISSING_COLOR)
         else:
             colors.append(mapping.get(value, MISSING_COLOR))
-    entries = [(_label(k), v) for k, v in mapping.items() if k in set(present)]
+    entries = [(str(labels.get(k, _label(k))), v) for k, v in mapping.items() if k in set(present)]
     if overflow:
         entries.append((OTHER_LABEL, MISSING_COLOR))
     if any(_missing(v) for v in values):
-        entries.append(("No data", MISSING_COLOR))
+        entries.append((missing_label, MISSING_COLOR))
     return colors, Legend(title, "categorical", geometry, entries=tuple(entries))
 
 
@@ -301,9 +309,10 @@ def _apply_marks(frame, colors, legend, marks, layer_name):
         if rule is not None:
             colors[i] = rule["color"]
             hit.add(value)
-    # a marked value replaces the ramp for its rows; "No data" stays only if still true
+    # a marked value replaces the ramp for its rows; the missing-value entry stays only if
+    # some unmarked row still has no value
     remaining = [c for i, c in enumerate(colors) if frame[column].iloc[i] not in hit]
-    entries = [e for e in legend.entries if e[0] != "No data" or MISSING_COLOR in remaining]
+    entries = [e for e in legend.entries if e[1] != MISSING_COLOR or MISSING_COLOR in remaining]
     for value, rule in rules.items():
         if value in hit:
             entries.append((rule.get("label", str(value)), rule["color"]))

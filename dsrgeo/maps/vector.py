@@ -29,7 +29,8 @@ COORD_DECIMALS = 5  # 1e-5 degree is about 1.1 m at the equator: far below scree
 def format_value(value):
     """Return a data value as html-escaped display text, or None when it is missing.
 
-    Lists are joined with ", "; whole floats lose their ".0"; other floats keep 2 decimals.
+    Lists are joined with ", "; numbers of 10,000 and more get thousands separators and no
+    decimals, whole numbers lose their ".0", others keep at most 2 decimals.
 
     Examples
     --------
@@ -37,6 +38,8 @@ def format_value(value):
     '&lt;img src=x onerror=alert(1)&gt;'
     >>> format_value(["HMN Tech", "Orange"]), format_value(2019.0), format_value(None)
     ('HMN Tech, Orange', '2019', None)
+    >>> format_value(21500.0), format_value(16.10), format_value(float("nan"))
+    ('21,500', '16.1', None)
     """
     if value is None:
         return None
@@ -46,12 +49,15 @@ def format_value(value):
         return text or None
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
-    if isinstance(value, (float, np.floating)):
-        if math.isnan(value):
+    if isinstance(value, (int, np.integer, float, np.floating)):
+        number = float(value)
+        if math.isnan(number):
             return None
-        if float(value).is_integer():
-            return str(int(value))
-        return f"{value:.2f}"
+        if abs(number) >= 10_000:  # lengths in km: 21,500
+            return f"{number:,.0f}"
+        if number.is_integer():  # years stay 2019
+            return str(int(number))
+        return f"{number:.2f}".rstrip("0").rstrip(".")
     try:
         if pd.isna(value):
             return None

@@ -580,7 +580,8 @@ def _table_rows(frame, width_in):
     size = _BLOCK_PT["table"]
     texts = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
     header = [str(c) for c in frame.columns]
-    longest = [max([len(header[j]) // 2 + 1, *(len(w) for w in header[j].split()),
+    longest = [max([len(header[j]) // 2 + 1, *(round(len(w) * _BOLD_WIDTH_EM / _CHAR_WIDTH_EM) + 1
+                      for w in header[j].split()),
                     *(min(len(r[j]), 60) for r in texts)]) + 2
                for j in range(len(header))]
     total = sum(longest)

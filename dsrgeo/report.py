@@ -474,7 +474,7 @@ def write_report(path, *, as_of=None, pdf=False, title=None):
     --------
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.html"
-    >>> [p.name for p in write_report(out)]  # doctest: +SKIP
+    >>> [p.name for p in write_report(out)]
     ['report.html']
     """
     from dsrgeo.fileio import atomic_write

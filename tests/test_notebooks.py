@@ -4,6 +4,7 @@ The notebooks run in a real Jupyter kernel (nbclient, kernel ``python3``) from a
 working folder, so the files they save do not land in the checkout.
 """
 
+import re
 import time
 from pathlib import Path
 
@@ -43,6 +44,16 @@ def test_committed_notebook_has_no_outputs(path):
              and (cell.get("outputs") or cell.get("execution_count") is not None)]
     assert dirty == [], (f"{path.name}: cells {dirty} have outputs; clear them before "
                          "committing (Jupyter: Edit > Clear Outputs of All Cells)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_uses_only_the_public_api(path):
+    # no private names (dsrgeo.x._y, from dsrgeo.x import _y) and no reaching into the tests
+    private = re.compile(
+        r"dsrgeo(\.\w+)*\._(?!_version__)\w|from dsrgeo[\w.]* import .*\b_\w|\btests\b")
+    offending = [cell.source for cell in _read(path).cells
+                 if cell.cell_type == "code" and private.search(cell.source)]
+    assert offending == []
 
 
 def _require_kernel():

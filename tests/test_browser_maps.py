@@ -165,3 +165,18 @@ def test_two_fragments_on_one_page(offline_page, tmp_path, layer_named):
     assert len(names) == 2
     assert offline_page.locator(".dsrgeo-map").count() == 2
     assert offline_page.errors == [] and offline_page.blocked == []
+
+
+def test_coverage_overlay_renders_offline(offline_page, tmp_path):
+    import pandas as pd
+
+    grid = pd.DataFrame([(lat, lon, 6 + (lat + 90) / 20) for lat in range(-80, 81, 10)
+                         for lon in range(-180, 180, 10)], columns=["lat", "lon", "bds_max"])
+    path = Map().add_coverage(grid, "bds").add("hmn_cables").save(tmp_path / "grid.html")
+    open_map(offline_page, path)
+    image = offline_page.locator("img.leaflet-image-layer")
+    assert image.count() == 1
+    assert image.get_attribute("src").startswith("data:image/png;base64,")
+    assert offline_page.evaluate("document.querySelector('img.leaflet-image-layer').naturalWidth") > 0
+    assert "bds_max" in offline_page.locator(".dsrgeo-legend").inner_text()
+    assert offline_page.errors == [] and offline_page.blocked == []

@@ -461,7 +461,8 @@ class Map:
             leaflet_map.add_child(LayerControl(), name="layer_control")
             if legend_sections:
                 leaflet_map.add_child(
-                    HtmlControl(legend, position="bottomright",
+                    HtmlControl(f"<details open><summary>Legend</summary>{legend}</details>",
+                                position="bottomright",
                                 css_class="dsrgeo-box dsrgeo-legend"), name="legend")
             leaflet_map.add_child(
                 HtmlControl(sources, position="bottomleft", css_class="dsrgeo-box dsrgeo-sources"),

@@ -35,11 +35,14 @@ class LayerControl(SafeMacro):
         L.control.layers(
             { {%- for name, var in this.base_layers %}{{ name|tojson }}: {{ var }},{% endfor -%} },
             { {%- for name, var in this.overlays %}{{ name|tojson }}: {{ var }},{% endfor -%} },
-            {collapsed: false, position: "topright"}
+            {collapsed: {{ this._parent.get_name() }}.getSize().x < {{ this.expanded_min_px }},
+             position: "topright"}
         ).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
+
+    expanded_min_px = 1100  # narrower maps get Leaflet's collapsed (icon) control
 
     def __init__(self):
         super().__init__()

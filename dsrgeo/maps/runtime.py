@@ -16,6 +16,7 @@ RUNTIME_CSS = """
 .dsrgeo-title{position:absolute;top:10px;left:50%;transform:translateX(-50%);z-index:1000;
  font-size:16px;font-weight:600;pointer-events:none;max-width:60%;text-align:center}
 .dsrgeo-legend{max-height:55vh;overflow-y:auto}
+.dsrgeo-legend summary,.dsrgeo-sources summary{cursor:pointer;font-weight:600;font-size:12px}
 .dsrgeo-legend h4{margin:6px 0 3px;font-size:12px}
 .dsrgeo-legend h4:first-child{margin-top:0}
 .dsrgeo-row{display:flex;align-items:center;gap:6px;font-size:12px;margin:1px 0}
@@ -25,7 +26,6 @@ RUNTIME_CSS = """
 .dsrgeo-ramp{height:10px;width:170px;border:1px solid rgba(0,0,0,.35)}
 .dsrgeo-ramp-labels{display:flex;justify-content:space-between;width:172px;font-size:11px}
 .dsrgeo-sources{max-width:420px;font-size:11px}
-.dsrgeo-sources summary{cursor:pointer;font-weight:600}
 .dsrgeo-sources li{margin:2px 0}
 .dsrgeo-slider{font-size:12px}
 .dsrgeo-slider input{width:220px;vertical-align:middle}

@@ -34,7 +34,9 @@ def test_countries_with_several_capitals_keep_each_city():
     assert sites.loc["bol-la-paz", "capital_note"] == "administrative capital"
     assert sites.loc["bol-sucre", "capital_note"] == "official (constitutional) capital"
     south_africa = sites[sites.iso3 == "ZAF"].index.tolist()
-    assert south_africa == ["zaf-bloemfontein", "zaf-cape-town", "zaf-johannesburg", "zaf-pretoria"]
+    assert south_africa == [
+        "zaf-bloemfontein", "zaf-cape-town", "zaf-johannesburg", "zaf-pretoria",
+    ]
     assert {"kos-pristina", "sol-hargeysa"} <= set(sites.index)
 
 
@@ -80,3 +82,13 @@ def test_shipped_layer_matches_the_builder(layer):
     assert shipped.index.tolist() == built.index.tolist()
     for column in ("bds_max", "gps_max", "bds_mean", "gps_pdop_mean", "bds_beats_gps"):
         assert shipped[column].tolist() == built[column].tolist(), column
+
+
+def test_stale_warning_points_at_the_caller():
+    from dsrgeo.errors import StaleElementsWarning
+    from dsrgeo.gnss import capitals_visibility
+
+    with pytest.warns(StaleElementsWarning) as caught:
+        capitals_visibility(date="2022-06-01", step_s=6 * 3600, pdop=False)
+    assert len(caught) == 1
+    assert caught[0].filename == __file__

@@ -41,7 +41,9 @@ def test_2026_snapshot_crlf_and_sbas_kept_apart():
         "bds": 54, "gps": 32, "gal": 33, "glo": 28, "qzss": 5, "navic": 7, "sbas": 13,
     }
     gagan = sorted(n for n in sats.name if n.startswith("GSAT-"))
-    assert gagan == ["GSAT-10 (GAGAN/PRN 128)", "GSAT-15 (GAGAN/PRN 139)", "GSAT-8 (GAGAN/PRN 127)"]
+    assert gagan == [
+        "GSAT-10 (GAGAN/PRN 128)", "GSAT-15 (GAGAN/PRN 139)", "GSAT-8 (GAGAN/PRN 127)",
+    ]
     assert set(sats.system[np.isin(sats.name, gagan)]) == {"sbas"}
     assert not any("\r" in line for line in sats.line1)
 
@@ -164,6 +166,7 @@ def test_selection_and_frame():
     sats = read_tles(C01 + GPS_PRN13)
     gps = sats[sats.system == "gps"]
     assert repr(gps) == "Satellites(1: gps 1; epochs 2022-02-03..2022-02-03)"
+    assert repr(sats[1]) == repr(gps)  # one satellite is still a Satellites
     frame = gps.to_frame()
     assert frame.columns.tolist() == ["name", "satnum", "system", "orbit_class", "epoch", "source"]
     assert str(frame.epoch.dt.tz) == "UTC"

@@ -53,7 +53,10 @@ def sats():
 
 @pytest.fixture(scope="module")
 def skyfield_altitudes(sats):
-    """Skyfield's elevation (deg) of every satellite from every site at each hour: (site, sat, hour)."""
+    """Skyfield's elevation (deg) of every satellite from every site at each hour.
+
+    Shape (site, satellite, hour).
+    """
     ts = skyfield_api.load.timescale()
     times = ts.utc(2022, 2, 5, HOURS)
     out = np.empty((len(SITES), len(sats), len(HOURS)))
@@ -94,13 +97,16 @@ def test_pdop_equals_inverse_of_normal_matrix(sats, skyfield_altitudes):
         site = skyfield_api.wgs84.latlon(lat, lon)
         for system in SYSTEMS:
             rows = []
-            for j in np.flatnonzero((sats.system == system) & (skyfield_altitudes[i, :, 0] >= MASK_DEG)):
+            above = (sats.system == system) & (skyfield_altitudes[i, :, 0] >= MASK_DEG)
+            for j in np.flatnonzero(above):
                 satellite = skyfield_api.EarthSatellite(sats.line1[j], sats.line2[j], ts=ts)
                 alt, az, _ = (satellite - site).at(t).altaz()
                 el, a = alt.radians, az.radians
                 rows.append([np.cos(el) * np.sin(a), np.cos(el) * np.cos(a), np.sin(el), 1.0])
             g = np.array(rows)
-            expected = np.sqrt(np.trace(np.linalg.inv(g.T @ g)[:3, :3])) if len(rows) >= 4 else np.nan
+            expected = np.nan
+            if len(rows) >= 4:
+                expected = np.sqrt(np.trace(np.linalg.inv(g.T @ g)[:3, :3]))
             got = one_epoch[f"{system}_pdop_mean"].iloc[i]
             if np.isnan(expected):
                 assert np.isnan(got)
@@ -195,7 +201,10 @@ def test_bad_window_arguments(kwargs, words):
     "sites, words",
     [
         (pd.DataFrame({"x": [1.0]}), "'lat' and 'lon'"),
-        (pd.DataFrame({"lat": [91.0], "lon": [0.0]}, index=["north of the pole"]), "north of the pole"),
+        (
+            pd.DataFrame({"lat": [91.0], "lon": [0.0]}, index=["north of the pole"]),
+            "north of the pole",
+        ),
         (pd.DataFrame({"lat": [], "lon": []}), "sites is empty"),
         (
             geopandas.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (1, 1)])], crs=4326),

@@ -13,12 +13,14 @@ import datetime as _dt
 import json
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from dsrgeo.gnss.elements import load_satellites
-from dsrgeo.gnss.visibility import visibility
+from dsrgeo.errors import StaleElementsWarning
+from dsrgeo.gnss.elements import CORE_SYSTEMS, load_satellites
+from dsrgeo.gnss.visibility import epoch_times, visibility, warn_if_stale
 
 __all__ = [
     "LAYER_DATE",
@@ -145,15 +147,15 @@ def capitals_visibility(
     day = _dt.date.fromisoformat(str(date))
     start = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc)
     sites = capital_sites(sources)
-    counts = visibility(
-        sites,
-        start=start,
-        end=start + _dt.timedelta(days=1),
-        step_s=step_s,
-        min_elevation_deg=min_elevation_deg,
-        tles=load_satellites(tles),
-        pdop=pdop,
-    )
+    sats = load_satellites(tles)
+    end = start + _dt.timedelta(days=1)
+    # warn here, so that the warning points at the caller's line, then not again
+    core = sats[np.isin(sats.system, CORE_SYSTEMS)]
+    warn_if_stale(core, epoch_times(start, end, step_s), stacklevel=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StaleElementsWarning)
+        counts = visibility(sites, start=start, end=end, step_s=step_s,
+                            min_elevation_deg=min_elevation_deg, tles=sats, pdop=pdop)
     table = sites.copy()
     for column in counts.columns:
         values = counts[column].to_numpy()

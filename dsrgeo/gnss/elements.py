@@ -105,6 +105,8 @@ class Satellites:
         return len(self.name)
 
     def __getitem__(self, index):
+        if isinstance(index, (int, np.integer)):
+            index = [index]  # one satellite is still a Satellites
         fields = dataclasses.fields(self)
         return Satellites(**{f.name: getattr(self, f.name)[index] for f in fields})
 

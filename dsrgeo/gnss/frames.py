@@ -11,7 +11,12 @@ UTC standing in for UT1 and polar motion ignored. The sizes of what is ignored:
   rotation error of at most 13.5 arcseconds, i.e. at most ~0.005 degrees of elevation for a
   GNSS satellite, and about 0.0006 degrees in February 2022.
 
-Both are far below the 0.01 degree agreement with skyfield that the tests check.
+- the TEME-to-Earth-fixed convention itself (GMST 1982, the equation of the equinoxes left
+  in TEME, as SGP4 defines it) against skyfield's IAU 2000 chain with its own UT1 tables:
+  measured over 6 sites x 134 satellites x 24 hours of 2022-02-05, elevations agree within
+  0.0005 degrees (1.7 arcseconds).
+
+All are far below the 0.01 degree agreement with skyfield that the tests check.
 """
 
 import numpy as np

@@ -134,8 +134,9 @@ def coverage_grid(
     positions = dask.delayed(sat_km, name="gnss-positions", pure=True) if client is None else None
     if client is not None:
         [positions] = client.scatter([sat_km], broadcast=True)
+    run_chunk = dask.delayed(chunk, pure=True)
     tasks = [
-        dask.delayed(chunk, pure=True)(lat[i : i + _POINTS_PER_TASK], lon[i : i + _POINTS_PER_TASK], positions)
+        run_chunk(lat[i : i + _POINTS_PER_TASK], lon[i : i + _POINTS_PER_TASK], positions)
         for i in range(0, len(lat), _POINTS_PER_TASK)
     ]
     parts = _compute(tasks, client, progress)

@@ -101,7 +101,7 @@ def visibility(
         snapshot fetched by ``dsrgeo refresh tle``, a TLE file, a folder of ``*.txt`` TLE
         files, TLE text, or :class:`~dsrgeo.gnss.Satellites`.
     pdop : bool, optional
-        Compute the ``<sys>_pdop_mean`` columns (about three quarters of the run time).
+        Compute the ``<sys>_pdop_mean`` columns (they about double the run time).
 
     Returns
     -------
@@ -110,7 +110,8 @@ def visibility(
         ``gal``, ``glo``: ``<sys>_max``, ``<sys>_mean``, ``<sys>_min`` visible satellites
         over the window and ``<sys>_pdop_mean``, the mean position dilution of precision of
         that constellation alone over the epochs with a usable fix: at least 4 satellites
-        visible and PDOP at most :data:`PDOP_USABLE_MAX` (NaN if there is none). ``.attrs`` records the window, step, mask and TLE epochs.
+        visible and PDOP at most :data:`PDOP_USABLE_MAX` (NaN if there is none).
+        ``.attrs`` records the window, step, mask and TLE epochs.
 
     Raises
     ------
@@ -148,7 +149,7 @@ def visibility(
     table = pd.DataFrame(stats, index=getattr(sites, "index", None))[visibility_columns(pdop)]
     table.attrs.update(
         start=f"{times[0].astype('datetime64[s]')}Z",
-        end=f"{(times[-1] + np.timedelta64(int(round(step_s * 1e6)), 'us')).astype('datetime64[s]')}Z",
+        end=f"{(times[-1] + _step(step_s)).astype('datetime64[s]')}Z",
         step_s=step_s,
         min_elevation_deg=float(min_elevation_deg),
         n_epochs=len(times),
@@ -177,7 +178,8 @@ def epoch_times(start, end, step_s):
     --------
     >>> import datetime as dt
     >>> utc = dt.timezone.utc
-    >>> epoch_times(dt.datetime(2022, 2, 5, tzinfo=utc), dt.datetime(2022, 2, 5, 0, 3, tzinfo=utc), 60)
+    >>> start = dt.datetime(2022, 2, 5, tzinfo=utc)
+    >>> epoch_times(start, start + dt.timedelta(minutes=3), 60)
     array(['2022-02-05T00:00:00.000000', '2022-02-05T00:01:00.000000',
            '2022-02-05T00:02:00.000000'], dtype='datetime64[us]')
     >>> epoch_times(dt.datetime(2022, 2, 5), dt.datetime(2022, 2, 6), 60)
@@ -200,8 +202,12 @@ def epoch_times(start, end, step_s):
         raise ValueError(f"step_s={step_s!r} must be a positive number of seconds")
     if bounds[1] <= bounds[0]:
         raise ValueError(f"end={end!r} must be after start={start!r}")
-    step = np.timedelta64(int(round(step_s * 1e6)), "us")
-    return np.arange(bounds[0], bounds[1], step)
+    return np.arange(bounds[0], bounds[1], _step(step_s))
+
+
+def _step(step_s):
+    """The time step as a numpy timedelta (microsecond resolution)."""
+    return np.timedelta64(int(round(step_s * 1e6)), "us")
 
 
 def site_coordinates(sites):
@@ -557,7 +563,11 @@ class _SatelliteBlock:
             c_xx = m_yy * m_zz - m_yz * m_yz  # cofactors: trace(M^-1) = sum / det
             c_yy = m_xx * m_zz - m_xz * m_xz
             c_zz = m_xx * m_yy - m_xy * m_xy
-            det = m_xx * c_xx + m_xy * (m_yz * m_xz - m_xy * m_zz) + m_xz * (m_xy * m_yz - m_yy * m_xz)
+            det = (
+                m_xx * c_xx
+                + m_xy * (m_yz * m_xz - m_xy * m_zz)
+                + m_xz * (m_xy * m_yz - m_yy * m_xz)
+            )
             pdop = np.sqrt((c_xx + c_yy + c_zz) / det)
         usable = (counts >= 4) & (det > 0) & (pdop <= PDOP_USABLE_MAX)
         return np.where(usable, pdop, np.nan)

@@ -25,10 +25,22 @@ import warnings
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-DEFAULT_LAYERS = ("bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities",
-                  "beidou_capitals")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEFAULT_LAYERS = (
+    "bri_countries",
+    "cables",
+    "hmn_cables",
+    "landing_points",
+    "safe_cities",
+    "beidou_capitals",
+)
 DRAWN_SCRIPT = """
 window.addEventListener('load', () => requestAnimationFrame(() => requestAnimationFrame(() => {
     window.__drawnMs = performance.now();
@@ -78,8 +90,10 @@ def _timed(build, layer_ids, repeat):
 def _route_offline(page):
     from dsrgeo.maps.assets import vendor_bytes
 
-    leaflet = {"leaflet.js": ("application/javascript", vendor_bytes("leaflet.js")),
-               "leaflet.css": ("text/css", vendor_bytes("leaflet.css"))}
+    leaflet = {
+        "leaflet.js": ("application/javascript", vendor_bytes("leaflet.js")),
+        "leaflet.css": ("text/css", vendor_bytes("leaflet.css")),
+    }
 
     def route(request_route):
         url = request_route.request.url
@@ -112,8 +126,9 @@ def _browser_ms(browser, path, repeat):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", metavar="DIR", help="keep the HTML files in DIR")
     args = parser.parse_args(argv)
@@ -125,14 +140,17 @@ def main(argv=None):
     cases = {"cables only": ["cables"], "default map": _default_ids()}
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         build_dsrgeo(["hmn_cables"])  # warm imports and caches for both
         build_explore(["hmn_cables"])
         for case, layer_ids in cases.items():
             for tool, build in (("dsrgeo.Map", build_dsrgeo), ("explore()", build_explore)):
                 html, build_s = _timed(build, layer_ids, args.repeat)
-                path = folder / f"{case.replace(' ', '_')}_{tool.split('(')[0].replace('.', '_')}.html"
+                path = (
+                    folder / f"{case.replace(' ', '_')}_{tool.split('(')[0].replace('.', '_')}.html"
+                )
                 path.write_text(html, encoding="utf-8")
                 drawn_ms, errors = _browser_ms(browser, path, args.repeat)
                 rows.append((case, tool, path.stat().st_size, build_s, drawn_ms, errors))
@@ -140,14 +158,18 @@ def main(argv=None):
     print(f"layers in the default map: {', '.join(cases['default map'])}")
     print(f"{'map':<12} {'tool':<11} {'size MB':>8} {'build s':>8} {'drawn ms':>9}  page errors")
     for case, tool, size, build_s, drawn_ms, errors in rows:
-        print(f"{case:<12} {tool:<11} {size / 1e6:>8.2f} {build_s:>8.2f} {drawn_ms:>9.0f}  "
-              f"{len(errors)}")
+        print(
+            f"{case:<12} {tool:<11} {size / 1e6:>8.2f} {build_s:>8.2f} {drawn_ms:>9.0f}  "
+            f"{len(errors)}"
+        )
     sizes = {(case, tool): size for case, tool, size, *_ in rows}
     ratio = sizes[("cables only", "dsrgeo.Map")] / sizes[("cables only", "explore()")]
     print(f"cables-only size ratio dsrgeo/explore: {ratio:.2f} (target <= 0.6)")
     default = [r for r in rows if r[0] == "default map" and r[1] == "dsrgeo.Map"][0]
-    print(f"default map: {default[2] / 1e6:.2f} MB (target < 2.5), drawn in {default[4]:.0f} ms "
-          "(target < 1500)")
+    print(
+        f"default map: {default[2] / 1e6:.2f} MB (target < 2.5), drawn in {default[4]:.0f} ms "
+        "(target < 1500)"
+    )
     print(f"files in {folder}")
 
 

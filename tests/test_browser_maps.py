@@ -14,8 +14,10 @@ from dsrgeo.maps import Map
 pytestmark = pytest.mark.browser
 
 HOSTILE = "<img src=x onerror=window.__pwned=1>"
-ALL_DRAWN = ("() => window.dsrgeo && Object.keys(dsrgeo.maps).length > 0 && "
-             "Object.values(dsrgeo.maps).every(m => m.drawnMs)")
+ALL_DRAWN = (
+    "() => window.dsrgeo && Object.keys(dsrgeo.maps).length > 0 && "
+    "Object.values(dsrgeo.maps).every(m => m.drawnMs)"
+)
 TIMEOUT_MS = 30_000
 
 
@@ -31,7 +33,8 @@ def counts(page, map_name):
 
 def paths_in_pane(page, pane):
     return page.evaluate(
-        "pane => document.querySelectorAll('.leaflet-' + pane + '-pane path').length", pane)
+        "pane => document.querySelectorAll('.leaflet-' + pane + '-pane path').length", pane
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +49,19 @@ def test_default_map_draws_every_feature_offline(offline_page, default_map, tmp_
     assert offline_page.errors == [] and offline_page.blocked == []
     drawn = counts(offline_page, name)
     by_title = {info["name"]: info for info in drawn.values()}
-    expected_ids = [i for i in ("bri_countries", "cables", "hmn_cables", "landing_points",
-                                "safe_cities", "beidou_capitals", "land")
-                    if i in dsrgeo.catalog.layer_ids() and dsrgeo.catalog.get(i).file.exists()]
+    expected_ids = [
+        i
+        for i in (
+            "bri_countries",
+            "cables",
+            "hmn_cables",
+            "landing_points",
+            "safe_cities",
+            "beidou_capitals",
+            "land",
+        )
+        if i in dsrgeo.catalog.layer_ids() and dsrgeo.catalog.get(i).file.exists()
+    ]
     for layer_id in expected_ids:
         frame = dsrgeo.load(layer_id)
         info = by_title[dsrgeo.catalog.get(layer_id).title]
@@ -94,7 +107,9 @@ def test_slider_steps_through_the_years(offline_page, tmp_path):
         offline_page.evaluate(
             """year => { const input = document.querySelector('.dsrgeo-slider input');
                          input.value = String(year);
-                         input.dispatchEvent(new Event('input')); }""", year)
+                         input.dispatchEvent(new Event('input')); }""",
+            year,
+        )
         return counts(offline_page, name)
 
     def italy_fill():
@@ -103,7 +118,9 @@ def test_slider_steps_through_the_years(offline_page, tmp_path):
                              if (item.spec.columns.indexOf('name') < 0) { continue; }
                              const sub = item.layer.dsrgeoAll.find(
                                  s => dsrgeo.valueOf(item.spec, s, 'name') === 'Italy');
-                             if (sub) { return sub.options.fillColor; } } }""", name)
+                             if (sub) { return sub.options.fillColor; } } }""",
+            name,
+        )
 
     in_2005 = set_year(2005)
     expected = int((cables["rfs_year"].isna() | (cables["rfs_year"] <= 2005)).sum())
@@ -120,15 +137,25 @@ def test_slider_steps_through_the_years(offline_page, tmp_path):
 
 def test_hostile_names_render_as_text(offline_page, tmp_path, layer_named):
     frame = layer_named(HOSTILE, kind=[HOSTILE, "b", "c"])
-    path = Map(title=HOSTILE).add(frame, name=HOSTILE, tooltip=["name"], popup=["name"],
-                                  color_by="kind").save(tmp_path / "hostile.html")
+    path = (
+        Map(title=HOSTILE)
+        .add(frame, name=HOSTILE, tooltip=["name"], popup=["name"], color_by="kind")
+        .save(tmp_path / "hostile.html")
+    )
     (name,) = open_map(offline_page, path)
     offline_page.evaluate(
         """name => dsrgeo.maps[name].layers.forEach(item => item.layer.eachLayer(sub => {
-               sub.openTooltip(); sub.openPopup(); }))""", name)
+               sub.openTooltip(); sub.openPopup(); }))""",
+        name,
+    )
     assert offline_page.evaluate("window.__pwned") is None
-    assert offline_page.locator(".leaflet-tooltip img, .leaflet-popup img, .dsrgeo-legend img, "
-                                ".dsrgeo-title img, .leaflet-control-layers img").count() == 0
+    assert (
+        offline_page.locator(
+            ".leaflet-tooltip img, .leaflet-popup img, .dsrgeo-legend img, "
+            ".dsrgeo-title img, .leaflet-control-layers img"
+        ).count()
+        == 0
+    )
     assert HOSTILE in offline_page.locator(".dsrgeo-title").inner_text()
     assert HOSTILE in offline_page.locator(".dsrgeo-legend").inner_text()
     assert HOSTILE in offline_page.locator(".leaflet-control-layers").inner_text()
@@ -140,18 +167,22 @@ def test_hostile_names_render_as_text(offline_page, tmp_path, layer_named):
 def test_notebook_repr_renders_offline(offline_page, tmp_path):
     m = Map(title="In a notebook").add("hmn_cables")
     host = tmp_path / "notebook.html"
-    host.write_text(f"<!DOCTYPE html><html><body><h1>cell output</h1>{m._repr_html_()}"
-                    "</body></html>", encoding="utf-8")
+    host.write_text(
+        f"<!DOCTYPE html><html><body><h1>cell output</h1>{m._repr_html_()}</body></html>",
+        encoding="utf-8",
+    )
     offline_page.goto(host.as_uri())
     offline_page.wait_for_function(
-        "() => document.querySelector('iframe') !== null", timeout=TIMEOUT_MS)
+        "() => document.querySelector('iframe') !== null", timeout=TIMEOUT_MS
+    )
     frame = offline_page.frames[1]
     frame.wait_for_function(ALL_DRAWN, timeout=TIMEOUT_MS)
     (name,) = frame.evaluate("Object.keys(dsrgeo.maps)")
     drawn = frame.evaluate("name => dsrgeo.counts(name)", name)
     hmn = dsrgeo.load("hmn_cables")
-    assert {v["drawn"] for k, v in drawn.items() if v["name"] == dsrgeo.catalog.get(
-        "hmn_cables").title} == {int(hmn.geometry.notna().sum())}
+    assert {
+        v["drawn"] for k, v in drawn.items() if v["name"] == dsrgeo.catalog.get("hmn_cables").title
+    } == {int(hmn.geometry.notna().sum())}
     assert offline_page.errors == [] and offline_page.blocked == []
 
 
@@ -159,8 +190,10 @@ def test_two_fragments_on_one_page(offline_page, tmp_path, layer_named):
     first = Map(title="First").add(layer_named("one")).to_html(fragment=True)
     second = Map(title="Second").add("hmn_cables").to_html(fragment=True)
     host = tmp_path / "report.html"
-    host.write_text(f"<!DOCTYPE html><html><body><h1>Report</h1>{first}<p>text</p>{second}"
-                    "</body></html>", encoding="utf-8")
+    host.write_text(
+        f"<!DOCTYPE html><html><body><h1>Report</h1>{first}<p>text</p>{second}</body></html>",
+        encoding="utf-8",
+    )
     names = open_map(offline_page, host)
     assert len(names) == 2
     assert offline_page.locator(".dsrgeo-map").count() == 2
@@ -170,13 +203,21 @@ def test_two_fragments_on_one_page(offline_page, tmp_path, layer_named):
 def test_coverage_overlay_renders_offline(offline_page, tmp_path):
     import pandas as pd
 
-    grid = pd.DataFrame([(lat, lon, 6 + (lat + 90) / 20) for lat in range(-80, 81, 10)
-                         for lon in range(-180, 180, 10)], columns=["lat", "lon", "bds_max"])
+    grid = pd.DataFrame(
+        [
+            (lat, lon, 6 + (lat + 90) / 20)
+            for lat in range(-80, 81, 10)
+            for lon in range(-180, 180, 10)
+        ],
+        columns=["lat", "lon", "bds_max"],
+    )
     path = Map().add_coverage(grid, "bds").add("hmn_cables").save(tmp_path / "grid.html")
     open_map(offline_page, path)
     image = offline_page.locator("img.leaflet-image-layer")
     assert image.count() == 1
     assert image.get_attribute("src").startswith("data:image/png;base64,")
-    assert offline_page.evaluate("document.querySelector('img.leaflet-image-layer').naturalWidth") > 0
+    assert (
+        offline_page.evaluate("document.querySelector('img.leaflet-image-layer').naturalWidth") > 0
+    )
     assert "bds_max" in offline_page.locator(".dsrgeo-legend").inner_text()
     assert offline_page.errors == [] and offline_page.blocked == []

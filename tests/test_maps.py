@@ -12,18 +12,24 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString
 
 import dsrgeo
 from dsrgeo.errors import AsOfOutOfRangeError, InvalidLayerError, LayerNotFoundError
-from dsrgeo.maps import Map, MapLayer
-from dsrgeo.maps import assets
+from dsrgeo.maps import Map, MapLayer, assets
 from dsrgeo.maps.layer import HIGHLIGHT_COLOR
 from dsrgeo.maps.vector import COORD_DECIMALS, expand_geometry
 
 HOSTILE = "<img src=x onerror=window.__pwned=1>"
-CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "code.jquery.com",
-             "bootstrapcdn.com", "googleapis.com", "fontawesome")
+CDN_HOSTS = (
+    "cdn.jsdelivr.net",
+    "unpkg.com",
+    "cdnjs.cloudflare.com",
+    "code.jquery.com",
+    "bootstrapcdn.com",
+    "googleapis.com",
+    "fontawesome",
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +39,14 @@ def small_map_html():
 
 # -- self-contained --------------------------------------------------------------------
 
+
 def test_vendored_files_match_vendor_md(repo_root):
     vendor = repo_root / "dsrgeo" / "maps" / "vendor"
-    table = dict(re.findall(r"^\| (\S+) \| ([0-9a-f]{64}) \|$",
-                            (vendor / "VENDOR.md").read_text(), flags=re.M))
+    table = dict(
+        re.findall(
+            r"^\| (\S+) \| ([0-9a-f]{64}) \|$", (vendor / "VENDOR.md").read_text(), flags=re.M
+        )
+    )
     assert table == assets.VENDOR_SHA256
     for name, digest in table.items():
         assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest
@@ -67,12 +77,21 @@ def test_land_is_the_basemap():
 
 # -- safe text -------------------------------------------------------------------------
 
+
 def test_hostile_text_is_escaped_everywhere(layer_named):
     frame = layer_named(HOSTILE, kind=[HOSTILE, "x", "y"])
-    page = Map(title=HOSTILE).add(
-        frame, name=HOSTILE, tooltip=["name"], popup=["name", "kind"], color_by="kind",
-        legend_title=HOSTILE,
-    ).to_html()
+    page = (
+        Map(title=HOSTILE)
+        .add(
+            frame,
+            name=HOSTILE,
+            tooltip=["name"],
+            popup=["name", "kind"],
+            color_by="kind",
+            legend_title=HOSTILE,
+        )
+        .to_html()
+    )
     assert HOSTILE not in page
     assert "<img" not in page
     # html.escape ran in Python: inside JSON the ampersand itself is \u0026
@@ -83,7 +102,7 @@ def test_hostile_text_is_escaped_everywhere(layer_named):
 def test_raw_html_only_through_popup_html(layer_named):
     frame = layer_named("Gwadar", link=['<a href="#x">more</a>', "", ""])
     page = Map().add(frame, popup_html="link").to_html()
-    assert "\\u003ca href=\\\"#x\\\"\\u003emore\\u003c/a\\u003e" in page  # raw, JSON-escaped
+    assert '\\u003ca href=\\"#x\\"\\u003emore\\u003c/a\\u003e' in page  # raw, JSON-escaped
     assert "&lt;a href" not in page
 
 
@@ -98,6 +117,7 @@ def test_bad_colour_is_refused(layer_named):
 
 
 # -- reproducible ----------------------------------------------------------------------
+
 
 def test_same_inputs_give_identical_bytes(layer_named, small_map_html):
     assert Map(title="HMN").add("hmn_cables").add("safe_cities").to_html() == small_map_html
@@ -126,7 +146,9 @@ def test_two_fragments_share_a_page_without_id_clash(layer_named):
 def test_coordinates_are_rounded_and_only_shown_columns_written():
     frame = geopandas.GeoDataFrame(
         {"name": ["Cable A"], "secret_owner": ["do-not-publish"]},
-        geometry=[LineString([(10.123456789, 1.987654321), (12.5, 3.25)])], crs="EPSG:4326")
+        geometry=[LineString([(10.123456789, 1.987654321), (12.5, 3.25)])],
+        crs="EPSG:4326",
+    )
     m = Map().add(frame, tooltip=["name"])
     page = m.to_html()
     assert "do-not-publish" not in page and "secret_owner" not in page
@@ -134,7 +156,9 @@ def test_coordinates_are_rounded_and_only_shown_columns_written():
     assert spec["columns"] == ["name"] and spec["strings"] == ["Cable A"]
     (row,) = spec["rows"]
     assert expand_geometry(row[0], spec["decimals"]) == {
-        "type": "LineString", "coordinates": [[10.12346, 1.98765], [12.5, 3.25]]}
+        "type": "LineString",
+        "coordinates": [[10.12346, 1.98765], [12.5, 3.25]],
+    }
     with_secret = Map().add(frame, tooltip=["name", "secret_owner"]).to_html()
     assert "do-not-publish" in with_secret
 
@@ -152,12 +176,13 @@ def test_every_catalog_geometry_round_trips_through_the_page_encoding():
 
 # -- layers and styles -----------------------------------------------------------------
 
+
 def test_default_catalog_styling_is_a_finished_map():
     m = Map().add("bri_countries").add("hmn_cables").add("cables").add("landing_points")
     layers = {layer.layer_id: layer for layer in m.layers}
     bri = layers["bri_countries"]
     assert bri.legend.kind == "continuous"
-    assert [v for v, _ in bri.legend.stops][::len(bri.legend.stops) - 1] == [2013, 2025]
+    assert [v for v, _ in bri.legend.stops][:: len(bri.legend.stops) - 1] == [2013, 2025]
     status = bri.gdf.set_index("iso3")["bri_status"]
     colors = pd.Series(bri.colors, index=bri.gdf["iso3"])
     assert colors["ITA"] == "#f16913" and status["ITA"] == "exited"  # exited marked
@@ -187,7 +212,8 @@ def test_map_layers_record_for_exports():
     assert any("PEACE Cable" in label for label, _ in hmn.legend.entries)
     assert repr(hmn) == (
         f"MapLayer(name={hmn.name!r}, kind='line', role='overlay', features={len(hmn.gdf)}, "
-        "show=True)")
+        "show=True)"
+    )
 
 
 def test_color_by_categorical_and_numeric(layer_named):
@@ -202,7 +228,9 @@ def test_color_by_categorical_and_numeric(layer_named):
 def test_antimeridian_user_line_is_split():
     frame = geopandas.GeoDataFrame(
         {"name": ["Across the Pacific"]},
-        geometry=[LineString([(170, -15), (-170, -10)])], crs="EPSG:4326")
+        geometry=[LineString([(170, -15), (-170, -10)])],
+        crs="EPSG:4326",
+    )
     (geometry,) = Map().add(frame).layers[-1].gdf.geometry
     assert geometry.geom_type == "MultiLineString" and len(geometry.geoms) == 2
     for part in geometry.geoms:
@@ -245,12 +273,15 @@ def test_time_slider_specs():
     assert bri.time.during[italy]["fillColor"] not in ("#f16913", "#e3e3e3")  # member before
     frame = dsrgeo.load("bri_countries")  # today's statuses, then a year applied by the map
     in_2019 = Map().add(frame, as_of=2019).layers[-1]
-    assert dict(zip(in_2019.gdf["iso3"], in_2019.colors))["ITA"] == bri.time.during[italy]["fillColor"]
+    assert (
+        dict(zip(in_2019.gdf["iso3"], in_2019.colors))["ITA"] == bri.time.during[italy]["fillColor"]
+    )
     page = m.to_html()
     assert "dsrgeo.setYear" in page and "input.min = 2000" in page
 
 
 # -- errors ----------------------------------------------------------------------------
+
 
 def test_errors_name_the_input(layer_named, tmp_path):
     with pytest.raises(LayerNotFoundError, match="no layer 'cabels'"):
@@ -272,6 +303,7 @@ def test_errors_name_the_input(layer_named, tmp_path):
 
 
 # -- output ----------------------------------------------------------------------------
+
 
 def test_save_is_atomic(tmp_path, monkeypatch, layer_named):
     target = tmp_path / "map.html"
@@ -312,10 +344,12 @@ def test_static_exports_delegate_to_dsrgeo_export(monkeypatch, tmp_path):
 
 def test_repr():
     assert repr(Map(title="t").add("hmn_cables")) == (
-        f"Map(title='t', layers=[{dsrgeo.catalog.get('hmn_cables').title!r}])")
+        f"Map(title='t', layers=[{dsrgeo.catalog.get('hmn_cables').title!r}])"
+    )
 
 
 # -- coverage --------------------------------------------------------------------------
+
 
 def test_coverage_overlay_is_placed_in_web_mercator():
     from PIL import Image
@@ -323,8 +357,10 @@ def test_coverage_overlay_is_placed_in_web_mercator():
     from dsrgeo.maps.coverage import _mercator_y
 
     lats = np.arange(-80, 81, 10)
-    grid = pd.DataFrame([(lat, lon, float(lat)) for lat in lats for lon in range(-180, 180, 10)],
-                        columns=["lat", "lon", "bds_max"])
+    grid = pd.DataFrame(
+        [(lat, lon, float(lat)) for lat in lats for lon in range(-180, 180, 10)],
+        columns=["lat", "lon", "bds_max"],
+    )
     layer = Map().add_coverage(grid, "bds", palette=["#000000", "#ffffff"]).layers[-1]
     png, (south, west, north, east), uri = layer.image
     assert (south, west, north, east) == (-85, -185, 85, 175)

@@ -19,9 +19,14 @@ def test_default_map(tmp_path, capsys):
     out = tmp_path / "dsr_map.html"
     assert main(["map", "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    expected = [i for i in DEFAULT_MAP_LAYERS
-                if i in dsrgeo.catalog.layer_ids() and dsrgeo.catalog.get(i).file.exists()]
-    assert {"bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities"} <= set(expected)
+    expected = [
+        i
+        for i in DEFAULT_MAP_LAYERS
+        if i in dsrgeo.catalog.layer_ids() and dsrgeo.catalog.get(i).file.exists()
+    ]
+    assert {"bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities"} <= set(
+        expected
+    )
     for layer_id in expected:
         assert dsrgeo.catalog.get(layer_id).title.replace("&", "\\u0026") in page
     assert f"({len(expected)} layers" in capsys.readouterr().out
@@ -32,8 +37,23 @@ def test_layers_files_and_options(tmp_path, layer_named):
     points = tmp_path / "points.geojson"
     layer_named("Gwadar port").to_file(points, driver="GeoJSON")
     out = tmp_path / "m.html"
-    assert main(["map", "hmn_cables", str(points), "-o", str(out), "--as-of", "2015",
-                 "--title", "HMN by 2015", "--slider"]) == 0
+    assert (
+        main(
+            [
+                "map",
+                "hmn_cables",
+                str(points),
+                "-o",
+                str(out),
+                "--as-of",
+                "2015",
+                "--title",
+                "HMN by 2015",
+                "--slider",
+            ]
+        )
+        == 0
+    )
     page = out.read_text(encoding="utf-8")
     assert "Gwadar port" in page and "HMN by 2015" in page and "dsrgeo-slider" in page
     assert "PEACE Cable" not in page  # ready for service in 2022

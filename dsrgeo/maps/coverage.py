@@ -92,7 +92,9 @@ def coverage_image(grid, column, *, palette=CONTINUOUS_PALETTE, value_range=None
     lats = np.unique(grid["lat"].to_numpy(dtype=float))
     lons = np.unique(grid["lon"].to_numpy(dtype=float))
     if lats.size < 2 or lons.size < 2:
-        raise InvalidLayerError("coverage grid needs at least 2 latitudes and 2 longitudes", field="lat")
+        raise InvalidLayerError(
+            "coverage grid needs at least 2 latitudes and 2 longitudes", field="lat"
+        )
     dlat, dlon = float(np.min(np.diff(lats))), float(np.min(np.diff(lons)))
     table = np.full((lats.size, lons.size), np.nan)
     rows = np.searchsorted(lats, grid["lat"].to_numpy(dtype=float))
@@ -100,7 +102,11 @@ def coverage_image(grid, column, *, palette=CONTINUOUS_PALETTE, value_range=None
     table[rows, cols] = grid[column].to_numpy(dtype=float)
 
     finite = table[np.isfinite(table)]
-    low, high = (float(v) for v in value_range) if value_range else (float(finite.min()), float(finite.max()))
+    low, high = (
+        (float(v) for v in value_range)
+        if value_range
+        else (float(finite.min()), float(finite.max()))
+    )
     south = max(lats[0] - dlat / 2, -MERCATOR_MAX_LAT_DEG)
     north = min(lats[-1] + dlat / 2, MERCATOR_MAX_LAT_DEG)
     west, east = lons[0] - dlon / 2, lons[-1] + dlon / 2

@@ -35,8 +35,19 @@ HIGHLIGHT_COLOR = "#ff00cc"
 HIGHLIGHT_WEIGHT = 5
 STYLE_KEYS = {"color", "weight", "opacity", "fillColor", "fillOpacity", "radius", "dashArray"}
 OPTION_NAMES = (
-    "color", "color_by", "tooltip", "popup", "popup_html", "highlight", "name", "show",
-    "as_of", "categories", "palette", "legend_title", "style",
+    "color",
+    "color_by",
+    "tooltip",
+    "popup",
+    "popup_html",
+    "highlight",
+    "name",
+    "show",
+    "as_of",
+    "categories",
+    "palette",
+    "legend_title",
+    "style",
 )
 
 
@@ -307,7 +318,11 @@ def _time_rule(frame, block, base_style, kind, during, colour_of_mark):
     spec = block.get("time")
     if not spec:
         return None
-    start = tuple(year_of(v) for v in frame[spec["start"]]) if spec.get("start") else (None,) * len(frame)
+    start = (
+        tuple(year_of(v) for v in frame[spec["start"]])
+        if spec.get("start")
+        else (None,) * len(frame)
+    )
     end = tuple(year_of(v) for v in frame[spec["end"]]) if spec.get("end") else (None,) * len(frame)
 
     def rule(value):
@@ -316,8 +331,13 @@ def _time_rule(frame, block, base_style, kind, during, colour_of_mark):
         color = colour_of_mark(value)
         return _style_for(base_style, kind, color)
 
-    return TimeRule(start=start, end=end, during=tuple(during),
-                    before=rule(spec.get("before")), after=rule(spec.get("after")))
+    return TimeRule(
+        start=start,
+        end=end,
+        during=tuple(during),
+        before=rule(spec.get("before")),
+        after=rule(spec.get("after")),
+    )
 
 
 def _style_for(base, kind, color):
@@ -338,10 +358,11 @@ def _citation(frame, info, name):
     if attrs.get("citation"):
         return str(attrs["citation"]), attrs.get("attribution")
     if attrs.get("sources"):
-        text = "; ".join(
-            f"{s.get('publisher', '')}, {s.get('title', '')} ({s.get('as_of', '')}) {s.get('url', '')}".strip()
-            for s in attrs["sources"]
-        )
+        parts = []
+        for source in attrs["sources"]:
+            fields = [source.get(k, "") for k in ("publisher", "title", "as_of", "url")]
+            parts.append("{}, {} ({}) {}".format(*fields).strip())
+        text = "; ".join(parts)
         return text, attrs.get("attribution")
     return f"{name}: user data, no source given", attrs.get("attribution")
 
@@ -359,8 +380,11 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
     as_of = options.get("as_of")
     frame, info, source = _read_input(layer, as_of)
     block = dict(info.map) if info is not None else {}
-    name = options.get("name") or (info.title if info is not None else None) or frame.attrs.get("title") or (
-        Path(source).stem if source != "GeoDataFrame" else "Layer"
+    name = (
+        options.get("name")
+        or (info.title if info is not None else None)
+        or frame.attrs.get("title")
+        or (Path(source).stem if source != "GeoDataFrame" else "Layer")
     )
     name = str(name)
     feature_count = len(frame)
@@ -380,11 +404,15 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
     base_style = {**BASE_STYLE[kind], **block.get("style", {}), **(options.get("style") or {})}
     bad = sorted(set(base_style) - STYLE_KEYS)
     if bad:
-        raise InvalidLayerError(f"unknown style keys {bad}; use {sorted(STYLE_KEYS)}", field="style")
+        raise InvalidLayerError(
+            f"unknown style keys {bad}; use {sorted(STYLE_KEYS)}", field="style"
+        )
 
     user_color = options.get("color")
     color_by = options.get("color_by", None if user_color else block.get("color_by"))
-    categories = options.get("categories", None if "color_by" in options else block.get("categories"))
+    categories = options.get(
+        "categories", None if "color_by" in options else block.get("categories")
+    )
     marks = None if (user_color or "color_by" in options) else block.get("marks")
     color = check_color(user_color or block.get("color") or "#3388ff")
     for value in (categories or {}).values():
@@ -414,7 +442,9 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
         start = frame[time_block["start"]] if time_block.get("start") else None
         for i, value in enumerate(frame[marks["column"]]):
             has_start = start is not None and year_of(start.iloc[i]) is not None
-            if value == time_block.get("after") or (value == time_block.get("before") and has_start):
+            if value == time_block.get("after") or (
+                value == time_block.get("before") and has_start
+            ):
                 during[i] = plain[i]
     styles = [_style_for(base_style, kind, c) for c in colors]
     during_styles = [_style_for(base_style, kind, c) for c in during]
@@ -434,10 +464,18 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
         hit = _highlight_rows(frame, options["highlight"], name)
         for i in np.flatnonzero(hit):
             for table in (styles, during_styles):
-                table[i] = _style_for({**table[i], "weight": HIGHLIGHT_WEIGHT}, kind, HIGHLIGHT_COLOR)
+                table[i] = _style_for(
+                    {**table[i], "weight": HIGHLIGHT_WEIGHT}, kind, HIGHLIGHT_COLOR
+                )
             colors[i] = HIGHLIGHT_COLOR
-        shown = frame.loc[hit, "name"].astype(str) if "name" in frame.columns else frame.index[hit].astype(str)
-        entries = legend.entries + tuple((f"Highlighted: {n}", HIGHLIGHT_COLOR) for n in dict.fromkeys(shown))
+        shown = (
+            frame.loc[hit, "name"].astype(str)
+            if "name" in frame.columns
+            else frame.index[hit].astype(str)
+        )
+        entries = legend.entries + tuple(
+            (f"Highlighted: {n}", HIGHLIGHT_COLOR) for n in dict.fromkeys(shown)
+        )
         legend = dataclasses.replace(legend, entries=entries)
         last = np.argsort(hit, kind="stable")  # highlighted rows drawn last, i.e. on top
         frame = frame.iloc[last]
@@ -450,8 +488,9 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
     mark_colors = {k: v["color"] for k, v in (block.get("marks") or {}).get("values", {}).items()}
 
     def time_rule(rows, row_styles):
-        return _time_rule(rows, block, base_style, kind, row_styles,
-                          lambda v: mark_colors.get(v, "#bdbdbd"))
+        return _time_rule(
+            rows, block, base_style, kind, row_styles, lambda v: mark_colors.get(v, "#bdbdbd")
+        )
 
     time = time_rule(frame, during_styles) if time_slider else None
     if as_of is not None and source == "GeoDataFrame":

@@ -84,7 +84,8 @@ def legend_html(sections):
             if len(legend.stops) == 1:
                 colors = f"{colors},{colors}"
             low, high = legend.stops[0][0], legend.stops[-1][0]
-            rows.append(f'<div class="dsrgeo-ramp" style="background:linear-gradient(to right,{colors})"></div>')
+            ramp = f"background:linear-gradient(to right,{colors})"
+            rows.append(f'<div class="dsrgeo-ramp" style="{ramp}"></div>')
             rows.append(
                 f'<div class="dsrgeo-ramp-labels"><span>{html.escape(_number(low))}</span>'
                 f"<span>{html.escape(_number(high))}</span></div>"

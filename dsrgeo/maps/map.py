@@ -106,9 +106,7 @@ class Map:
 
             if BASEMAP_ID not in catalog.layer_ids():
                 return None
-            self._basemap = resolve_layer(
-                BASEMAP_ID, default_order=0, role="basemap", show=True
-            )
+            self._basemap = resolve_layer(BASEMAP_ID, default_order=0, role="basemap", show=True)
         return self._basemap
 
     def add(self, layer, **options):
@@ -175,8 +173,18 @@ class Map:
         self._overlays.append(resolved)
         return self
 
-    def add_coverage(self, grid, system="bds", *, metric="max", name=None, show=True,
-                     opacity=0.65, palette=None, value_range=None):
+    def add_coverage(
+        self,
+        grid,
+        system="bds",
+        *,
+        metric="max",
+        name=None,
+        show=True,
+        opacity=0.65,
+        palette=None,
+        value_range=None,
+    ):
         """Add a lat/lon grid of satellite visibility as a coloured overlay with a legend.
 
         Parameters
@@ -211,8 +219,9 @@ class Map:
         Examples
         --------
         >>> import pandas as pd
-        >>> grid = pd.DataFrame([(lat, lon, 8 + (lat > 0)) for lat in range(-80, 81, 20)
-        ...                      for lon in range(-180, 180, 20)], columns=["lat", "lon", "bds_max"])
+        >>> rows = [(lat, lon, 8 + (lat > 0)) for lat in range(-80, 81, 20)
+        ...         for lon in range(-180, 180, 20)]
+        >>> grid = pd.DataFrame(rows, columns=["lat", "lon", "bds_max"])
         >>> layer = Map().add_coverage(grid, "bds").layers[-1]
         >>> layer.kind, layer.legend.kind, layer.legend.stops[0][0], layer.legend.stops[-1][0]
         ('coverage', 'continuous', 8.0, 9.0)
@@ -236,7 +245,8 @@ class Map:
                 colors=colors,
                 styles=tuple({"fillColor": c, "fillOpacity": opacity, "weight": 0} for c in colors),
                 legend=coverage_legend(str(label), stops),
-                citation=frame.attrs.get("citation") or grid.attrs.get("citation")
+                citation=frame.attrs.get("citation")
+                or grid.attrs.get("citation")
                 or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs",
                 attribution=grid.attrs.get("attribution"),
                 layer_id=None,
@@ -276,7 +286,8 @@ class Map:
         """
         if bounds is None or isinstance(bounds, str):
             chosen = [
-                layer for layer in self._overlays
+                layer
+                for layer in self._overlays
                 if bounds is None or bounds in (layer.name, layer.layer_id)
             ]
             if not chosen:
@@ -384,17 +395,28 @@ class Map:
             style_index.append(seen[frozen])
         time = None
         if layer.time is not None:
+
             def rule(value):
                 return "hide" if value == "hide" else seen[script_json(value)]
 
-            time = {"start": layer.time.start, "end": layer.time.end,
-                    "before": rule(layer.time.before), "after": rule(layer.time.after)}
+            time = {
+                "start": layer.time.start,
+                "end": layer.time.end,
+                "before": rule(layer.time.before),
+                "after": rule(layer.time.after),
+            }
         labels = [(c, html.escape(layer.labels.get(c, c))) for c in layer.tooltip]
         popup_labels = [(c, html.escape(layer.labels.get(c, c))) for c in layer.popup]
         spec = vector_spec(
-            layer, key=key, pane=self._pane_of(layer), tooltip_labels=labels,
-            popup_labels=popup_labels, style_table=style_table,
-            style_index=style_index[: len(row_styles)], time=time, popup_html=layer.popup_html,
+            layer,
+            key=key,
+            pane=self._pane_of(layer),
+            tooltip_labels=labels,
+            popup_labels=popup_labels,
+            style_table=style_table,
+            style_index=style_index[: len(row_styles)],
+            time=time,
+            popup_html=layer.popup_html,
         )
         text = script_json(spec)
         self._spec_cache[cache_key] = (layer, text)
@@ -404,16 +426,24 @@ class Map:
         from branca.element import Element, Figure
 
         from dsrgeo.maps.page import (
-            ImageOverlay, InlineAssets, LayerControl, LeafletMap, ReadyMarker, TitleBox,
+            ImageOverlay,
+            InlineAssets,
+            LayerControl,
+            LeafletMap,
+            ReadyMarker,
+            TitleBox,
         )
         from dsrgeo.maps.slider import FIRST_YEAR, YearSlider
         from dsrgeo.maps.vector import VectorLayer
 
         layers = self.layers
         keyed = [(f"l{i}", layer) for i, layer in enumerate(layers)]
-        specs = {key: self._spec_json(layer, key) for key, layer in keyed if layer.kind != "coverage"}
+        specs = {
+            key: self._spec_json(layer, key) for key, layer in keyed if layer.kind != "coverage"
+        }
         legend_sections = [
-            (key, layer.legend, layer.show) for key, layer in keyed
+            (key, layer.legend, layer.show)
+            for key, layer in keyed
             if layer.role == "overlay" and layer.legend is not None
         ]
         legend = legend_html(legend_sections)
@@ -421,8 +451,13 @@ class Map:
         sources = sources_html(citations)
         west, south, east, north = self._bounds or DEFAULT_BOUNDS
         seed = content_seed(
-            self.title or "", str(self.tiles), str(self.time_slider), str(fragment),
-            repr((west, south, east, north)), legend, sources,
+            self.title or "",
+            str(self.tiles),
+            str(self.time_slider),
+            str(fragment),
+            repr((west, south, east, north)),
+            legend,
+            sources,
             *(f"{key}:{layer.show}:{layer.name}" for key, layer in keyed),
             *specs.values(),
             *(layer.image[2] for _, layer in keyed if layer.kind == "coverage"),
@@ -436,34 +471,44 @@ class Map:
             figure.header.add_child(InlineAssets(), name="dsrgeo_assets")
             panes = {self._pane_of(layer): PANE_BASE_Z + layer.order for _, layer in keyed}
             leaflet_map = LeafletMap(
-                bounds=[[south, west], [north, east]], panes=dict(sorted(panes.items())),
+                bounds=[[south, west], [north, east]],
+                panes=dict(sorted(panes.items())),
                 fragment_height=FRAGMENT_HEIGHT if fragment else None,
             )
             figure.add_child(leaflet_map, name="map")
             for key, layer in keyed:
                 escaped_name = html.escape(layer.name)
                 if layer.role == "basemap":
-                    element = VectorLayer(specs[key], name=escaped_name,
-                                          show=self.tiles is None, overlay=False)
+                    element = VectorLayer(
+                        specs[key], name=escaped_name, show=self.tiles is None, overlay=False
+                    )
                 elif layer.kind == "coverage":
                     png, (s, w, n, e), uri = layer.image
                     element = ImageOverlay(
-                        uri, [[s, w], [n, e]], key=key, name=escaped_name,
-                        pane=self._pane_of(layer), cells=len(layer.gdf),
-                        attribution=html.escape(layer.attribution or ""), show=layer.show,
+                        uri,
+                        [[s, w], [n, e]],
+                        key=key,
+                        name=escaped_name,
+                        pane=self._pane_of(layer),
+                        cells=len(layer.gdf),
+                        attribution=html.escape(layer.attribution or ""),
+                        show=layer.show,
                     )
                 else:
-                    element = VectorLayer(specs[key], name=escaped_name,
-                                          show=layer.show)
+                    element = VectorLayer(specs[key], name=escaped_name, show=layer.show)
                 leaflet_map.add_child(element, name=key)
             if self.tiles is not None:
                 leaflet_map.add_child(_tile_layer(self.tiles), name="tiles")
             leaflet_map.add_child(LayerControl(), name="layer_control")
             if legend_sections:
                 leaflet_map.add_child(
-                    HtmlControl(f"<details open><summary>Legend</summary>{legend}</details>",
-                                position="bottomright",
-                                css_class="dsrgeo-box dsrgeo-legend"), name="legend")
+                    HtmlControl(
+                        f"<details open><summary>Legend</summary>{legend}</details>",
+                        position="bottomright",
+                        css_class="dsrgeo-box dsrgeo-legend",
+                    ),
+                    name="legend",
+                )
             leaflet_map.add_child(
                 HtmlControl(sources, position="bottomleft", css_class="dsrgeo-box dsrgeo-sources"),
                 name="sources",
@@ -471,8 +516,13 @@ class Map:
             if self.title:
                 leaflet_map.add_child(TitleBox(title_html(self.title)), name="title")
             if self.time_slider:
-                years = [y for _, layer in keyed if layer.time is not None
-                         for y in (*layer.time.start, *layer.time.end) if y is not None]
+                years = [
+                    y
+                    for _, layer in keyed
+                    if layer.time is not None
+                    for y in (*layer.time.start, *layer.time.end)
+                    if y is not None
+                ]
                 if years:
                     leaflet_map.add_child(YearSlider(FIRST_YEAR, max(years)), name="slider")
             leaflet_map.add_child(ReadyMarker(), name="ready")
@@ -480,8 +530,11 @@ class Map:
                 figure.render()  # fills the figure's header, html and script parts
                 return (
                     '<div class="dsrgeo-fragment">'
-                    + figure.header.render() + figure.html.render()
-                    + "<script>" + figure.script.render() + "</script></div>"
+                    + figure.header.render()
+                    + figure.html.render()
+                    + "<script>"
+                    + figure.script.render()
+                    + "</script></div>"
                 )
             return figure.render()
 

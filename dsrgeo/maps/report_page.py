@@ -53,8 +53,9 @@ def table_html(frame):
     >>> "&lt;script&gt;x&lt;/script&gt;" in page
     True
     """
-    return frame.to_html(index=False, escape=True, border=0, classes="dsrgeo-table",
-                         na_rep="", justify="left")
+    return frame.to_html(
+        index=False, escape=True, border=0, classes="dsrgeo-table", na_rep="", justify="left"
+    )
 
 
 def link(url, text=None):
@@ -76,8 +77,10 @@ def link(url, text=None):
 
 def _figure_html(figure):
     data = base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
-    return (f'<figure><img alt="{esc(figure.caption)}" src="data:image/svg+xml;base64,{data}">'
-            f"<figcaption>{esc(figure.caption)}</figcaption></figure>")
+    return (
+        f'<figure><img alt="{esc(figure.caption)}" src="data:image/svg+xml;base64,{data}">'
+        f"<figcaption>{esc(figure.caption)}</figcaption></figure>"
+    )
 
 
 def _section_html(section):
@@ -100,8 +103,11 @@ def _sources_html(citations):
             f"&ldquo;{esc(row.title)}&rdquo; ({esc(row.source_as_of)}), {link(row.url)}. "
             f"Licence: {licence}. {esc(row.attribution)}</li>"
         )
-    return ('<section id="sources"><h2>Sources and licences</h2><ul class="sources">'
-            + "\n".join(items) + "</ul></section>")
+    return (
+        '<section id="sources"><h2>Sources and licences</h2><ul class="sources">'
+        + "\n".join(items)
+        + "</ul></section>"
+    )
 
 
 def render_report(report):
@@ -116,13 +122,18 @@ def render_report(report):
     str
         An HTML5 document with the map fragment, sections and sources; no external resource.
     """
-    year = f"as of the end of {report.as_of}" if report.as_of is not None else (
-        "the shipped snapshot of every layer")
+    year = (
+        f"as of the end of {report.as_of}"
+        if report.as_of is not None
+        else ("the shipped snapshot of every layer")
+    )
     nav = " ".join(
         f'<a href="#{esc(section_id)}">{esc(heading)}</a>'
-        for section_id, heading in [("map", "Map"),
-                                    *((s.id, s.heading) for s in report.sections),
-                                    ("sources", "Sources")]
+        for section_id, heading in [
+            ("map", "Map"),
+            *((s.id, s.heading) for s in report.sections),
+            ("sources", "Sources"),
+        ]
     )
     body = [
         f"<header><h1>{esc(report.title)}</h1>",
@@ -131,7 +142,7 @@ def render_report(report):
         f"<nav>{nav}</nav></header>",
         '<section id="map"><h2>Map</h2>',
         report.map.to_html(fragment=True),
-        "<p class=\"meta\">Switch layers on and off in the control at the top right; "
+        '<p class="meta">Switch layers on and off in the control at the top right; '
         "hover or click a feature for its data.</p></section>",
         *(_section_html(section) for section in report.sections),
         _sources_html(report.citations),
@@ -139,8 +150,9 @@ def render_report(report):
         "boundaries do not imply any judgement on legal status.</footer>",
     ]
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(report.title)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body) + "\n</body>\n</html>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
     )

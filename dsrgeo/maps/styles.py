@@ -25,8 +25,18 @@ __all__ = [
 
 #: Default categorical colours (ColorBrewer "Set2" then "Dark2", colour-blind friendly)
 CATEGORICAL_PALETTE = (
-    "#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494",
-    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e",
+    "#66c2a5",
+    "#fc8d62",
+    "#8da0cb",
+    "#e78ac3",
+    "#a6d854",
+    "#ffd92f",
+    "#e5c494",
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
 )
 #: Default continuous ramp (viridis at 0, .25, .5, .75, 1)
 CONTINUOUS_PALETTE = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
@@ -223,11 +233,13 @@ def resolve_colors(
         values = frame[color_by]
         numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
         if numeric and not categories:
-            colors, legend = _continuous(values, title, geometry, palette, value_range,
-                                         missing_label)
+            colors, legend = _continuous(
+                values, title, geometry, palette, value_range, missing_label
+            )
         else:
-            colors, legend = _categorical(values, title, geometry, categories, palette,
-                                          missing_label, category_labels or {})
+            colors, legend = _categorical(
+                values, title, geometry, categories, palette, missing_label, category_labels or {}
+            )
     if marks:
         colors, legend = _apply_marks(frame, colors, legend, marks, layer_name)
     return ColorResult(tuple(colors), legend)

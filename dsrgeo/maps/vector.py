@@ -15,12 +15,17 @@ import pandas as pd
 import shapely
 from folium.template import Template
 
-from dsrgeo.maps.safe import SafeLayer, script_json
+from dsrgeo.maps.safe import SafeLayer
 
 __all__ = [
-    "COORD_DECIMALS", "VectorLayer", "compact_geometry", "decode_polyline", "encode_polyline",
+    "COORD_DECIMALS",
+    "VectorLayer",
+    "compact_geometry",
+    "decode_polyline",
+    "encode_polyline",
     "expand_geometry",
-    "format_value", "vector_spec",
+    "format_value",
+    "vector_spec",
 ]
 
 COORD_DECIMALS = 5  # 1e-5 degree is about 1.1 m at the equator: far below screen resolution
@@ -119,7 +124,9 @@ def decode_polyline(text, decimals=COORD_DECIMALS):
             value, shift = 0, 0
     pairs = np.cumsum(np.array(numbers, dtype=np.int64).reshape(-1, 2), axis=0)
     scale = 10**decimals
-    return [[round(lon / scale, decimals), round(lat / scale, decimals)] for lat, lon in pairs.tolist()]
+    return [
+        [round(lon / scale, decimals), round(lat / scale, decimals)] for lat, lon in pairs.tolist()
+    ]
 
 
 def _encoded(positions, min_positions, decimals):
@@ -134,8 +141,15 @@ def _encoded(positions, min_positions, decimals):
 
 
 #: Geometry type codes of the compact form (index = code)
-GEOMETRY_CODES = ("GeometryCollection", "Point", "LineString", "Polygon", "MultiPoint",
-                  "MultiLineString", "MultiPolygon")
+GEOMETRY_CODES = (
+    "GeometryCollection",
+    "Point",
+    "LineString",
+    "Polygon",
+    "MultiPoint",
+    "MultiLineString",
+    "MultiPolygon",
+)
 
 
 def compact_geometry(geometry, decimals=COORD_DECIMALS):
@@ -181,10 +195,15 @@ def expand_geometry(compact, decimals=COORD_DECIMALS):
         return encoded
 
     def expand(item):
-        return decode_polyline(item, decimals) if isinstance(item, str) else [expand(i) for i in item]
+        return (
+            decode_polyline(item, decimals) if isinstance(item, str) else [expand(i) for i in item]
+        )
 
     coordinates = expand(encoded)
-    return {"type": GEOMETRY_CODES[code], "coordinates": coordinates[0] if code == 1 else coordinates}
+    return {
+        "type": GEOMETRY_CODES[code],
+        "coordinates": coordinates[0] if code == 1 else coordinates,
+    }
 
 
 def vector_spec(

@@ -160,6 +160,7 @@ def test_hostile_names_render_as_text(offline_page, tmp_path, layer_named):
     assert HOSTILE in offline_page.locator(".dsrgeo-legend").inner_text()
     assert HOSTILE in offline_page.locator(".leaflet-control-layers").inner_text()
     assert HOSTILE in offline_page.locator(".leaflet-popup-content").first.inner_text()
+    assert HOSTILE in offline_page.locator(".leaflet-tooltip").first.inner_text()
     assert offline_page.title() == HOSTILE
     assert offline_page.errors == [] and offline_page.blocked == []
 

@@ -69,6 +69,14 @@ def test_tiles_are_opt_in():
     assert "tile.openstreetmap.org" in Map(tiles="OpenStreetMap").add("hmn_cables").to_html()
 
 
+def test_fit_bounds_opens_on_the_box():
+    page = Map().add("hmn_cables").fit_bounds((30, -10, 120, 40)).to_html()
+    assert ".fitBounds([[-10.0, 30.0], [40.0, 120.0]])" in page
+    hmn = dsrgeo.load("hmn_cables")
+    west, south, east, north = hmn.total_bounds
+    assert Map().add("hmn_cables").fit_bounds()._bounds == pytest.approx((west, south, east, north))
+
+
 def test_land_is_the_basemap():
     (basemap,) = [layer for layer in Map().layers if layer.role == "basemap"]
     assert basemap.layer_id == "land"

@@ -1,5 +1,9 @@
 """`dsrgeo map`: the default map, options, and errors that leave no partial or clobbered file."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 import dsrgeo
@@ -89,3 +93,14 @@ def test_unwritable_output(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
     assert main(["map", "hmn_cables", "-o", str(tmp_path / "missing" / "map.html")]) == 2
     assert not (tmp_path / "missing").exists()
+
+
+def test_identical_bytes_across_processes(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"map_{seed}.html"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "dsrgeo", "map", "hmn_cables", "safe_cities",
+                        "--slider", "-o", str(out)], check=True, env=env, capture_output=True)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]

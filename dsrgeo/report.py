@@ -23,6 +23,7 @@ __all__ = [
     "build_report",
     "default_map",
     "write_report",
+    "year_range",
 ]
 
 #: The optional layer of satellite visibility at capitals (built by dsrgeo.gnss)
@@ -371,7 +372,9 @@ def build_report(*, as_of=None, title=None):
     Raises
     ------
     AsOfOutOfRangeError
-        If ``as_of`` lies outside a layer's years.
+        If ``as_of`` lies outside the years every dated layer covers (:func:`year_range`).
+    ExportError
+        If ``as_of`` is not a year.
 
     Examples
     --------
@@ -392,12 +395,32 @@ def build_report(*, as_of=None, title=None):
                   citations=citations(used), version=__version__)
 
 
+def year_range():
+    """Return the (first, last) years that every dated layer covers: the report's ``as_of`` range.
+
+    Examples
+    --------
+    >>> year_range()
+    (2013, 2022)
+    """
+    from dsrgeo import catalog, loader
+
+    spans = [catalog.get(i).years for i in loader.names()
+             if _has_layer(i) and catalog.get(i).years is not None]
+    return max(first for first, _ in spans), min(last for _, last in spans)
+
+
 def _check_year(as_of):
+    from dsrgeo.errors import AsOfOutOfRangeError
+
     if isinstance(as_of, bool) or not isinstance(as_of, int):
         try:
             as_of = int(str(as_of))
         except ValueError as err:
             raise ExportError(f"as_of must be a year such as 2019, got {as_of!r}") from err
+    first, last = year_range()
+    if not first <= as_of <= last:
+        raise AsOfOutOfRangeError(as_of, first, last)
     return as_of
 
 

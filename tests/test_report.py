@@ -133,7 +133,8 @@ def test_capitals_where_gps_wins(stand_in_beidou_layer):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--as-of", "1800"], "as_of=1800"),
+    (["--as-of", "1800"], "as_of=1800 is outside the years the data covers (2013-2022)"),
+    (["--as-of", "2024"], "(2013-2022)"),
     ([], "does not exist"),
 ])
 def test_cli_errors_leave_no_file(tmp_path, capsys, argv, message):

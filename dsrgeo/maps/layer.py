@@ -7,7 +7,6 @@ and the legend (:mod:`dsrgeo.maps.styles`) and the tooltip/popup fields. No HTML
 
 import dataclasses
 import difflib
-import html
 import os
 import warnings
 from pathlib import Path
@@ -18,7 +17,7 @@ import shapely
 
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError
 from dsrgeo.maps.legend import check_color
-from dsrgeo.maps.styles import resolve_colors, year_of
+from dsrgeo.maps.styles import MISSING_COLOR, resolve_colors, year_of
 from dsrgeo.maps.vector import COORD_DECIMALS
 
 __all__ = ["MapLayer", "TimeRule", "resolve_layer"]
@@ -259,7 +258,8 @@ def split_antimeridian(geometries):
     return out
 
 
-def _labels(info, block, columns, extra):
+def _labels(info, block, columns):
+    """Column -> label: "Stated length (km)" from name and schema unit, or the catalog's."""
     labels = {}
     units = {}
     if info is not None:
@@ -274,7 +274,6 @@ def _labels(info, block, columns, extra):
             text = f"{text[: -len(unit) - 1]} ({unit})"
         labels[column] = text
     labels.update(block.get("labels", {}))
-    labels.update(extra or {})
     return labels
 
 
@@ -367,6 +366,130 @@ def _citation(frame, info, name):
     return f"{name}: user data, no source given", attrs.get("attribution")
 
 
+@dataclasses.dataclass
+class _Rows:
+    """Per-row values that move together when rows are reordered or dropped."""
+
+    frame: object
+    colors: list
+    styles: list
+    during: list
+    popup_html: object = None
+
+    def take(self, positions):
+        positions = list(positions)
+        return _Rows(
+            frame=self.frame.iloc[positions],
+            colors=[self.colors[i] for i in positions],
+            styles=[self.styles[i] for i in positions],
+            during=[self.during[i] for i in positions],
+            popup_html=None
+            if self.popup_html is None
+            else tuple(self.popup_html[i] for i in positions),
+        )
+
+
+def _display_name(options, info, frame, source):
+    name = (
+        options.get("name")
+        or (info.title if info is not None else None)
+        or frame.attrs.get("title")
+        or (Path(source).stem if source != "GeoDataFrame" else "Layer")
+    )
+    return str(name)
+
+
+def _drawable(frame, info, block, name):
+    """EPSG:4326, rows with a geometry, user data split at ±180°, display simplification."""
+    if not hasattr(frame, "geometry"):
+        raise InvalidLayerError(f"layer {name!r} has no geometry column")
+    frame = _to_wgs84(frame, name)
+    keep = ~(frame.geometry.isna() | frame.geometry.is_empty)
+    frame = frame[keep.to_numpy()].copy()
+    if info is None:  # catalog layers are already split at the antimeridian (RFC 7946)
+        frame = frame.set_geometry(split_antimeridian(frame.geometry.values), crs="EPSG:4326")
+    if block.get("simplify_deg"):
+        tolerance = float(block["simplify_deg"])
+        frame = frame.set_geometry(frame.geometry.simplify(tolerance, preserve_topology=True))
+    return frame
+
+
+def _base_style(kind, block, options):
+    style = {**BASE_STYLE[kind], **block.get("style", {}), **(options.get("style") or {})}
+    bad = sorted(set(style) - STYLE_KEYS)
+    if bad:
+        raise InvalidLayerError(
+            f"unknown style keys {bad}; use {sorted(STYLE_KEYS)}", field="style"
+        )
+    return style
+
+
+def _colour(frame, block, options, name, kind):
+    """Return (colours, colours while "during" a time span, legend)."""
+    user_color = options.get("color")
+    restyled = user_color is not None or "color_by" in options  # drop the catalog's colouring
+    categories = options.get("categories", None if restyled else block.get("categories"))
+    palette = options.get("palette") or block.get("palette")
+    for value in (categories or {}).values():
+        check_color(value, option="categories")
+    for value in palette or ():
+        check_color(value, option="palette")
+    color_options = dict(
+        layer_name=name,
+        geometry=kind,
+        color=check_color(user_color or block.get("color") or "#3388ff"),
+        color_by=options.get("color_by", None if user_color else block.get("color_by")),
+        categories=categories,
+        palette=palette,
+        value_range=None if restyled else block.get("value_range"),
+        legend_title=options.get("legend_title") or block.get("legend_title") or name,
+        single_label=block.get("label") or name,
+        missing_label=block.get("missing_label", "No data"),
+        category_labels=None if restyled else block.get("category_labels"),
+    )
+    marks = None if restyled else block.get("marks")
+    result = resolve_colors(frame, marks=marks, **color_options)
+    during = list(result.colors)
+    time_block = block.get("time") or {}
+    if marks and time_block:
+        # a row marked with a time state (e.g. "exited") was coloured normally before that
+        plain = resolve_colors(frame, marks=None, **color_options).colors
+        start = frame[time_block["start"]] if time_block.get("start") else None
+        for i, value in enumerate(frame[marks["column"]]):
+            has_start = start is not None and year_of(start.iloc[i]) is not None
+            after = value == time_block.get("after")
+            if after or (value == time_block.get("before") and has_start):
+                during[i] = plain[i]
+    return list(result.colors), during, result.legend
+
+
+def _fields(frame, block, options, info, name):
+    """Return (tooltip columns, popup columns, raw popup HTML per row or None)."""
+    tooltip = _as_columns(options.get("tooltip", block.get("tooltip")), frame, "tooltip", name)
+    popup = _as_columns(options.get("popup", block.get("popup")), frame, "popup", name)
+    popup_html = None
+    if options.get("popup_html") is not None:
+        (column,) = _as_columns(options["popup_html"], frame, "popup_html", name)
+        popup_html = tuple("" if v is None else str(v) for v in frame[column])
+    if not tooltip and not popup and info is None:
+        tooltip = tuple(c for c in ("name", "id") if c in frame.columns)[:1]
+    return tooltip, popup, popup_html
+
+
+def _highlight(rows, highlight, name, kind, legend):
+    """Draw the matching rows thick, in the highlight colour, last (on top); extend the legend."""
+    hit = _highlight_rows(rows.frame, highlight, name)
+    for i in np.flatnonzero(hit):
+        for table in (rows.styles, rows.during):
+            table[i] = _style_for({**table[i], "weight": HIGHLIGHT_WEIGHT}, kind, HIGHLIGHT_COLOR)
+        rows.colors[i] = HIGHLIGHT_COLOR
+    frame = rows.frame
+    labels = frame.loc[hit, "name"] if "name" in frame.columns else frame.index[hit]
+    entries = tuple((f"Highlighted: {n}", HIGHLIGHT_COLOR) for n in dict.fromkeys(map(str, labels)))
+    legend = dataclasses.replace(legend, entries=legend.entries + entries)
+    return rows.take(np.argsort(hit, kind="stable")), legend
+
+
 def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **options):
     """Read, filter and style one ``add()`` input into a :class:`MapLayer`.
 
@@ -380,121 +503,37 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
     as_of = options.get("as_of")
     frame, info, source = _read_input(layer, as_of)
     block = dict(info.map) if info is not None else {}
-    name = (
-        options.get("name")
-        or (info.title if info is not None else None)
-        or frame.attrs.get("title")
-        or (Path(source).stem if source != "GeoDataFrame" else "Layer")
-    )
-    name = str(name)
+    name = _display_name(options, info, frame, source)
     feature_count = len(frame)
-    if not hasattr(frame, "geometry"):
-        raise InvalidLayerError(f"layer {name!r} has no geometry column")
-    frame = _to_wgs84(frame, name)
-    keep = ~(frame.geometry.isna() | frame.geometry.is_empty)
-    frame = frame[keep.to_numpy()].copy()
-    if info is None:
-        frame = frame.set_geometry(split_antimeridian(frame.geometry.values), crs="EPSG:4326")
+    frame = _drawable(frame, info, block, name)
     kind = info.kind if info is not None else _kind_of(frame, name)
-    if block.get("simplify_deg"):
-        frame = frame.set_geometry(
-            frame.geometry.simplify(float(block["simplify_deg"]), preserve_topology=True)
-        )
-
-    base_style = {**BASE_STYLE[kind], **block.get("style", {}), **(options.get("style") or {})}
-    bad = sorted(set(base_style) - STYLE_KEYS)
-    if bad:
-        raise InvalidLayerError(
-            f"unknown style keys {bad}; use {sorted(STYLE_KEYS)}", field="style"
-        )
-
-    user_color = options.get("color")
-    color_by = options.get("color_by", None if user_color else block.get("color_by"))
-    categories = options.get(
-        "categories", None if "color_by" in options else block.get("categories")
+    base_style = _base_style(kind, block, options)
+    colors, during, legend = _colour(frame, block, options, name, kind)
+    tooltip, popup, popup_html = _fields(frame, block, options, info, name)
+    rows = _Rows(
+        frame=frame,
+        colors=colors,
+        styles=[_style_for(base_style, kind, c) for c in colors],
+        during=[_style_for(base_style, kind, c) for c in during],
+        popup_html=popup_html,
     )
-    marks = None if (user_color or "color_by" in options) else block.get("marks")
-    color = check_color(user_color or block.get("color") or "#3388ff")
-    for value in (categories or {}).values():
-        check_color(value, option="categories")
-    for value in options.get("palette") or block.get("palette") or ():
-        check_color(value, option="palette")
-    color_options = dict(
-        layer_name=name,
-        geometry=kind,
-        color=color,
-        color_by=color_by,
-        categories=categories,
-        palette=options.get("palette") or block.get("palette"),
-        value_range=None if "color_by" in options else block.get("value_range"),
-        legend_title=options.get("legend_title") or block.get("legend_title") or name,
-        single_label=block.get("label") or name,
-        missing_label=block.get("missing_label", "No data"),
-        category_labels=None if "color_by" in options else block.get("category_labels"),
-    )
-    result = resolve_colors(frame, marks=marks, **color_options)
-    colors = list(result.colors)
-    during = list(colors)  # the colour while a time layer's row is "during" (slider, as_of)
-    time_block = block.get("time") or {}
-    if marks and time_block:
-        # a row marked with a time state (e.g. "exited") was coloured normally before it
-        plain = resolve_colors(frame, marks=None, **color_options).colors
-        start = frame[time_block["start"]] if time_block.get("start") else None
-        for i, value in enumerate(frame[marks["column"]]):
-            has_start = start is not None and year_of(start.iloc[i]) is not None
-            if value == time_block.get("after") or (
-                value == time_block.get("before") and has_start
-            ):
-                during[i] = plain[i]
-    styles = [_style_for(base_style, kind, c) for c in colors]
-    during_styles = [_style_for(base_style, kind, c) for c in during]
-    legend = result.legend
-
-    tooltip = _as_columns(options.get("tooltip", block.get("tooltip")), frame, "tooltip", name)
-    popup = _as_columns(options.get("popup", block.get("popup")), frame, "popup", name)
-    popup_html = None
-    if options.get("popup_html") is not None:
-        (column,) = _as_columns(options["popup_html"], frame, "popup_html", name)
-        popup_html = tuple("" if v is None else str(v) for v in frame[column])
-    if not tooltip and not popup and info is None:
-        tooltip = tuple(c for c in ("name", "id") if c in frame.columns)[:1]
-
-    order = int(block.get("order", BASE_ORDER[kind] + default_order))
     if options.get("highlight") is not None:
-        hit = _highlight_rows(frame, options["highlight"], name)
-        for i in np.flatnonzero(hit):
-            for table in (styles, during_styles):
-                table[i] = _style_for(
-                    {**table[i], "weight": HIGHLIGHT_WEIGHT}, kind, HIGHLIGHT_COLOR
-                )
-            colors[i] = HIGHLIGHT_COLOR
-        shown = (
-            frame.loc[hit, "name"].astype(str)
-            if "name" in frame.columns
-            else frame.index[hit].astype(str)
-        )
-        entries = legend.entries + tuple(
-            (f"Highlighted: {n}", HIGHLIGHT_COLOR) for n in dict.fromkeys(shown)
-        )
-        legend = dataclasses.replace(legend, entries=entries)
-        last = np.argsort(hit, kind="stable")  # highlighted rows drawn last, i.e. on top
-        frame = frame.iloc[last]
-        colors = [colors[i] for i in last]
-        styles = [styles[i] for i in last]
-        during_styles = [during_styles[i] for i in last]
-        if popup_html is not None:
-            popup_html = tuple(popup_html[i] for i in last)
+        rows, legend = _highlight(rows, options["highlight"], name, kind, legend)
 
-    mark_colors = {k: v["color"] for k, v in (block.get("marks") or {}).get("values", {}).items()}
+    marks = (block.get("marks") or {}).get("values", {})
 
-    def time_rule(rows, row_styles):
+    def time_rule(current):
         return _time_rule(
-            rows, block, base_style, kind, row_styles, lambda v: mark_colors.get(v, "#bdbdbd")
+            current.frame,
+            block,
+            base_style,
+            kind,
+            current.during,
+            lambda v: marks.get(v, {}).get("color", MISSING_COLOR),
         )
 
-    time = time_rule(frame, during_styles) if time_slider else None
-    if as_of is not None and source == "GeoDataFrame":
-        rule = time_rule(frame, during_styles)
+    if as_of is not None and source == "GeoDataFrame":  # the loader did it for catalog ids
+        rule = time_rule(rows)
         if rule is None:
             raise InvalidLayerError(
                 f"as_of={as_of!r} needs a layer with years; pass a catalog id such as "
@@ -502,34 +541,30 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
                 field="as_of",
             )
         keep, styles = _apply_as_of(rule, int(as_of))
-        colors = [style.get("fillColor", style.get("color")) for style in styles]
-        frame = frame.iloc[keep]
-        during_styles = [during_styles[i] for i in keep]
-        if popup_html is not None:
-            popup_html = tuple(popup_html[i] for i in keep)
-        time = time_rule(frame, during_styles) if time_slider else None
+        rows = rows.take(keep)
+        rows.styles = styles
+        rows.colors = [style.get("fillColor", style.get("color")) for style in styles]
 
-    citation, attribution = _citation(frame, info, name)
-    show = bool(options.get("show", block.get("show", True)))
+    citation, attribution = _citation(rows.frame, info, name)
     return MapLayer(
         name=name,
         kind=kind,
         role=role,
-        gdf=frame.reset_index(drop=True),
-        colors=tuple(colors),
-        styles=tuple(styles),
+        gdf=rows.frame.reset_index(drop=True),
+        colors=tuple(rows.colors),
+        styles=tuple(rows.styles),
         legend=legend,
         citation=citation,
         attribution=attribution,
         layer_id=info.id if info is not None else None,
-        show=show,
+        show=bool(options.get("show", block.get("show", True))),
         tooltip=tooltip,
         popup=popup,
-        labels=_labels(info, block, [*tooltip, *popup], None),
+        labels=_labels(info, block, [*tooltip, *popup]),
         feature_count=feature_count,
-        order=order,
-        time=time,
-        popup_html=popup_html,
+        order=int(block.get("order", BASE_ORDER[kind] + default_order)),
+        time=time_rule(rows) if time_slider else None,
+        popup_html=rows.popup_html,
         decimals=min(int(block.get("decimals", COORD_DECIMALS)), COORD_DECIMALS),
     )
 
@@ -549,11 +584,6 @@ def _apply_as_of(time, year):
         keep.append(i)
         styles.append(rule)
     return keep, styles
-
-
-def escape_label(text):
-    """Escape a label for the page."""
-    return html.escape(str(text))
 
 
 def coverage_frame(grid):

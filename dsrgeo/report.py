@@ -252,7 +252,7 @@ def _beidou_figure(capitals):
     ax.tick_params(labelsize=7)
     wins = int((diff > 0).sum())
     ax.set_title(f"BeiDou sees more satellites than GPS over {wins} of {len(diff)} capitals "
-                 "(red); GPS more over blue ones", fontsize=9)
+                 "(red); GPS more over the blue ones; grey: a tie", fontsize=9)
     return fig
 
 
@@ -282,8 +282,9 @@ def _beidou():
     }).reset_index(drop=True)
     wins = int((diff > 0).sum())
     paragraphs = (
-        f"Daily maximum of satellites visible above the elevation mask, per capital "
-        f"({info.as_of}; {info.description})",
+        "Daily maximum of satellites visible above the elevation mask, per capital, from "
+        f"the {BEIDOU_LAYER} layer (as of {info.as_of}).",
+        info.description,
         f"BeiDou beats GPS over {wins} of {len(capitals)} capitals "
         f"({wins / len(capitals):.0%}); GPS beats BeiDou over {len(table)}, and "
         f"{int((diff == 0).sum())} tie. BeiDou's geostationary and inclined geosynchronous "

@@ -128,7 +128,7 @@ def test_capitals_where_gps_wins(stand_in_beidou_layer):
     section = report._beidou()
     (table,) = section.tables
     assert table.frame["Capital"].tolist() == ["A Second Capital", "Washington"]
-    assert "BeiDou beats GPS over 2 of 4 capitals" in section.paragraphs[1]
+    assert "BeiDou beats GPS over 2 of 4 capitals" in section.paragraphs[2]
     assert section.figures[0].svg.lstrip().startswith("<?xml")
 
 

@@ -27,7 +27,7 @@ from dsrgeo.gnss.capitals import capital_sites
 from dsrgeo.gnss.elements import load_satellites
 from dsrgeo.loader import sources_dir
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 START = dt.datetime(2022, 2, 5, tzinfo=UTC)
 END = START + dt.timedelta(days=1)
 MASK_DEG = 10.0
@@ -61,9 +61,7 @@ def skyfield_loop(sats, sites, n_sites):
     ts = load.timescale()
     minutes = np.arange(1440)
     times = ts.utc(2022, 2, 5, 0, minutes)
-    satellites = [
-        EarthSatellite(a, b, n, ts) for n, a, b in zip(sats.name, sats.line1, sats.line2)
-    ]
+    satellites = [EarthSatellite(a, b, n, ts) for n, a, b in zip(sats.name, sats.line1, sats.line2)]
     systems = list(SYSTEMS)
     counts = np.zeros((n_sites, len(systems), 1440), int)
     for i in range(n_sites):
@@ -76,32 +74,41 @@ def skyfield_loop(sats, sites, n_sites):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skyfield-sites", type=int, default=6,
-                        help="capitals to run skyfield on (0: all of them)")
+    parser.add_argument(
+        "--skyfield-sites", type=int, default=6, help="capitals to run skyfield on (0: all of them)"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--grids", default="2,1,0.5", help="grid resolutions in degrees")
     args = parser.parse_args(argv)
 
     sats = load_satellites()
     sites = capital_sites(sources_dir())
-    times = np.arange(np.datetime64("2022-02-05T00:00", "us"), np.datetime64("2022-02-06", "us"),
-                      np.timedelta64(60, "s"))
+    times = np.arange(
+        np.datetime64("2022-02-05T00:00", "us"),
+        np.datetime64("2022-02-06", "us"),
+        np.timedelta64(60, "s"),
+    )
     n_site, n_sat, n_epoch = len(sites), len(sats), len(times)
     work = n_site * n_sat * n_epoch
-    print(f"dsrgeo {dsrgeo.__version__}, numpy {np.__version__}, "
-          f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
-    print(f"problem: {n_site} capitals x {n_sat} satellites x {n_epoch} epochs = "
-          f"{work / 1e6:.1f} M site-satellite-epochs, mask {MASK_DEG:g} deg\n")
+    print(
+        f"dsrgeo {dsrgeo.__version__}, numpy {np.__version__}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"problem: {n_site} capitals x {n_sat} satellites x {n_epoch} epochs = "
+        f"{work / 1e6:.1f} M site-satellite-epochs, mask {MASK_DEG:g} deg\n"
+    )
 
     jd, fr = frames.julian_dates(times)
     satrecs = sats.satrecs()
     t_floor, _ = best_of(args.repeats, lambda: satrecs.sgp4(jd, fr))
 
     def run(pdop):
-        return visibility(sites, start=START, end=END, step_s=60, min_elevation_deg=MASK_DEG,
-                          tles=sats, pdop=pdop)
+        return visibility(
+            sites, start=START, end=END, step_s=60, min_elevation_deg=MASK_DEG, tles=sats, pdop=pdop
+        )
 
-    t_counts, counts_only = best_of(args.repeats, lambda: run(False))
+    t_counts, _counts_only = best_of(args.repeats, lambda: run(False))
     t_full, full = best_of(args.repeats, lambda: run(True))
     peak_counts = peak_mib(lambda: run(False))
     peak_full = peak_mib(lambda: run(True))
@@ -121,23 +128,30 @@ def main(argv=None):
         gap = np.abs(full[f"{system}_mean"].to_numpy()[:n_sky] - sky_counts[:, j].mean(axis=1))
         mean_gap_epochs = max(mean_gap_epochs, float(gap.max()) * n_epoch)
 
-    print("capitals run (seconds, best of %d)" % args.repeats)
+    print(f"capitals run (seconds, best of {args.repeats})")
     print(f"  bare SatrecArray.sgp4 of {n_sat} x {n_epoch} (floor)   {t_floor:8.3f}")
-    print(f"  dsrgeo visibility, counts only (pdop=False)      {t_counts:8.3f}   "
-          f"{t_counts / t_floor:5.1f} x floor   {work / t_counts / 1e6:6.0f} M/s")
-    print(f"  dsrgeo visibility, counts + PDOP (layer recipe)   {t_full:8.3f}   "
-          f"{t_full / t_floor:5.1f} x floor   {work / t_full / 1e6:6.0f} M/s")
+    print(
+        f"  dsrgeo visibility, counts only (pdop=False)      {t_counts:8.3f}   "
+        f"{t_counts / t_floor:5.1f} x floor   {work / t_counts / 1e6:6.0f} M/s"
+    )
+    print(
+        f"  dsrgeo visibility, counts + PDOP (layer recipe)   {t_full:8.3f}   "
+        f"{t_full / t_floor:5.1f} x floor   {work / t_full / 1e6:6.0f} M/s"
+    )
     scaled = "measured"
     if n_sky < n_site:
         scaled = f"{n_sky} capitals timed ({t_sky_subset:.1f} s), scaled x{n_site / n_sky:.1f}"
     print(f"  skyfield loop (sat - site).at(t).altaz()         {t_sky:8.1f}   ({scaled})")
-    print(f"  speed-up vs skyfield: {t_sky / t_full:6.0f} x with PDOP, "
-          f"{t_sky / t_counts:6.0f} x counts only")
-    print(f"  vs skyfield on the timed capitals: daily max/min differing {extremes_differing} of "
-          f"{n_sky * 8}; daily means differ by at most {mean_gap_epochs:.0f} satellite-epoch(s) "
-          f"of {n_epoch}")
-    print(f"  peak traced memory: {peak_counts:.1f} MiB counts only, "
-          f"{peak_full:.1f} MiB with PDOP")
+    print(
+        f"  speed-up vs skyfield: {t_sky / t_full:6.0f} x with PDOP, "
+        f"{t_sky / t_counts:6.0f} x counts only"
+    )
+    print(
+        f"  vs skyfield on the timed capitals: daily max/min differing {extremes_differing} of "
+        f"{n_sky * 8}; daily means differ by at most {mean_gap_epochs:.0f} satellite-epoch(s) "
+        f"of {n_epoch}"
+    )
+    print(f"  peak traced memory: {peak_counts:.1f} MiB counts only, {peak_full:.1f} MiB with PDOP")
     wins = int((full.bds_max > full.gps_max).sum())
     print(f"  BeiDou daily max > GPS daily max: {wins} of {n_site}")
 
@@ -145,12 +159,21 @@ def main(argv=None):
     print("  res    points   seconds   M site-sat-epochs/s   us per point")
     for res in (float(r) for r in args.grids.split(",")):
         t0 = time.perf_counter()
-        grid = coverage_grid(res, start=START, end=END, step_s=300, min_elevation_deg=MASK_DEG,
-                             tles=sats, progress=False)
+        grid = coverage_grid(
+            res,
+            start=START,
+            end=END,
+            step_s=300,
+            min_elevation_deg=MASK_DEG,
+            tles=sats,
+            progress=False,
+        )
         seconds = time.perf_counter() - t0
         cells = len(grid) * n_sat * 288
-        print(f"  {res:4g}  {len(grid):8d}  {seconds:8.2f}   {cells / seconds / 1e6:10.0f}   "
-              f"{seconds / len(grid) * 1e6:12.1f}")
+        print(
+            f"  {res:4g}  {len(grid):8d}  {seconds:8.2f}   {cells / seconds / 1e6:10.0f}   "
+            f"{seconds / len(grid) * 1e6:12.1f}"
+        )
     print(f"\nmax RSS of this process: {_max_rss_mib():.0f} MiB")
     return 0
 

@@ -20,8 +20,11 @@ def layer():
 
 def test_every_natural_earth_capital_once():
     # ne_50m_populated_places: FEATURECLA == "Admin-0 capital" holds 202 places
-    features = json.loads((sources_dir() / "naturalearth" / "ne_50m_populated_places.json")
-                          .read_text(encoding="utf-8"))["features"]
+    features = json.loads(
+        (sources_dir() / "naturalearth" / "ne_50m_populated_places.json").read_text(
+            encoding="utf-8"
+        )
+    )["features"]
     expected = sum(f["properties"]["FEATURECLA"] == "Admin-0 capital" for f in features)
     sites = capital_sites(sources_dir())
     assert len(sites) == expected == 202
@@ -35,7 +38,10 @@ def test_countries_with_several_capitals_keep_each_city():
     assert sites.loc["bol-sucre", "capital_note"] == "official (constitutional) capital"
     south_africa = sites[sites.iso3 == "ZAF"].index.tolist()
     assert south_africa == [
-        "zaf-bloemfontein", "zaf-cape-town", "zaf-johannesburg", "zaf-pretoria",
+        "zaf-bloemfontein",
+        "zaf-cape-town",
+        "zaf-johannesburg",
+        "zaf-pretoria",
     ]
     assert {"kos-pristina", "sol-hargeysa"} <= set(sites.index)
 

@@ -38,11 +38,19 @@ def test_2026_snapshot_crlf_and_sbas_kept_apart():
     # counts from layers/sources/gnss/2026-06-06/SOURCE.md; GSAT-nn (GAGAN) are not Galileo
     sats = read_tles(snapshot_dir("2026-06-06") / "gnss.txt")
     assert collections.Counter(sats.system) == {
-        "bds": 54, "gps": 32, "gal": 33, "glo": 28, "qzss": 5, "navic": 7, "sbas": 13,
+        "bds": 54,
+        "gps": 32,
+        "gal": 33,
+        "glo": 28,
+        "qzss": 5,
+        "navic": 7,
+        "sbas": 13,
     }
     gagan = sorted(n for n in sats.name if n.startswith("GSAT-"))
     assert gagan == [
-        "GSAT-10 (GAGAN/PRN 128)", "GSAT-15 (GAGAN/PRN 139)", "GSAT-8 (GAGAN/PRN 127)",
+        "GSAT-10 (GAGAN/PRN 128)",
+        "GSAT-15 (GAGAN/PRN 139)",
+        "GSAT-8 (GAGAN/PRN 127)",
     ]
     assert set(sats.system[np.isin(sats.name, gagan)]) == {"sbas"}
     assert not any("\r" in line for line in sats.line1)
@@ -109,9 +117,14 @@ def test_folder_and_file_and_text_agree(tmp_path):
     (tmp_path / "ignored.csv").write_text("not a TLE")
     from_folder = read_tles(tmp_path)
     from_text = read_tles(C01 + GPS_PRN13)
-    assert from_folder.name.tolist() == from_text.name.tolist() == [
-        "BEIDOU 3 (C01)", "GPS BIIR-2  (PRN 13)",
-    ]
+    assert (
+        from_folder.name.tolist()
+        == from_text.name.tolist()
+        == [
+            "BEIDOU 3 (C01)",
+            "GPS BIIR-2  (PRN 13)",
+        ]
+    )
     assert from_folder.source.tolist() == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
 
 

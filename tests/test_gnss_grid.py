@@ -12,9 +12,9 @@ from dsrgeo.gnss.grid import grid_points
 
 grid_module = importlib.import_module("dsrgeo.gnss.grid")
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 START = dt.datetime(2022, 2, 5, tzinfo=UTC)
-SMALL = dict(start=START, end=START + dt.timedelta(hours=2), step_s=600)
+SMALL = {"start": START, "end": START + dt.timedelta(hours=2), "step_s": 600}
 
 
 def test_grid_sizes():
@@ -54,9 +54,12 @@ def test_distributed_cluster_gives_identical_results(monkeypatch):
     distributed = pytest.importorskip("distributed")
     monkeypatch.setattr(grid_module, "_POINTS_PER_TASK", 128)  # 684 points -> 6 tasks
     # a real cluster: two worker processes (run from this file, not stdin; see DESIGN.md)
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         assert len(client.scheduler_info()["workers"]) == 2
         on_cluster = coverage_grid(10, **SMALL, client=client)
     on_threads = coverage_grid(10, **SMALL, progress=False)

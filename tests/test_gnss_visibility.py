@@ -8,6 +8,7 @@ is the "natural" computation the vectorised engine must agree with.
 
 import datetime as dt
 import importlib
+import itertools
 
 import geopandas
 import numpy as np
@@ -24,7 +25,7 @@ engine = importlib.import_module("dsrgeo.gnss.visibility")
 
 skyfield_api = pytest.importorskip("skyfield.api")
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DAY_START = dt.datetime(2022, 2, 5, tzinfo=UTC)
 ELEVATION_TOL_DEG = 0.01  # issue 5: agreement with skyfield
 PDOP_REL_TOL = 1e-3  # from <0.001 deg elevation differences
@@ -116,7 +117,7 @@ def test_pdop_equals_inverse_of_normal_matrix(sats, skyfield_altitudes):
 
 def test_results_do_not_depend_on_chunk_sizes(monkeypatch):
     sites = pd.DataFrame({"lat": np.linspace(-80, 80, 9), "lon": np.linspace(-170, 170, 9)})
-    window = dict(start=DAY_START, end=DAY_START + dt.timedelta(hours=3), step_s=300)
+    window = {"start": DAY_START, "end": DAY_START + dt.timedelta(hours=3), "step_s": 300}
     whole = vis_fn(sites, **window)
     monkeypatch.setattr(engine, "_SITE_CHUNK", 2)
     monkeypatch.setattr(engine, "_COLUMN_CHUNK", 300)
@@ -130,7 +131,7 @@ def test_geodataframe_in_any_crs_gives_the_same_answer():
         geometry=[shapely.Point(116.39, 39.93), shapely.Point(-78.51, -0.22)],
         crs="EPSG:4326",
     )
-    window = dict(start=DAY_START, end=DAY_START + dt.timedelta(hours=1), pdop=False)
+    window = {"start": DAY_START, "end": DAY_START + dt.timedelta(hours=1), "pdop": False}
     in_4326 = vis_fn(points, **window)
     in_3857 = vis_fn(points.to_crs("EPSG:3857"), **window)
     pd.testing.assert_frame_equal(in_4326, in_3857)
@@ -140,16 +141,26 @@ def test_tles_forms_agree(sats, tmp_path):
     text = "".join(f"{n}\n{a}\n{b}\n" for n, a, b in zip(sats.name, sats.line1, sats.line2))
     (tmp_path / "all.txt").write_text(text)
     site = SITES.iloc[:1]
-    window = dict(start=DAY_START, end=DAY_START + dt.timedelta(hours=1), step_s=600, pdop=False)
+    window = {
+        "start": DAY_START,
+        "end": DAY_START + dt.timedelta(hours=1),
+        "step_s": 600,
+        "pdop": False,
+    }
     expected = vis_fn(site, **window)
     for tles in (snapshot_dir(), tmp_path / "all.txt", str(tmp_path), text, sats):
         pd.testing.assert_frame_equal(vis_fn(site, tles=tles, **window), expected)
 
 
 def test_lower_mask_never_sees_fewer():
-    window = dict(start=DAY_START, end=DAY_START + dt.timedelta(hours=2), step_s=600, pdop=False)
+    window = {
+        "start": DAY_START,
+        "end": DAY_START + dt.timedelta(hours=2),
+        "step_s": 600,
+        "pdop": False,
+    }
     counts = [vis_fn(SITES, min_elevation_deg=m, **window) for m in (15.0, 10.0, 0.0, -5.0)]
-    for higher, lower in zip(counts, counts[1:]):
+    for higher, lower in itertools.pairwise(counts):
         assert (lower.to_numpy() >= higher.to_numpy()).all()
 
 
@@ -185,14 +196,14 @@ def test_naive_datetime_is_an_error():
 @pytest.mark.parametrize(
     "kwargs, words",
     [
-        (dict(end=DAY_START), "must be after start"),
-        (dict(step_s=0), "positive number of seconds"),
-        (dict(min_elevation_deg=95), r"in \[-90, 90\]"),
-        (dict(start="2022-02-05"), "timezone-aware datetime"),
+        ({"end": DAY_START}, "must be after start"),
+        ({"step_s": 0}, "positive number of seconds"),
+        ({"min_elevation_deg": 95}, r"in \[-90, 90\]"),
+        ({"start": "2022-02-05"}, "timezone-aware datetime"),
     ],
 )
 def test_bad_window_arguments(kwargs, words):
-    args = dict(start=DAY_START, end=DAY_START + dt.timedelta(hours=1)) | kwargs
+    args = {"start": DAY_START, "end": DAY_START + dt.timedelta(hours=1)} | kwargs
     with pytest.raises((ValueError, TypeError), match=words):
         vis_fn(SITES, **args)
 

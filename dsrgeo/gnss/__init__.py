@@ -22,10 +22,10 @@ from dsrgeo.gnss.visibility import visibility
 
 __all__ = [
     "Satellites",
-    "read_tles",
+    "capitals_visibility",
+    "coverage_grid",
     "load_satellites",
+    "read_tles",
     "snapshot_dir",
     "visibility",
-    "coverage_grid",
-    "capitals_visibility",
 ]

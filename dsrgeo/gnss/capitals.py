@@ -27,9 +27,9 @@ __all__ = [
     "LAYER_MIN_ELEVATION_DEG",
     "LAYER_STEP_S",
     "LAYER_TLE_SNAPSHOT",
+    "build_beidou_capitals",
     "capital_sites",
     "capitals_visibility",
-    "build_beidou_capitals",
 ]
 
 #: The layer's day (UTC, 00:00-24:00), elevation mask, time step and TLE snapshot folder.
@@ -145,7 +145,7 @@ def capitals_visibility(
 
     sources = Path(sources_dir) if sources_dir is not None else default_sources_dir()
     day = _dt.date.fromisoformat(str(date))
-    start = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc)
+    start = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.UTC)
     sites = capital_sites(sources)
     sats = load_satellites(tles)
     end = start + _dt.timedelta(days=1)
@@ -154,8 +154,15 @@ def capitals_visibility(
     warn_if_stale(core, epoch_times(start, end, step_s), stacklevel=3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StaleElementsWarning)
-        counts = visibility(sites, start=start, end=end, step_s=step_s,
-                            min_elevation_deg=min_elevation_deg, tles=sats, pdop=pdop)
+        counts = visibility(
+            sites,
+            start=start,
+            end=end,
+            step_s=step_s,
+            min_elevation_deg=min_elevation_deg,
+            tles=sats,
+            pdop=pdop,
+        )
     table = sites.copy()
     for column in counts.columns:
         values = counts[column].to_numpy()

@@ -9,13 +9,13 @@ import numpy as np
 from dsrgeo.errors import ElementSetError
 
 __all__ = [
-    "Satellites",
-    "read_tles",
-    "load_satellites",
-    "snapshot_dir",
-    "constellation",
-    "SYSTEMS",
     "CORE_SYSTEMS",
+    "SYSTEMS",
+    "Satellites",
+    "constellation",
+    "load_satellites",
+    "read_tles",
+    "snapshot_dir",
 ]
 
 #: Every constellation code :func:`constellation` can return.
@@ -55,7 +55,7 @@ def constellation(name):
     upper = name.upper().strip()
     if upper.startswith("BEIDOU"):
         return "bds"
-    if upper.startswith("GPS ") or upper.startswith("NAVSTAR"):
+    if upper.startswith(("GPS ", "NAVSTAR")):
         return "gps"
     if _GALILEO_NAME.search(upper):
         return "gal"

@@ -21,7 +21,7 @@ All are far below the 0.01 degree agreement with skyfield that the tests check.
 
 import numpy as np
 
-__all__ = ["julian_dates", "gmst_rad", "teme_to_ecef", "site_ecef_km"]
+__all__ = ["gmst_rad", "julian_dates", "site_ecef_km", "teme_to_ecef"]
 
 _UNIX_EPOCH_JD = 2440587.5
 _WGS84_A_KM = 6378.137

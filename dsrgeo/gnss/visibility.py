@@ -27,24 +27,24 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from dsrgeo.errors import DsrgeoError, ElementSetError, StaleElementsWarning
+from dsrgeo.errors import ElementSetError, StaleElementsWarning
 from dsrgeo.gnss import frames
 from dsrgeo.gnss.elements import CORE_SYSTEMS, load_satellites
 
 __all__ = [
-    "visibility",
-    "visibility_columns",
-    "epoch_times",
-    "site_coordinates",
-    "propagate_ecef_km",
+    "PDOP_USABLE_MAX",
+    "STALE_AFTER_DAYS",
     "elevation_deg",
+    "epoch_times",
+    "propagate_ecef_km",
+    "single_threaded_blas",
+    "site_coordinates",
     "site_statistics",
     "statistics_from_positions",
     "system_slices",
+    "visibility",
+    "visibility_columns",
     "warn_if_stale",
-    "single_threaded_blas",
-    "STALE_AFTER_DAYS",
-    "PDOP_USABLE_MAX",
 ]
 
 #: A window further than this from an element set's epoch triggers StaleElementsWarning.
@@ -207,7 +207,7 @@ def epoch_times(start, end, step_s):
 
 def _step(step_s):
     """The time step as a numpy timedelta (microsecond resolution)."""
-    return np.timedelta64(int(round(step_s * 1e6)), "us")
+    return np.timedelta64(round(step_s * 1e6), "us")
 
 
 def site_coordinates(sites):

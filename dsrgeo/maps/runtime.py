@@ -134,6 +134,15 @@ RUNTIME_JS = r"""
         } else if (spec.popup.length) {
           sub.bindPopup(function () { return D.table(spec, f.properties._v, spec.popup); });
         }
+        if (spec.tooltip.length || spec.popup.length) {  // hover: a little thicker
+          sub.on("mouseover", function () {
+            var style = sub.dsrgeoStyle || styles[f.properties._s];
+            sub.setStyle({weight: (style.weight || 1) + 2});
+          });
+          sub.on("mouseout", function () {
+            sub.setStyle(sub.dsrgeoStyle || styles[f.properties._s]);
+          });
+        }
       }
     });
     layer.dsrgeoKey = spec.key;
@@ -181,7 +190,8 @@ RUNTIME_JS = r"""
           return;
         }
         if (!group.hasLayer(sub)) { group.addLayer(sub); }
-        if (sub.setStyle) { sub.setStyle(item.spec.styles[rule]); }
+        sub.dsrgeoStyle = item.spec.styles[rule];
+        if (sub.setStyle) { sub.setStyle(sub.dsrgeoStyle); }
       });
     });
     var outputs = entry.map.getContainer().querySelectorAll(".dsrgeo-slider output");

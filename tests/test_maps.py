@@ -306,6 +306,9 @@ def test_errors_name_the_input(layer_named, tmp_path):
         Map().add(bad)
     with pytest.raises(InvalidLayerError, match="west, south, east, north"):
         Map().fit_bounds((0, 95, 10, 96))
+    empty = geopandas.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
+    with pytest.raises(InvalidLayerError, match="no geometry to fit"):
+        Map().add(empty).fit_bounds()
     with pytest.raises(InvalidLayerError, match="unknown tiles"):
         Map(tiles="No Such Tiles")
 

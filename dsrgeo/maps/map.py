@@ -299,6 +299,10 @@ class Map:
             import numpy as np
 
             boxes = np.array([layer.gdf.total_bounds for layer in chosen if len(layer.gdf)])
+            if not len(boxes):
+                raise InvalidLayerError(
+                    f"fit_bounds({bounds!r}): the layers have no geometry to fit", field="bounds"
+                )
             bounds = (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
         try:
             west, south, east, north = (float(v) for v in bounds)

@@ -9,7 +9,7 @@ as a :meth:`dsrgeo.Map.to_html` fragment, so the page needs no network.
 import base64
 import html
 
-__all__ = ["esc", "table_html", "link", "render_report", "REPORT_CSS"]
+__all__ = ["REPORT_CSS", "esc", "link", "render_report", "table_html"]
 
 REPORT_CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1d1d1d;
@@ -137,17 +137,23 @@ def render_report(report):
     )
     body = [
         f"<header><h1>{esc(report.title)}</h1>",
-        f'<p class="meta">Layers: {esc(year)}. Built with dsrgeo {esc(report.version)}; '
-        "every figure comes from the cited layers listed under Sources.</p>",
+        (
+            f'<p class="meta">Layers: {esc(year)}. Built with dsrgeo {esc(report.version)}; '
+            "every figure comes from the cited layers listed under Sources.</p>"
+        ),
         f"<nav>{nav}</nav></header>",
         '<section id="map"><h2>Map</h2>',
         report.map.to_html(fragment=True),
-        '<p class="meta">Switch layers on and off in the control at the top right; '
-        "hover or click a feature for its data.</p></section>",
+        (
+            '<p class="meta">Switch layers on and off in the control at the top right; '
+            "hover or click a feature for its data.</p></section>"
+        ),
         *(_section_html(section) for section in report.sections),
         _sources_html(report.citations),
-        f"<footer>dsrgeo {esc(report.version)}. The map and tables cite their sources; "
-        "boundaries do not imply any judgement on legal status.</footer>",
+        (
+            f"<footer>dsrgeo {esc(report.version)}. The map and tables cite their sources; "
+            "boundaries do not imply any judgement on legal status.</footer>"
+        ),
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

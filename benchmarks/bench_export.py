@@ -38,8 +38,10 @@ def _exports(folder, repeat):
         ("report HTML + PDF", lambda: report.write_report(folder / "r2.html", pdf=True)[1]),
     ]:
         path, seconds = _timed(write, repeat)
-        print(f"{name:22s} {path.stat().st_size / 1e6:7.2f} MB  {seconds:6.2f} s "
-              "(median, map built and drawn)")
+        print(
+            f"{name:22s} {path.stat().st_size / 1e6:7.2f} MB  {seconds:6.2f} s "
+            "(median, map built and drawn)"
+        )
 
 
 def _notebooks():
@@ -49,8 +51,12 @@ def _notebooks():
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         with tempfile.TemporaryDirectory() as folder:
-            client = NotebookClient(notebook, kernel_name="python3", timeout=300,
-                                    resources={"metadata": {"path": folder}})
+            client = NotebookClient(
+                notebook,
+                kernel_name="python3",
+                timeout=300,
+                resources={"metadata": {"path": folder}},
+            )
             start = time.perf_counter()
             client.execute()
             print(f"{path.name:32s} {time.perf_counter() - start:6.1f} s (kernel start included)")
@@ -61,8 +67,10 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-notebooks", action="store_true")
     args = parser.parse_args(argv)
-    print(f"dsrgeo {dsrgeo.__version__}; default map layers: "
-          f"{[layer.layer_id for layer in report.default_map().layers]}")
+    print(
+        f"dsrgeo {dsrgeo.__version__}; default map layers: "
+        f"{[layer.layer_id for layer in report.default_map().layers]}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         _exports(Path(folder), args.repeat)
     if not args.no_notebooks:

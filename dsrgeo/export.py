@@ -18,15 +18,15 @@ from pathlib import Path
 from dsrgeo.errors import ExportError
 
 __all__ = [
-    "DEFAULT_WIDTH_PX",
     "DEFAULT_DPI",
     "DEFAULT_WIDTH_IN",
+    "DEFAULT_WIDTH_PX",
     "OCEAN_COLOR",
+    "deterministic_metadata",
     "figure",
+    "to_pdf",
     "to_png",
     "to_svg",
-    "to_pdf",
-    "deterministic_metadata",
 ]
 
 DEFAULT_WIDTH_PX = 1600
@@ -131,8 +131,11 @@ def _line_parts(geometry):
     import numpy as np
     import shapely
 
-    return [np.asarray(part.coords)[:, :2] for part in shapely.get_parts(geometry)
-            if len(part.coords) >= 2]
+    return [
+        np.asarray(part.coords)[:, :2]
+        for part in shapely.get_parts(geometry)
+        if len(part.coords) >= 2
+    ]
 
 
 def _draw_polygons(ax, layer, zorder):
@@ -144,13 +147,17 @@ def _draw_polygons(ax, layer, zorder):
         if path is None:
             continue
         paths.append(path)
-        faces.append(_rgba(style.get("fillColor", style.get("color", "#3388ff")),
-                           style.get("fillOpacity", 0.2)))
+        faces.append(
+            _rgba(
+                style.get("fillColor", style.get("color", "#3388ff")), style.get("fillOpacity", 0.2)
+            )
+        )
         edges.append(_rgba(style.get("color", "#3388ff"), style.get("opacity", 1.0)))
         widths.append(float(style.get("weight", 1)) * LINE_PT_PER_PX)
     if paths:
-        collection = PathCollection(paths, facecolors=faces, edgecolors=edges,
-                                    linewidths=widths, zorder=zorder)
+        collection = PathCollection(
+            paths, facecolors=faces, edgecolors=edges, linewidths=widths, zorder=zorder
+        )
         collection.set_transform(ax.transData)
         ax.add_collection(collection, autolim=False)
 
@@ -168,8 +175,14 @@ def _draw_lines(ax, layer, zorder):
             widths.append(width)
     if segments:
         ax.add_collection(
-            LineCollection(segments, colors=colors, linewidths=widths, zorder=zorder,
-                           capstyle="round", joinstyle="round"),
+            LineCollection(
+                segments,
+                colors=colors,
+                linewidths=widths,
+                zorder=zorder,
+                capstyle="round",
+                joinstyle="round",
+            ),
             autolim=False,
         )
 
@@ -186,25 +199,46 @@ def _draw_points(ax, layer, zorder):
             xs.append(x)
             ys.append(y)
             sizes.append(diameter_pt**2)
-            faces.append(_rgba(style.get("fillColor", style.get("color", "#3388ff")),
-                               style.get("fillOpacity", 0.2)))
+            faces.append(
+                _rgba(
+                    style.get("fillColor", style.get("color", "#3388ff")),
+                    style.get("fillOpacity", 0.2),
+                )
+            )
             edges.append(_rgba(style.get("color", "#3388ff"), style.get("opacity", 1.0)))
             widths.append(float(style.get("weight", 1)) * LINE_PT_PER_PX)
     if xs:
-        ax.scatter(np.asarray(xs), np.asarray(ys), s=sizes, c=faces, edgecolors=edges,
-                   linewidths=widths, zorder=zorder)
+        ax.scatter(
+            np.asarray(xs),
+            np.asarray(ys),
+            s=sizes,
+            c=faces,
+            edgecolors=edges,
+            linewidths=widths,
+            zorder=zorder,
+        )
 
 
 def _draw_image(ax, layer, zorder):
     from matplotlib.image import imread
 
     png, (south, west, north, east) = layer.image[0], layer.image[1]
-    ax.imshow(imread(io.BytesIO(png), format="png"), extent=(west, east, south, north),
-              origin="upper", interpolation="nearest", zorder=zorder, aspect="auto")
+    ax.imshow(
+        imread(io.BytesIO(png), format="png"),
+        extent=(west, east, south, north),
+        origin="upper",
+        interpolation="nearest",
+        zorder=zorder,
+        aspect="auto",
+    )
 
 
-_DRAW = {"polygon": _draw_polygons, "line": _draw_lines, "point": _draw_points,
-         "coverage": _draw_image}
+_DRAW = {
+    "polygon": _draw_polygons,
+    "line": _draw_lines,
+    "point": _draw_points,
+    "coverage": _draw_image,
+}
 
 
 # -- legend, title, sources ----------------------------------------------------------------
@@ -245,10 +279,13 @@ def _legend_sections(layers, column_in):
             continue
         legend = layer.legend
         label_in = column_in - _SWATCH_IN[0] - 0.12
-        rows = [(_wrap(label, label_in, _LEGEND_PT), color) for label, color in _legend_rows(legend)]
+        rows = [
+            (_wrap(label, label_in, _LEGEND_PT), color) for label, color in _legend_rows(legend)
+        ]
         geometry = "polygon" if layer.kind == "coverage" else legend.geometry
-        sections.append((_wrap(legend.title, column_in - 0.1, _LEGEND_PT, bold=True), rows,
-                         geometry))
+        sections.append(
+            (_wrap(legend.title, column_in - 0.1, _LEGEND_PT, bold=True), rows, geometry)
+        )
     return sections
 
 
@@ -265,14 +302,33 @@ def _swatch(ax, x, y, color, geometry):
     width, height = _SWATCH_IN
     middle = y + _ROW_IN / 2
     if geometry == "line":
-        ax.add_line(Line2D([x, x + width], [middle, middle], color=color, linewidth=2.2,
-                           solid_capstyle="butt"))
+        ax.add_line(
+            Line2D(
+                [x, x + width], [middle, middle], color=color, linewidth=2.2, solid_capstyle="butt"
+            )
+        )
     elif geometry == "point":
-        ax.plot([x + width / 2], [middle], marker="o", markersize=5, color=color,
-                markeredgecolor="#333333", markeredgewidth=0.4, linestyle="")
+        ax.plot(
+            [x + width / 2],
+            [middle],
+            marker="o",
+            markersize=5,
+            color=color,
+            markeredgecolor="#333333",
+            markeredgewidth=0.4,
+            linestyle="",
+        )
     else:
-        ax.add_patch(Rectangle((x, middle - height / 2), width, height, facecolor=color,
-                               edgecolor="#555555", linewidth=0.3))
+        ax.add_patch(
+            Rectangle(
+                (x, middle - height / 2),
+                width,
+                height,
+                facecolor=color,
+                edgecolor="#555555",
+                linewidth=0.3,
+            )
+        )
 
 
 def _draw_legend(ax, sections, columns, column_in):
@@ -282,14 +338,27 @@ def _draw_legend(ax, sections, columns, column_in):
         x, y = column * column_in, column_tops[column]
         title, rows, geometry = section
         for line in title:
-            ax.text(x, y + _ROW_IN / 2, line, fontsize=_LEGEND_PT, fontweight="bold",
-                    va="center", ha="left")
+            ax.text(
+                x,
+                y + _ROW_IN / 2,
+                line,
+                fontsize=_LEGEND_PT,
+                fontweight="bold",
+                va="center",
+                ha="left",
+            )
             y += _ROW_IN
         for lines, color in rows:
             _swatch(ax, x, y, color, geometry)
             for line in lines:
-                ax.text(x + _SWATCH_IN[0] + 0.06, y + _ROW_IN / 2, line, fontsize=_LEGEND_PT,
-                        va="center", ha="left")
+                ax.text(
+                    x + _SWATCH_IN[0] + 0.06,
+                    y + _ROW_IN / 2,
+                    line,
+                    fontsize=_LEGEND_PT,
+                    va="center",
+                    ha="left",
+                )
                 y += _ROW_IN
         column_tops[column] = y + 0.08
 
@@ -391,8 +460,15 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
     fig = Figure(figsize=(width_in, height_in), facecolor="white")
     top = height_in
     if title_lines:
-        fig.text(0.5, (top - _MARGIN_IN) / height_in, "\n".join(title_lines),
-                 fontsize=_TITLE_PT, fontweight="bold", ha="center", va="top")
+        fig.text(
+            0.5,
+            (top - _MARGIN_IN) / height_in,
+            "\n".join(title_lines),
+            fontsize=_TITLE_PT,
+            fontweight="bold",
+            ha="center",
+            va="top",
+        )
         top -= title_in
     ax = fig.add_axes((0, (top - map_in) / height_in, 1, map_in / height_in))
     ax.set_facecolor(OCEAN_COLOR)
@@ -410,15 +486,29 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
             _DRAW[layer.kind](ax, layer, zorder)
     top -= map_in + _MARGIN_IN
     if sections:
-        legend_ax = fig.add_axes((_MARGIN_IN / width_in, (top - legend_in) / height_in,
-                                  inner_in / width_in, legend_in / height_in))
+        legend_ax = fig.add_axes(
+            (
+                _MARGIN_IN / width_in,
+                (top - legend_in) / height_in,
+                inner_in / width_in,
+                legend_in / height_in,
+            )
+        )
         legend_ax.set_xlim(0, inner_in)
         legend_ax.set_ylim(legend_in, 0)
         legend_ax.set_axis_off()
         _draw_legend(legend_ax, sections, columns, column_in)
         top -= legend_in
-    fig.text(_MARGIN_IN / width_in, (top - 0.04) / height_in, "\n".join(sources),
-             fontsize=_SOURCES_PT, color="#444444", ha="left", va="top", linespacing=1.3)
+    fig.text(
+        _MARGIN_IN / width_in,
+        (top - 0.04) / height_in,
+        "\n".join(sources),
+        fontsize=_SOURCES_PT,
+        color="#444444",
+        ha="left",
+        va="top",
+        linespacing=1.3,
+    )
     return fig
 
 
@@ -428,9 +518,9 @@ def _save(fig, path, fmt, **kwargs):
     from dsrgeo.fileio import atomic_path
 
     path = Path(path)
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=fmt, metadata=deterministic_metadata(fmt), **kwargs)
+    rc = {"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}
+    with matplotlib.rc_context(rc), atomic_path(path) as tmp:
+        fig.savefig(tmp, format=fmt, metadata=deterministic_metadata(fmt), **kwargs)
     return path
 
 
@@ -548,17 +638,14 @@ def pdf_pages(figures, path):
     -------
     pathlib.Path
     """
-    import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
     from dsrgeo.fileio import atomic_path
 
     path = Path(path)
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
-        with atomic_path(path) as tmp:
-            with PdfPages(tmp, metadata=deterministic_metadata("pdf")) as pdf:
-                for fig in figures:
-                    pdf.savefig(fig)
+    with atomic_path(path) as tmp, PdfPages(tmp, metadata=deterministic_metadata("pdf")) as pdf:
+        for fig in figures:
+            pdf.savefig(fig)
     return path
 
 
@@ -580,16 +667,24 @@ def _table_rows(frame, width_in):
     size = _BLOCK_PT["table"]
     texts = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
     header = [str(c) for c in frame.columns]
-    longest = [max([len(header[j]) // 2 + 1, *(round(len(w) * _BOLD_WIDTH_EM / _CHAR_WIDTH_EM) + 1
-                      for w in header[j].split()),
-                    *(min(len(r[j]), 60) for r in texts)]) + 2
-               for j in range(len(header))]
+    longest = [
+        max(
+            [
+                len(header[j]) // 2 + 1,
+                *(round(len(w) * _BOLD_WIDTH_EM / _CHAR_WIDTH_EM) + 1 for w in header[j].split()),
+                *(min(len(r[j]), 60) for r in texts),
+            ]
+        )
+        + 2
+        for j in range(len(header))
+    ]
     total = sum(longest)
     widths = [width_in * n / total for n in longest]
 
     def wrap_row(row, bold=False):
-        return [_wrap(cell, w - 0.06, size, bold=bold) if cell else [""]
-                for cell, w in zip(row, widths)]
+        return [
+            _wrap(cell, w - 0.06, size, bold=bold) if cell else [""] for cell, w in zip(row, widths)
+        ]
 
     return widths, wrap_row(header, bold=True), [wrap_row(r) for r in texts]
 
@@ -628,8 +723,14 @@ class _Pages:
             self.y += gap
         for line in lines:
             self._room(_line_in(size))
-            self.ax.text(_PAGE_MARGIN_IN, self.y, line, fontsize=size, va="top",
-                         fontweight="bold" if bold else "normal")
+            self.ax.text(
+                _PAGE_MARGIN_IN,
+                self.y,
+                line,
+                fontsize=size,
+                va="top",
+                fontweight="bold" if bold else "normal",
+            )
             self.y += _line_in(size)
         self.y += gap if kind != "heading" else 0.05
 
@@ -644,13 +745,26 @@ class _Pages:
             if shade:
                 from matplotlib.patches import Rectangle
 
-                self.ax.add_patch(Rectangle((_PAGE_MARGIN_IN, self.y), self.width_in, height,
-                                            facecolor=shade, edgecolor="none"))
+                self.ax.add_patch(
+                    Rectangle(
+                        (_PAGE_MARGIN_IN, self.y),
+                        self.width_in,
+                        height,
+                        facecolor=shade,
+                        edgecolor="none",
+                    )
+                )
             x = _PAGE_MARGIN_IN
             for cell, width in zip(cells, widths):
-                self.ax.text(x + 0.03, self.y + 0.02, "\n".join(cell), fontsize=size,
-                             va="top", linespacing=_LINE_SPACING,
-                             fontweight="bold" if bold else "normal")
+                self.ax.text(
+                    x + 0.03,
+                    self.y + 0.02,
+                    "\n".join(cell),
+                    fontsize=size,
+                    va="top",
+                    linespacing=_LINE_SPACING,
+                    fontweight="bold" if bold else "normal",
+                )
                 x += width
             self.y += height
 

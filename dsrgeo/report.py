@@ -142,7 +142,9 @@ def default_map(*, as_of=None, title=None):
 
 
 def _percent(value):
-    return "" if value != value else f"{100 * value:.0f}%"
+    import math
+
+    return "" if math.isnan(value) else f"{100 * value:.0f}%"
 
 
 def _year(value):
@@ -158,33 +160,49 @@ def _indicators(as_of):
 
     table = pd.DataFrame(indicators(as_of=as_of).drop(columns="geometry"))
     landed = table[table["cables_landing"] > 0]
-    top = landed.sort_values(["hmn_share", "hmn_cables", "name"],
-                             ascending=[False, False, True]).head(TOP_COUNTRIES)
-    top_frame = pd.DataFrame({
-        "Country": top["name"],
-        "ISO3": top["iso3"],
-        "Cables landing": top["cables_landing"],
-        "HMN-built": top["hmn_cables"],
-        "HMN share": top["hmn_share"].map(_percent),
-        "BRI status": top["bri_status"],
-        "BRI year": top["bri_year"].map(_year),
-        "Safe City projects": top["safe_cities"],
-    })
-    status = (table["bri_status"].fillna("no data").value_counts()
-              .rename_axis("BRI status").reset_index(name="Countries"))
+    top = landed.sort_values(
+        ["hmn_share", "hmn_cables", "name"], ascending=[False, False, True]
+    ).head(TOP_COUNTRIES)
+    top_frame = pd.DataFrame(
+        {
+            "Country": top["name"],
+            "ISO3": top["iso3"],
+            "Cables landing": top["cables_landing"],
+            "HMN-built": top["hmn_cables"],
+            "HMN share": top["hmn_share"].map(_percent),
+            "BRI status": top["bri_status"],
+            "BRI year": top["bri_year"].map(_year),
+            "Safe City projects": top["safe_cities"],
+        }
+    )
+    status = (
+        table["bri_status"]
+        .fillna("no data")
+        .value_counts()
+        .rename_axis("BRI status")
+        .reset_index(name="Countries")
+    )
     with_hmn = int((landed["hmn_cables"] > 0).sum())
     paragraphs = (
-        f"{len(landed)} countries land at least one submarine cable on the map; "
-        f"{with_hmn} of them land at least one cable supplied by HMN Tech (Huawei Marine). "
-        "HMN share = HMN-built cables / cables landing in the country (dsrgeo.indicators()).",
-        "Countries with few cables reach high shares with a single HMN cable; read the share "
-        "with the count beside it.",
+        (
+            f"{len(landed)} countries land at least one submarine cable on the map; "
+            f"{with_hmn} of them land at least one cable supplied by HMN Tech (Huawei Marine). "
+            "HMN share = HMN-built cables / cables landing in the country (dsrgeo.indicators())."
+        ),
+        (
+            "Countries with few cables reach high shares with a single HMN cable; read the share "
+            "with the count beside it."
+        ),
     )
     return ReportSection(
-        "indicators", "Indicators by country", paragraphs,
+        "indicators",
+        "Indicators by country",
+        paragraphs,
         tables=(
-            ReportTable(f"Top {TOP_COUNTRIES} countries by HMN share of the cables landing there",
-                        top_frame.reset_index(drop=True)),
+            ReportTable(
+                f"Top {TOP_COUNTRIES} countries by HMN share of the cables landing there",
+                top_frame.reset_index(drop=True),
+            ),
             ReportTable("Countries by BRI status", status),
         ),
     )
@@ -201,37 +219,68 @@ def _lengths(as_of):
     cables = load("cables", as_of=_as_of_for("cables", as_of))
     audit = audit_lengths(cables)
     paragraphs = [
-        "Cable routes on the map are stylised drawings, not surveyed routes: the drawn "
-        "(WGS84 geodesic) length differs from the stated system length for many cables "
-        "(dsrgeo.audit_lengths(); ratio = drawn / stated, flagged outside "
-        f"{audit.attrs['short_ratio']}-{audit.attrs['long_ratio']}).",
+        (
+            "Cable routes on the map are stylised drawings, not surveyed routes: the drawn "
+            "(WGS84 geodesic) length differs from the stated system length for many cables "
+            "(dsrgeo.audit_lengths(); ratio = drawn / stated, flagged outside "
+            f"{audit.attrs['short_ratio']}-{audit.attrs['long_ratio']})."
+        ),
     ]
     tables = []
     peace = audit[audit["id"] == PEACE_ID]
     if len(peace):
         row = peace.iloc[0]
         brief_km = 7500 * MILE_KM
-        tables.append(ReportTable("PEACE: three lengths of one cable", pd.DataFrame({
-            "Length": ["In the policy brief (7,500 miles)", "Stated by the cable's owners "
-                       "(TeleGeography)", "Drawn route on the map (geodesic)"],
-            "km": [f"{brief_km:,.0f}", f"{row['stated_km']:,.0f}", f"{row['drawn_km']:,.0f}"],
-            "Ratio to stated": [f"{brief_km / row['stated_km']:.2f}", "1.00",
-                                f"{row['ratio']:.2f}"],
-        })))
+        tables.append(
+            ReportTable(
+                "PEACE: three lengths of one cable",
+                pd.DataFrame(
+                    {
+                        "Length": [
+                            "In the policy brief (7,500 miles)",
+                            ("Stated by the cable's owners (TeleGeography)"),
+                            "Drawn route on the map (geodesic)",
+                        ],
+                        "km": [
+                            f"{brief_km:,.0f}",
+                            f"{row['stated_km']:,.0f}",
+                            f"{row['drawn_km']:,.0f}",
+                        ],
+                        "Ratio to stated": [
+                            f"{brief_km / row['stated_km']:.2f}",
+                            "1.00",
+                            f"{row['ratio']:.2f}",
+                        ],
+                    }
+                ),
+            )
+        )
         paragraphs.append(
             f"PEACE: the brief's 7,500 miles are {brief_km:,.0f} km (1 mile = {MILE_KM} km), "
             f"about {brief_km / row['stated_km']:.0%} of the {row['stated_km']:,.0f} km stated "
             "for the whole system; the drawn route, all branches included, measures "
-            f"{row['drawn_km']:,.0f} km.")
+            f"{row['drawn_km']:,.0f} km."
+        )
     counts = audit["flag"].value_counts().rename_axis("Flag").reset_index(name="Cables")
     tables.append(ReportTable("Length audit over all cables on the map", counts))
     hmn = audit[hmn_mask(cables).to_numpy()]
-    tables.append(ReportTable(
-        "HMN-built cables: stated and drawn lengths",
-        hmn.rename(columns={"name": "Cable", "stated_km": "Stated km", "drawn_km": "Drawn km",
-                            "ratio": "Ratio", "flag": "Flag"})
-        .drop(columns="id").sort_values("Cable").reset_index(drop=True),
-    ))
+    tables.append(
+        ReportTable(
+            "HMN-built cables: stated and drawn lengths",
+            hmn.rename(
+                columns={
+                    "name": "Cable",
+                    "stated_km": "Stated km",
+                    "drawn_km": "Drawn km",
+                    "ratio": "Ratio",
+                    "flag": "Flag",
+                }
+            )
+            .drop(columns="id")
+            .sort_values("Cable")
+            .reset_index(drop=True),
+        )
+    )
     return ReportSection("lengths", "Cable length audit", tuple(paragraphs), tuple(tables))
 
 
@@ -251,8 +300,11 @@ def _beidou_figure(capitals):
     ax.set_ylabel("BeiDou minus GPS\n(daily max visible)", fontsize=8)
     ax.tick_params(labelsize=7)
     wins = int((diff > 0).sum())
-    ax.set_title(f"BeiDou sees more satellites than GPS over {wins} of {len(diff)} capitals "
-                 "(red); GPS more over the blue ones; grey: a tie", fontsize=9)
+    ax.set_title(
+        f"BeiDou sees more satellites than GPS over {wins} of {len(diff)} capitals "
+        "(red); GPS more over the blue ones; grey: a tie",
+        fontsize=9,
+    )
     return fig
 
 
@@ -264,57 +316,81 @@ def _beidou():
 
     if not _has_layer(BEIDOU_LAYER):
         return ReportSection(
-            "beidou", "BeiDou vs GPS over capitals",
-            ("The beidou_capitals layer is not built in this installation, so this section "
-             "is empty; see dsrgeo.gnss.",),
+            "beidou",
+            "BeiDou vs GPS over capitals",
+            (
+                (
+                    "The beidou_capitals layer is not built in this installation, so this section "
+                    "is empty; see dsrgeo.gnss."
+                ),
+            ),
         )
     capitals = load(BEIDOU_LAYER)
     info = catalog.get(BEIDOU_LAYER)
     diff = capitals["bds_max"] - capitals["gps_max"]
     gps_wins = capitals[diff < 0].assign(diff=diff[diff < 0]).sort_values(["diff", "name"])
     name = "name" if "name" in capitals.columns else "id"
-    table = pd.DataFrame({
-        "Capital": gps_wins[name],
-        "ISO3": gps_wins["iso3"] if "iso3" in gps_wins.columns else "",
-        "BeiDou max": gps_wins["bds_max"],
-        "GPS max": gps_wins["gps_max"],
-        "Longitude": gps_wins.geometry.x.round(1),
-    }).reset_index(drop=True)
+    table = pd.DataFrame(
+        {
+            "Capital": gps_wins[name],
+            "ISO3": gps_wins["iso3"] if "iso3" in gps_wins.columns else "",
+            "BeiDou max": gps_wins["bds_max"],
+            "GPS max": gps_wins["gps_max"],
+            "Longitude": gps_wins.geometry.x.round(1),
+        }
+    ).reset_index(drop=True)
     wins = int((diff > 0).sum())
     paragraphs = (
-        "Daily maximum of satellites visible above the elevation mask, per capital, from "
-        f"the {BEIDOU_LAYER} layer (as of {info.as_of}).",
+        (
+            "Daily maximum of satellites visible above the elevation mask, per capital, from "
+            f"the {BEIDOU_LAYER} layer (as of {info.as_of})."
+        ),
         info.description,
-        f"BeiDou beats GPS over {wins} of {len(capitals)} capitals "
-        f"({wins / len(capitals):.0%}); GPS beats BeiDou over {len(table)}, and "
-        f"{int((diff == 0).sum())} tie. BeiDou's geostationary and inclined geosynchronous "
-        "satellites stay over Asia and the Pacific, so its lead is largest there.",
+        (
+            f"BeiDou beats GPS over {wins} of {len(capitals)} capitals "
+            f"({wins / len(capitals):.0%}); GPS beats BeiDou over {len(table)}, and "
+            f"{int((diff == 0).sum())} tie. BeiDou's geostationary and inclined geosynchronous "
+            "satellites stay over Asia and the Pacific, so its lead is largest there."
+        ),
     )
     return ReportSection(
-        "beidou", "BeiDou vs GPS over capitals", paragraphs,
+        "beidou",
+        "BeiDou vs GPS over capitals",
+        paragraphs,
         tables=(ReportTable("Capitals where GPS shows more satellites than BeiDou", table),),
-        figures=(ReportFigure("BeiDou minus GPS (daily maximum visible satellites) by the "
-                              "capital's longitude", _beidou_figure(capitals)),),
+        figures=(
+            ReportFigure(
+                "BeiDou minus GPS (daily maximum visible satellites) by the capital's longitude",
+                _beidou_figure(capitals),
+            ),
+        ),
     )
 
 
 def _claims():
+    import math
+
     import pandas as pd
 
     from dsrgeo.brief import VERDICTS, claims
 
     table = claims()
-    frame = pd.DataFrame({
-        "Paragraph": table["paragraph"],
-        "Claim (the brief's words)": table["claim"],
-        "Claimed": [f"{v:,.1f} {u}" for v, u in zip(table["claimed"], table["unit"])],
-        "In the data": ["n/a" if v != v else f"{v:,.1f} {u}"
-                        for v, u in zip(table["data"], table["unit"])],
-        "Verdict": table["verdict"],
-        "How computed": table["how_computed"],
-    })
+    frame = pd.DataFrame(
+        {
+            "Paragraph": table["paragraph"],
+            "Claim (the brief's words)": table["claim"],
+            "Claimed": [f"{v:,.1f} {u}" for v, u in zip(table["claimed"], table["unit"])],
+            "In the data": [
+                "n/a" if math.isnan(v) else f"{v:,.1f} {u}"
+                for v, u in zip(table["data"], table["unit"])
+            ],
+            "Verdict": table["verdict"],
+            "How computed": table["how_computed"],
+        }
+    )
     return ReportSection(
-        "claims", "The brief's claims against the layers",
+        "claims",
+        "The brief's claims against the layers",
         tuple(f"{verdict}: {meaning}." for verdict, meaning in VERDICTS.items()),
         tables=(ReportTable("dsrgeo.claims()", frame),),
     )
@@ -345,13 +421,20 @@ def citations(layer_ids):
     for layer_id in layer_ids:
         info = catalog.get(layer_id)
         for source in info.sources:
-            rows.append({
-                "layer": info.id, "layer_title": info.title,
-                "title": source.get("title", ""), "publisher": source.get("publisher", ""),
-                "url": source.get("url", ""), "source_as_of": source.get("as_of", ""),
-                "licence": info.licence, "licence_url": info.licence_url or "",
-                "attribution": info.attribution or "", "layer_as_of": info.as_of,
-            })
+            rows.append(
+                {
+                    "layer": info.id,
+                    "layer_title": info.title,
+                    "title": source.get("title", ""),
+                    "publisher": source.get("publisher", ""),
+                    "url": source.get("url", ""),
+                    "source_as_of": source.get("as_of", ""),
+                    "licence": info.licence,
+                    "licence_url": info.licence_url or "",
+                    "attribution": info.attribution or "",
+                    "layer_as_of": info.as_of,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -388,12 +471,19 @@ def build_report(*, as_of=None, title=None):
     if as_of is not None:
         as_of = _check_year(as_of)
     title = title or "The Digital Silk Road in cited layers" + (
-        f", as of {as_of}" if as_of is not None else "")
+        f", as of {as_of}" if as_of is not None else ""
+    )
     the_map = default_map(as_of=as_of)  # the page's heading is the title
     sections = (_indicators(as_of), _lengths(as_of), _beidou(), _claims())
     used = [layer.layer_id for layer in the_map.layers if layer.layer_id]
-    return Report(title=title, as_of=as_of, map=the_map, sections=sections,
-                  citations=citations(used), version=__version__)
+    return Report(
+        title=title,
+        as_of=as_of,
+        map=the_map,
+        sections=sections,
+        citations=citations(used),
+        version=__version__,
+    )
 
 
 def year_range():
@@ -406,8 +496,11 @@ def year_range():
     """
     from dsrgeo import catalog, loader
 
-    spans = [catalog.get(i).years for i in loader.names()
-             if _has_layer(i) and catalog.get(i).years is not None]
+    spans = [
+        catalog.get(i).years
+        for i in loader.names()
+        if _has_layer(i) and catalog.get(i).years is not None
+    ]
     return max(first for first, _ in spans), min(last for _, last in spans)
 
 
@@ -451,10 +544,15 @@ def to_pdf(report, path):
     from dsrgeo.export import figure as map_figure
     from dsrgeo.export import flow_pages, pdf_pages
 
-    blocks = [("title", report.title),
-              ("text", f"dsrgeo {report.version}. Layers as of "
-                       + (str(report.as_of) if report.as_of is not None else "the shipped "
-                          "snapshot") + "; the interactive map is in the HTML report.")]
+    blocks = [
+        ("title", report.title),
+        (
+            "text",
+            f"dsrgeo {report.version}. Layers as of "
+            + (str(report.as_of) if report.as_of is not None else "the shipped snapshot")
+            + "; the interactive map is in the HTML report.",
+        ),
+    ]
     figures = [map_figure(report.map)]
     for section in report.sections:
         blocks.append(("heading", section.heading))
@@ -470,8 +568,10 @@ def to_pdf(report, path):
 def _citation_lines(table):
     lines = []
     for row in table.itertuples(index=False):
-        lines.append(f"{row.layer_title}: {row.publisher}, \"{row.title}\" ({row.source_as_of}) "
-                     f"{row.url}. Licence: {row.licence}. {row.attribution}")
+        lines.append(
+            f'{row.layer_title}: {row.publisher}, "{row.title}" ({row.source_as_of}) '
+            f"{row.url}. Licence: {row.licence}. {row.attribution}"
+        )
     return tuple(dict.fromkeys(lines))
 
 
@@ -506,7 +606,8 @@ def write_report(path, *, as_of=None, pdf=False, title=None):
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(
-            f"cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist")
+            f"cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist"
+        )
     report = build_report(as_of=as_of, title=title)
     page = to_html(report)
     written = [atomic_write(path, page)]

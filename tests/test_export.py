@@ -21,8 +21,11 @@ SMALL_DPI = 60
 
 @pytest.fixture(scope="module")
 def hmn_map():
-    return dsrgeo.Map(title="HMN <Tech> cables").add("bri_countries").add(
-        "hmn_cables", highlight="PEACE Cable")
+    return (
+        dsrgeo.Map(title="HMN <Tech> cables")
+        .add("bri_countries")
+        .add("hmn_cables", highlight="PEACE Cable")
+    )
 
 
 def png_size(path):
@@ -45,8 +48,12 @@ def test_repeated_exports_are_byte_identical(hmn_map, tmp_path, fmt):
     options = {"width_px": SMALL_PX, "dpi": SMALL_DPI} if fmt == "png" else {"width_in": 5}
     save = getattr(hmn_map, f"to_{fmt}")
     first = save(tmp_path / f"a.{fmt}", **options).read_bytes()
-    again = getattr(dsrgeo.Map(title="HMN <Tech> cables").add("bri_countries").add(
-        "hmn_cables", highlight="PEACE Cable"), f"to_{fmt}")(tmp_path / f"b.{fmt}", **options)
+    again = getattr(
+        dsrgeo.Map(title="HMN <Tech> cables")
+        .add("bri_countries")
+        .add("hmn_cables", highlight="PEACE Cable"),
+        f"to_{fmt}",
+    )(tmp_path / f"b.{fmt}", **options)
     assert again.read_bytes() == first
 
 
@@ -70,8 +77,11 @@ def test_colours_are_the_pages_colours(hmn_map):
     (lines,) = [c for c in _collections(fig) if isinstance(c, LineCollection)]
     drawn = [to_hex(c) for c in lines.get_colors()]
     # every cable part gets its cable's colour, PEACE (highlighted, drawn last) in magenta
-    expected = [color for geom, color in zip(hmn.gdf.geometry, hmn.colors)
-                for _ in getattr(geom, "geoms", [geom])]
+    expected = [
+        color
+        for geom, color in zip(hmn.gdf.geometry, hmn.colors)
+        for _ in getattr(geom, "geoms", [geom])
+    ]
     assert drawn == expected
     assert drawn[-1] == "#ff00cc"
     polygons = [c for c in _collections(fig) if not isinstance(c, LineCollection)]
@@ -83,7 +93,8 @@ def test_colours_are_the_pages_colours(hmn_map):
 def test_legend_title_and_sources_as_on_the_page(hmn_map):
     fig = export.figure(hmn_map)
     texts = [t.get_text() for t in fig.texts] + [
-        t.get_text() for ax in fig.axes[1:] for t in ax.texts]
+        t.get_text() for ax in fig.axes[1:] for t in ax.texts
+    ]
     joined = "\n".join(texts)
     assert texts[0] == "HMN <Tech> cables"  # plain text in a figure: nothing to escape
     for layer in hmn_map.layers[1:]:
@@ -105,7 +116,9 @@ def test_user_line_across_the_antimeridian_is_split():
     # Fiji to Samoa across 180 degrees: drawn as two short pieces, not a line across the world
     frame = geopandas.GeoDataFrame(
         {"id": ["x"], "name": ["Fiji - Samoa"]},
-        geometry=[LineString([(178.4, -18.1), (-171.8, -13.8)])], crs="EPSG:4326")
+        geometry=[LineString([(178.4, -18.1), (-171.8, -13.8)])],
+        crs="EPSG:4326",
+    )
     fig = export.figure(dsrgeo.Map().add(frame, color="#123456").fit_bounds((-180, -40, 180, 10)))
     from matplotlib.collections import LineCollection
 
@@ -120,14 +133,17 @@ def test_user_line_across_the_antimeridian_is_split():
 def test_coverage_grid_is_drawn_as_an_image():
     import pandas as pd
 
-    grid = pd.DataFrame([(lat, lon, 8 + (lat > 0)) for lat in range(-80, 81, 20)
-                         for lon in range(-180, 180, 20)], columns=["lat", "lon", "bds_max"])
+    grid = pd.DataFrame(
+        [(lat, lon, 8 + (lat > 0)) for lat in range(-80, 81, 20) for lon in range(-180, 180, 20)],
+        columns=["lat", "lon", "bds_max"],
+    )
     fig = export.figure(dsrgeo.Map().add_coverage(grid, "bds"))
     assert len(fig.axes[0].images) == 1
 
 
-@pytest.mark.parametrize("options", [{"width_px": 0}, {"width_px": -5}, {"dpi": "many"},
-                                     {"dpi": float("nan")}])
+@pytest.mark.parametrize(
+    "options", [{"width_px": 0}, {"width_px": -5}, {"dpi": "many"}, {"dpi": float("nan")}]
+)
 def test_bad_size_is_refused_and_old_file_kept(hmn_map, tmp_path, options):
     path = tmp_path / "map.png"
     path.write_bytes(b"old")

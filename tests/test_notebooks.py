@@ -16,8 +16,7 @@ KERNEL = "python3"
 #: No cell of a notebook should come near this (the slowest, writing the report, takes ~6 s)
 CELL_TIMEOUT_S = 180
 #: The notebooks issue 6 asks for (03 comes with the BeiDou work)
-REQUIRED = ("01-quickstart", "02-peace-and-hmn-cables", "04-bri-over-time",
-            "05-maps-in-reports")
+REQUIRED = ("01-quickstart", "02-peace-and-hmn-cables", "04-bri-over-time", "05-maps-in-reports")
 
 
 def _ids(paths):
@@ -40,19 +39,29 @@ def test_committed_notebook_has_no_outputs(path):
 
     notebook = _read(path)
     nbformat.validate(notebook)
-    dirty = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"
-             and (cell.get("outputs") or cell.get("execution_count") is not None)]
-    assert dirty == [], (f"{path.name}: cells {dirty} have outputs; clear them before "
-                         "committing (Jupyter: Edit > Clear Outputs of All Cells)")
+    dirty = [
+        i
+        for i, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code"
+        and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
+    assert dirty == [], (
+        f"{path.name}: cells {dirty} have outputs; clear them before "
+        "committing (Jupyter: Edit > Clear Outputs of All Cells)"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_notebook_uses_only_the_public_api(path):
     # no private names (dsrgeo.x._y, from dsrgeo.x import _y) and no reaching into the tests
     private = re.compile(
-        r"dsrgeo(\.\w+)*\._(?!_version__)\w|from dsrgeo[\w.]* import .*\b_\w|\btests\b")
-    offending = [cell.source for cell in _read(path).cells
-                 if cell.cell_type == "code" and private.search(cell.source)]
+        r"dsrgeo(\.\w+)*\._(?!_version__)\w|from dsrgeo[\w.]* import .*\b_\w|\btests\b"
+    )
+    offending = [
+        cell.source
+        for cell in _read(path).cells
+        if cell.cell_type == "code" and private.search(cell.source)
+    ]
     assert offending == []
 
 
@@ -62,8 +71,10 @@ def _require_kernel():
     try:
         KernelSpecManager().get_kernel_spec(KERNEL)
     except NoSuchKernel:
-        pytest.fail(f"no Jupyter kernel named {KERNEL!r}; install one with "
-                    "`python -m ipykernel install --user`")
+        pytest.fail(
+            f"no Jupyter kernel named {KERNEL!r}; install one with "
+            "`python -m ipykernel install --user`"
+        )
 
 
 @pytest.mark.slow
@@ -73,13 +84,21 @@ def test_notebook_runs(path, tmp_path):
 
     _require_kernel()
     notebook = _read(path)
-    client = NotebookClient(notebook, kernel_name=KERNEL, timeout=CELL_TIMEOUT_S,
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        notebook,
+        kernel_name=KERNEL,
+        timeout=CELL_TIMEOUT_S,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
     start = time.perf_counter()
     client.execute()
     elapsed_s = time.perf_counter() - start
     print(f"{path.name}: {elapsed_s:.1f} s")
     assert not list(NOTEBOOKS_DIR.glob("*.html")), "a notebook wrote into notebooks/"
-    errors = [output for cell in notebook.cells for output in cell.get("outputs", [])
-              if output.get("output_type") == "error"]
+    errors = [
+        output
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
     assert errors == []

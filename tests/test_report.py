@@ -73,9 +73,16 @@ def _hostile_report():
     table = report.ReportTable(HOSTILE, pd.DataFrame({HOSTILE: [HOSTILE], "n": [1]}))
     section = report.ReportSection("x", HOSTILE, paragraphs=(HOSTILE,), tables=(table,))
     citations = report.citations(["cables"]).assign(
-        title=HOSTILE, url="javascript:alert(1)", attribution=HOSTILE)
-    return report.Report(title=HOSTILE, as_of=None, map=dsrgeo.Map().add("hmn_cables"),
-                         sections=(section,), citations=citations, version="0")
+        title=HOSTILE, url="javascript:alert(1)", attribution=HOSTILE
+    )
+    return report.Report(
+        title=HOSTILE,
+        as_of=None,
+        map=dsrgeo.Map().add("hmn_cables"),
+        sections=(section,),
+        citations=citations,
+        version="0",
+    )
 
 
 def test_every_text_is_escaped():
@@ -89,18 +96,19 @@ def test_every_text_is_escaped():
 def test_report_renders_offline_and_runs_nothing_hostile(written, offline_page, tmp_path):
     offline_page.goto(written.as_uri())
     offline_page.wait_for_function(
-        "() => window.dsrgeo && Object.values(dsrgeo.maps).every(m => m.drawnMs)",
-        timeout=30_000)
+        "() => window.dsrgeo && Object.values(dsrgeo.maps).every(m => m.drawnMs)", timeout=30_000
+    )
     assert offline_page.errors == [] and offline_page.blocked == []
     assert offline_page.locator("table.dsrgeo-table").count() >= 5
     assert offline_page.locator("figure img").count() == (
-        1 if "beidou_capitals" in loader.names() else 0)
+        1 if "beidou_capitals" in loader.names() else 0
+    )
     hostile = tmp_path / "hostile.html"
     hostile.write_text(render_report(_hostile_report()), encoding="utf-8")
     offline_page.goto(hostile.as_uri())
     offline_page.wait_for_function(
-        "() => window.dsrgeo && Object.values(dsrgeo.maps).every(m => m.drawnMs)",
-        timeout=30_000)
+        "() => window.dsrgeo && Object.values(dsrgeo.maps).every(m => m.drawnMs)", timeout=30_000
+    )
     assert offline_page.evaluate("window.__pwned === undefined")
     assert HOSTILE in offline_page.inner_text("h1")
 
@@ -132,11 +140,14 @@ def test_capitals_where_gps_wins(stand_in_beidou_layer):
     assert section.figures[0].svg.lstrip().startswith("<?xml")
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--as-of", "1800"], "as_of=1800 is outside the years the data covers (2013-2022)"),
-    (["--as-of", "2024"], "(2013-2022)"),
-    ([], "does not exist"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--as-of", "1800"], "as_of=1800 is outside the years the data covers (2013-2022)"),
+        (["--as-of", "2024"], "(2013-2022)"),
+        ([], "does not exist"),
+    ],
+)
 def test_cli_errors_leave_no_file(tmp_path, capsys, argv, message):
     out = tmp_path / ("missing/report.html" if not argv else "report.html")
     assert main(["report", "-o", str(out), *argv]) == 2

@@ -6,7 +6,7 @@ HTML boxes), :mod:`~dsrgeo.maps.vector` (compact GeoJSON in the page),
 :mod:`~dsrgeo.maps.coverage` (grid overlays), :mod:`~dsrgeo.maps.slider` (year slider),
 :mod:`~dsrgeo.maps.page` (map, title and image elements), :mod:`~dsrgeo.maps.runtime` (the
 page's JS), :mod:`~dsrgeo.maps.assets` (vendored Leaflet), :mod:`~dsrgeo.maps.ids`
-(deterministic element ids).
+(deterministic element ids), :mod:`~dsrgeo.maps.report_page` (the HTML of ``dsrgeo report``).
 """
 
 from dsrgeo.maps.layer import MapLayer

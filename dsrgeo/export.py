@@ -5,6 +5,8 @@ filtered for ``as_of`` and split at the antimeridian, a colour and a Leaflet sty
 the legend, the citations), so a static figure shows the same layers, colours, legend, title and
 sources as the interactive page, with no browser. Only layers that the page shows when it opens
 are drawn (landing points, off by default, are left out unless added with ``show=True``).
+Web tiles (``Map(tiles=...)``) are not drawn: the offline ``land`` basemap always is. Layers
+added with ``as_of`` are drawn as of that year.
 
 Output is deterministic: the same map gives byte-identical files (no timestamps in the
 metadata, a fixed SVG hash salt). matplotlib is imported inside the functions.

@@ -202,17 +202,13 @@ def _cmd_refresh(args):
 
 # -- map --------------------------------------------------------------------------------
 
-#: The layers of ``dsrgeo map`` without arguments (beidou_capitals joins when it is built)
-DEFAULT_MAP_LAYERS = ("bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities",
-                      "beidou_capitals")
-
-
 def _add_map_parser(subparsers):
     parser = subparsers.add_parser(
         "map", help="write a self-contained HTML map (opens offline)",
         description="Write an interactive map of shipped layers and/or GeoJSON files to one "
                     "HTML file that works without network. Without layers: the default map "
-                    f"({', '.join(DEFAULT_MAP_LAYERS)}; landing points start hidden).")
+                    "(bri_countries, cables, hmn_cables, landing_points (hidden at first), "
+                    "safe_cities and beidou_capitals).")
     parser.add_argument("layers", nargs="*", metavar="LAYER_OR_FILE",
                         help="layer ids (see `dsrgeo layers`) or GeoJSON files")
     parser.add_argument("-o", "--output", required=True, metavar="FILE",
@@ -233,23 +229,23 @@ def _cmd_map(args):
     from dsrgeo import catalog
     from dsrgeo.maps import Map
 
-    chosen = list(args.layers)
-    if not chosen:
-        ids = catalog.layer_ids()
-        chosen = [i for i in DEFAULT_MAP_LAYERS if i in ids and catalog.get(i).file.exists()]
     output = Path(args.output)
     if not output.parent.is_dir():
         raise FileNotFoundError(f"cannot write {str(output)!r}: folder "
                                 f"{str(output.parent)!r} does not exist")
-    the_map = Map(title=args.title, tiles=args.tiles, time_slider=args.slider)
-    ids = set(catalog.layer_ids())
-    for layer in chosen:
-        with_years = layer in ids and catalog.get(layer).years is not None
-        options = {"as_of": args.as_of} if args.as_of is not None and with_years else {}
-        the_map.add(layer, **options)
+    options = {"title": args.title, "tiles": args.tiles, "time_slider": args.slider}
+    if not args.layers:
+        the_map = Map.default(as_of=args.as_of, **options)
+    else:
+        the_map = Map(**options)
+        ids = set(catalog.layer_ids())
+        for layer in args.layers:  # as_of applies to catalog layers; GeoJSON files have no time
+            in_catalog = layer in ids and args.as_of is not None
+            the_map.add(layer, **({"as_of": args.as_of} if in_catalog else {}))
     path = the_map.save(output)
     size_kb = path.stat().st_size / 1024
-    print(f"wrote {path} ({len(chosen)} layers, {size_kb:,.0f} kB)")
+    overlays = sum(layer.role == "overlay" for layer in the_map.layers)
+    print(f"wrote {path} ({overlays} layers, {size_kb:,.0f} kB)")
     return 0
 
 

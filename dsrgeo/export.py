@@ -405,12 +405,6 @@ def _check_positive(name, value):
     return number
 
 
-def _bounds(map_):
-    from dsrgeo.maps.map import DEFAULT_BOUNDS
-
-    return map_._bounds or DEFAULT_BOUNDS
-
-
 def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
     """Draw ``map_`` as a matplotlib Figure: title, map, legend and sources, top to bottom.
 
@@ -445,7 +439,7 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
     from matplotlib.figure import Figure
 
     width_in = _check_positive("width_in", width_in)
-    west, south, east, north = _bounds(map_)
+    west, south, east, north = map_.bounds
     layers = map_.layers
     inner_in = width_in - 2 * _MARGIN_IN
     map_in = width_in * (north - south) / (east - west)

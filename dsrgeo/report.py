@@ -127,15 +127,9 @@ def default_map(*, as_of=None, title=None):
     >>> [layer.layer_id for layer in default_map().layers][:4]
     ['land', 'bri_countries', 'cables', 'hmn_cables']
     """
-    from dsrgeo.cli import DEFAULT_MAP_LAYERS
     from dsrgeo.maps import Map
 
-    the_map = Map(title=title)
-    for layer_id in DEFAULT_MAP_LAYERS:
-        if _has_layer(layer_id):
-            year = _as_of_for(layer_id, as_of)
-            the_map.add(layer_id, **({} if year is None else {"as_of": year}))
-    return the_map
+    return Map.default(as_of=as_of, title=title)
 
 
 # -- sections ----------------------------------------------------------------------------

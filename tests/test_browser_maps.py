@@ -201,6 +201,19 @@ def test_two_fragments_on_one_page(offline_page, tmp_path, layer_named):
     assert offline_page.errors == [] and offline_page.blocked == []
 
 
+def test_the_same_map_twice_with_keys(offline_page, tmp_path):
+    """Ids come from the content; a ``key`` per copy lets one map appear twice on a page."""
+    the_map = Map(title="Twice").add("hmn_cables")
+    copies = [the_map.to_html(fragment=True, key=key) for key in ("left", "right")]
+    host = tmp_path / "twice.html"
+    host.write_text(f"<!DOCTYPE html><html><body>{copies[0]}{copies[1]}</body></html>",
+                    encoding="utf-8")
+    names = open_map(offline_page, host)
+    assert len(names) == 2
+    assert offline_page.locator(".dsrgeo-map").count() == 2
+    assert offline_page.errors == [] and offline_page.blocked == []
+
+
 def test_coverage_overlay_renders_offline(offline_page, tmp_path):
     import pandas as pd
 

@@ -7,7 +7,8 @@ import sys
 import pytest
 
 import dsrgeo
-from dsrgeo.cli import DEFAULT_MAP_LAYERS, main
+from dsrgeo.cli import main
+from dsrgeo.maps.map import DEFAULT_LAYERS
 
 GOOD = "<!-- a good map from before -->"
 
@@ -25,7 +26,7 @@ def test_default_map(tmp_path, capsys):
     page = out.read_text(encoding="utf-8")
     expected = [
         i
-        for i in DEFAULT_MAP_LAYERS
+        for i in DEFAULT_LAYERS
         if i in dsrgeo.catalog.layer_ids() and dsrgeo.catalog.get(i).file.exists()
     ]
     assert {"bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities"} <= set(

@@ -10,7 +10,13 @@ from dsrgeo.maps.legend import HtmlControl, legend_html, sources_html, title_htm
 from dsrgeo.maps.safe import script_json
 from dsrgeo.maps.vector import vector_spec
 
-__all__ = ["Map", "DEFAULT_BOUNDS", "FRAGMENT_HEIGHT"]
+__all__ = ["Map", "DEFAULT_BOUNDS", "DEFAULT_LAYERS", "FRAGMENT_HEIGHT"]
+
+#: The layers of the default map (``Map.default()``, ``dsrgeo map`` with no layers), in
+#: drawing order; ``beidou_capitals`` joins when that layer is built. Landing points start
+#: hidden (their catalog style says so).
+DEFAULT_LAYERS = ("bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities",
+                  "beidou_capitals")
 
 #: (west, south, east, north) degrees shown when nothing else is asked for: the inhabited world
 DEFAULT_BOUNDS = (-170.0, -56.0, 180.0, 75.0)
@@ -74,6 +80,36 @@ class Map:
     >>> "cdn." in page or "unpkg" in page
     False
     """
+
+    @classmethod
+    def default(cls, *, as_of=None, title=None, tiles=None, time_slider=False):
+        """Return the default map: every core layer with its catalog style and legend.
+
+        Parameters
+        ----------
+        as_of : int, optional
+            The world at the end of this year, for the layers that have years (BRI status,
+            cables in service); layers without time are drawn as they are.
+        title, tiles, time_slider
+            As for :class:`Map`.
+
+        Returns
+        -------
+        Map
+
+        Examples
+        --------
+        >>> [layer.layer_id for layer in Map.default().layers][:4]
+        ['land', 'bri_countries', 'cables', 'hmn_cables']
+        """
+        from dsrgeo import catalog, loader
+
+        the_map = cls(title=title, tiles=tiles, time_slider=time_slider)
+        known = set(loader.names())
+        for layer_id in DEFAULT_LAYERS:
+            if layer_id in known and catalog.get(layer_id).file.is_file():
+                the_map.add(layer_id, **({} if as_of is None else {"as_of": as_of}))
+        return the_map
 
     def __init__(self, *, title=None, tiles=None, time_slider=False):
         self.title = None if title is None else str(title)
@@ -321,20 +357,43 @@ class Map:
 
     # -- output ----------------------------------------------------------------------------
 
-    def to_html(self, fragment=False):
+    @property
+    def bounds(self):
+        """The (west, south, east, north) degrees the map opens on.
+
+        Examples
+        --------
+        >>> Map().bounds == DEFAULT_BOUNDS
+        True
+        """
+        return self._bounds or DEFAULT_BOUNDS
+
+    def to_html(self, fragment=False, *, key=None):
         """Return the map as HTML: a whole page, or a ``<div>`` fragment to embed.
 
         Parameters
         ----------
         fragment : bool
             True returns a block (fixed height ``FRAGMENT_HEIGHT``) with its styles and scripts
-            inline, for reports; several fragments can share a page.
+            inline, for reports; fragments of different maps can share a page.
+        key : str, optional
+            Mixed into the element ids. Element ids derive from the content (so output is
+            reproducible); to put the *same* map twice on one page, give each copy its own
+            ``key``.
 
         Returns
         -------
         str
+
+        Examples
+        --------
+        >>> m = Map().add("hmn_cables")
+        >>> m.to_html(fragment=True) == m.to_html(fragment=True)
+        True
+        >>> m.to_html(fragment=True, key="a") == m.to_html(fragment=True, key="b")
+        False
         """
-        return self._render(fragment=fragment)
+        return self._render(fragment=fragment, key=key)
 
     def save(self, path):
         """Write the page to ``path`` atomically (temp file in the same folder, then rename).
@@ -426,7 +485,7 @@ class Map:
         self._spec_cache[cache_key] = (layer, text)
         return text
 
-    def _render(self, fragment):
+    def _render(self, fragment, key=None):
         from branca.element import Element, Figure
 
         from dsrgeo.maps.page import (
@@ -455,6 +514,7 @@ class Map:
         sources = sources_html(citations)
         west, south, east, north = self._bounds or DEFAULT_BOUNDS
         seed = content_seed(
+            "" if key is None else f"key:{key}",
             self.title or "",
             str(self.tiles),
             str(self.time_slider),

@@ -60,8 +60,6 @@ def _cmd_build(args):
 # -- lengths ----------------------------------------------------------------------------
 
 def _add_lengths_parser(subparsers):
-    from dsrgeo.geodesy import DEFAULT_LONG_RATIO, DEFAULT_SHORT_RATIO
-
     parser = subparsers.add_parser(
         "lengths",
         help="drawn (geodesic) vs stated cable lengths, with flags",
@@ -72,10 +70,12 @@ def _add_lengths_parser(subparsers):
     parser.add_argument("--cable", metavar="NAME",
                         help="only cables whose name contains NAME (any case) or whose id is NAME")
     parser.add_argument("--csv", metavar="PATH", help="write the table as CSV instead")
-    parser.add_argument("--short-ratio", type=float, default=DEFAULT_SHORT_RATIO, metavar="R",
-                        help="flag drawn/stated below R as drawn_short (default: %(default)s)")
-    parser.add_argument("--long-ratio", type=float, default=DEFAULT_LONG_RATIO, metavar="R",
-                        help="flag drawn/stated above R as drawn_long (default: %(default)s)")
+    parser.add_argument("--short-ratio", type=float, metavar="R",
+                        help="flag drawn/stated below R as drawn_short (default: "
+                        "dsrgeo.geodesy.DEFAULT_SHORT_RATIO)")
+    parser.add_argument("--long-ratio", type=float, metavar="R",
+                        help="flag drawn/stated above R as drawn_long (default: "
+                        "dsrgeo.geodesy.DEFAULT_LONG_RATIO)")
     parser.set_defaults(run=_cmd_lengths)
 
 
@@ -85,8 +85,12 @@ def _cmd_lengths(args):
     import pandas as pd
 
     from dsrgeo.fileio import atomic_write
-    from dsrgeo.geodesy import audit_lengths
+    from dsrgeo.geodesy import DEFAULT_LONG_RATIO, DEFAULT_SHORT_RATIO, audit_lengths
 
+    if args.short_ratio is None:
+        args.short_ratio = DEFAULT_SHORT_RATIO
+    if args.long_ratio is None:
+        args.long_ratio = DEFAULT_LONG_RATIO
     table = audit_lengths(short_ratio=args.short_ratio, long_ratio=args.long_ratio)
     if args.cable:
         wanted = args.cable.casefold()
@@ -278,8 +282,6 @@ def _cmd_report(args):
 # -- gnss -------------------------------------------------------------------------------
 
 def _add_gnss_parser(subparsers):
-    from dsrgeo.gnss.capitals import LAYER_DATE, LAYER_MIN_ELEVATION_DEG, LAYER_STEP_S
-
     gnss = subparsers.add_parser("gnss", help="GNSS visibility: BeiDou vs GPS over the capitals")
     gnss.set_defaults(run=lambda args: gnss.print_help() or 2)
     commands = gnss.add_subparsers(dest="gnss_command", metavar="SUBCOMMAND")
@@ -290,12 +292,12 @@ def _add_gnss_parser(subparsers):
         "national capital over one UTC day (00:00-24:00), with PDOP. Without -o, print a "
         "summary table.",
     )
-    capitals.add_argument("--date", default=LAYER_DATE, metavar="D",
-                          help="UTC day YYYY-MM-DD (default: %(default)s)")
-    capitals.add_argument("--mask", type=float, default=LAYER_MIN_ELEVATION_DEG, metavar="DEG",
-                          help="elevation mask in degrees (default: %(default)s)")
-    capitals.add_argument("--step-s", type=float, default=LAYER_STEP_S, metavar="S",
-                          help="time step in seconds (default: %(default)s)")
+    capitals.add_argument("--date", metavar="D",
+                          help="UTC day YYYY-MM-DD (default: the layer's, 2022-02-05)")
+    capitals.add_argument("--mask", type=float, metavar="DEG",
+                          help="elevation mask in degrees (default: the layer's, 10)")
+    capitals.add_argument("--step-s", type=float, metavar="S",
+                          help="time step in seconds (default: the layer's, 60)")
     capitals.add_argument("--tle", metavar="DIR",
                           help="TLE file or folder of *.txt, or 'latest' after `dsrgeo refresh "
                           "tle` (default: the shipped 2022-02-04 snapshot)")
@@ -311,7 +313,11 @@ def _cmd_gnss_capitals(args):
     import pandas as pd
 
     from dsrgeo.gnss import capitals_visibility
+    from dsrgeo.gnss.capitals import LAYER_DATE, LAYER_MIN_ELEVATION_DEG, LAYER_STEP_S
 
+    args.date = LAYER_DATE if args.date is None else args.date
+    args.mask = LAYER_MIN_ELEVATION_DEG if args.mask is None else args.mask
+    args.step_s = LAYER_STEP_S if args.step_s is None else args.step_s
     try:
         day = dt.date.fromisoformat(args.date)
     except ValueError:

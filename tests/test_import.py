@@ -20,3 +20,12 @@ def test_lazy_names_resolve():
 
     assert callable(dsrgeo.load) and callable(dsrgeo.layers)
     assert "Map" in dir(dsrgeo)
+
+
+def test_cli_help_does_not_load_heavy_dependencies():
+    """`dsrgeo --version` and `--help` answer at once: parsers import nothing heavy."""
+    code = ("import sys, dsrgeo.cli; dsrgeo.cli._parser(); "
+            f"print(','.join(m for m in {HEAVY + ('pandas', 'numpy')!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == ""

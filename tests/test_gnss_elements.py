@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import dsrgeo
-from dsrgeo.errors import ElementSetError
+from dsrgeo.errors import ElementSetError, RefreshError
 from dsrgeo.gnss import elements, read_tles, snapshot_dir
 
 # CelesTrak beidou.txt of 2022-02-04, first satellite (a BDS-2 GEO at 140 E)
@@ -166,7 +166,7 @@ def test_missing_path_and_empty_folder(tmp_path):
 
 def test_latest_without_refresh_says_what_to_run(tmp_path, monkeypatch):
     monkeypatch.setenv("DSRGEO_DATA_DIR", str(tmp_path))
-    with pytest.raises(FileNotFoundError, match="dsrgeo refresh tle"):
+    with pytest.raises(RefreshError, match="dsrgeo refresh tle"):
         elements.load_satellites("latest")
 
 

@@ -274,8 +274,10 @@ def load_satellites(tles=None):
 
     Raises
     ------
+    RefreshError
+        If ``"latest"`` is asked for but no refreshed TLEs exist.
     FileNotFoundError
-        If ``"latest"`` is asked for but no refreshed TLEs exist, or a path does not exist.
+        If a path does not exist.
     ElementSetError
         If a TLE line is malformed.
 
@@ -289,14 +291,12 @@ def load_satellites(tles=None):
     if tles is None:
         return read_tles(snapshot_dir())
     if isinstance(tles, str) and tles == "latest":
-        try:
-            from dsrgeo.refresh import latest_tle_path
-        except ImportError:
-            latest = None
-        else:
-            latest = latest_tle_path()
+        from dsrgeo.errors import RefreshError
+        from dsrgeo.refresh import latest_tle_path
+
+        latest = latest_tle_path()
         if latest is None:
-            raise FileNotFoundError(
+            raise RefreshError(
                 "tles='latest' but no refreshed TLEs were found; run `dsrgeo refresh tle` "
                 "first, or use the shipped 2022-02-04 snapshot (tles=None; on the command line, "
                 "leave out --tle)"

@@ -13,28 +13,46 @@ from dsrgeo.errors import DsrgeoError
 __all__ = ["main"]
 
 
+def _add_csv_option(parser):
+    parser.add_argument("--csv", metavar="PATH",
+                        help="write the table as CSV instead (replaced only when complete)")
+
+
+def _wrote_csv(table, path):
+    """Write ``table`` to ``path`` atomically if a path was given; True if it was written."""
+    if not path:
+        return False
+    from dsrgeo.fileio import atomic_write
+
+    atomic_write(path, table.to_csv(index=False))
+    print(f"wrote {len(table)} rows to {path}")
+    return True
+
+
+def _print_table(table, **display):
+    """Print a DataFrame in full, without its index."""
+    import pandas as pd
+
+    options = {"display.width": 200, "display.max_rows": None, "display.max_columns": None,
+               **{f"display.{k}": v for k, v in display.items()}}
+    with pd.option_context(*[x for item in options.items() for x in item]):
+        print(table.to_string(index=False))
+
+
 # -- layers -----------------------------------------------------------------------------
 
 def _add_layers_parser(subparsers):
     parser = subparsers.add_parser("layers", help="list the shipped layers with sources")
-    parser.add_argument("--csv", metavar="PATH", help="write the table as CSV instead")
+    _add_csv_option(parser)
     parser.set_defaults(run=_cmd_layers)
 
 
 def _cmd_layers(args):
-    import pandas as pd
-
-    from dsrgeo.fileio import atomic_write
     from dsrgeo.loader import layers
 
     table = layers()
-    if args.csv:
-        atomic_write(args.csv, table.to_csv(index=False))
-        print(f"wrote {args.csv}")
-        return 0
-    with pd.option_context("display.width", 200, "display.max_colwidth", 60,
-                           "display.max_columns", None):
-        print(table.to_string(index=False))
+    if not _wrote_csv(table, args.csv):
+        _print_table(table, max_colwidth=60)
     return 0
 
 
@@ -69,7 +87,7 @@ def _add_lengths_parser(subparsers):
     )
     parser.add_argument("--cable", metavar="NAME",
                         help="only cables whose name contains NAME (any case) or whose id is NAME")
-    parser.add_argument("--csv", metavar="PATH", help="write the table as CSV instead")
+    _add_csv_option(parser)
     parser.add_argument("--short-ratio", type=float, metavar="R",
                         help="flag drawn/stated below R as drawn_short (default: "
                         "dsrgeo.geodesy.DEFAULT_SHORT_RATIO)")
@@ -82,9 +100,6 @@ def _add_lengths_parser(subparsers):
 def _cmd_lengths(args):
     import difflib
 
-    import pandas as pd
-
-    from dsrgeo.fileio import atomic_write
     from dsrgeo.geodesy import DEFAULT_LONG_RATIO, DEFAULT_SHORT_RATIO, audit_lengths
 
     if args.short_ratio is None:
@@ -102,13 +117,9 @@ def _cmd_lengths(args):
             raise DsrgeoError(f"no cable name contains {args.cable!r}{hint} "
                               "(run `dsrgeo lengths` for all names)")
         table = table[keep]
-    if args.csv:
-        atomic_write(args.csv, table.to_csv(index=False))
-        print(f"wrote {len(table)} rows to {args.csv}")
+    if _wrote_csv(table, args.csv):
         return 0
-    with pd.option_context("display.width", 200, "display.max_colwidth", 50,
-                           "display.max_rows", None):
-        print(table.to_string(index=False))
+    _print_table(table, max_colwidth=50)
     counts = ", ".join(f"{flag} {n}" for flag, n in table["flag"].value_counts().items())
     print(f"\n{len(table)} cables: {counts}. Routes are stylised drawings; "
           f"ratio = drawn_km / stated_km, flagged outside {args.short_ratio}-{args.long_ratio}.")
@@ -120,7 +131,7 @@ def _cmd_lengths(args):
 def _add_claims_parser(subparsers):
     parser = subparsers.add_parser(
         "claims", help="the policy brief's figures set against the layers, with verdicts")
-    parser.add_argument("--csv", metavar="PATH", help="write the table as CSV instead")
+    _add_csv_option(parser)
     parser.set_defaults(run=_cmd_claims)
 
 
@@ -128,12 +139,9 @@ def _cmd_claims(args):
     import math
 
     from dsrgeo.brief import claims
-    from dsrgeo.fileio import atomic_write
 
     table = claims()
-    if args.csv:
-        atomic_write(args.csv, table.to_csv(index=False))
-        print(f"wrote {len(table)} rows to {args.csv}")
+    if _wrote_csv(table, args.csv):
         return 0
     for row in table.itertuples():
         data = "n/a" if math.isnan(row.data) else f"{row.data:,.1f}"
@@ -335,10 +343,8 @@ def _cmd_gnss_capitals(args):
                f"({table['iso3'].nunique()} countries); {day} UTC, mask {args.mask:g} deg, "
                f"step {args.step_s:g} s, TLE epochs {table.attrs['tle_epochs']}")
     if suffix == ".csv":
-        from dsrgeo.fileio import atomic_write
-
         frame = table.assign(lat=table.geometry.y.round(6), lon=table.geometry.x.round(6))
-        atomic_write(args.output, pd.DataFrame(frame.drop(columns="geometry")).to_csv(index=False))
+        _wrote_csv(pd.DataFrame(frame.drop(columns="geometry")), args.output)
     elif suffix is not None:
         from dsrgeo.build import write_geojson
 
@@ -349,8 +355,7 @@ def _cmd_gnss_capitals(args):
     columns = ["name", "iso3", "bds_max", "gps_max", "gal_max", "glo_max", "bds_mean",
                "gps_mean", "bds_minus_gps_max"]
     ordered = table.sort_values(["bds_minus_gps_max", "id"], ascending=[False, True])
-    with pd.option_context("display.width", 200, "display.max_rows", None):
-        print(pd.DataFrame(ordered[columns]).to_string(index=False))
+    _print_table(pd.DataFrame(ordered[columns]))
     print(f"\n{summary}")
     return 0
 

@@ -33,14 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DEFAULT_LAYERS = (
-    "bri_countries",
-    "cables",
-    "hmn_cables",
-    "landing_points",
-    "safe_cities",
-    "beidou_capitals",
-)
 DRAWN_SCRIPT = """
 window.addEventListener('load', () => requestAnimationFrame(() => requestAnimationFrame(() => {
     window.__drawnMs = performance.now();
@@ -49,10 +41,10 @@ window.addEventListener('load', () => requestAnimationFrame(() => requestAnimati
 
 
 def _default_ids():
-    from dsrgeo import catalog
+    """The layers Map.default() draws (the same list, so both sides compare like with like)."""
+    from dsrgeo.maps import Map
 
-    ids = catalog.layer_ids()
-    return [i for i in DEFAULT_LAYERS if i in ids and catalog.get(i).file.exists()]
+    return [layer.layer_id for layer in Map.default().layers if layer.role == "overlay"]
 
 
 def build_dsrgeo(layer_ids):

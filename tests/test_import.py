@@ -7,12 +7,22 @@ HEAVY = ("folium", "branca", "sgp4", "dask", "distributed", "matplotlib", "netwo
          "skyfield", "requests", "geopandas")
 
 
-def test_import_does_not_load_heavy_dependencies():
-    code = ("import sys, dsrgeo; "
-            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+def _loaded_after(code, modules):
+    """Run ``code`` in a fresh interpreter; return which of ``modules`` it imported."""
+    probe = f"import sys; {code}; print(','.join(m for m in {modules!r} if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True)
-    assert result.stdout.strip() == ""
+    return result.stdout.strip()
+
+
+def test_import_does_not_load_heavy_dependencies():
+    assert _loaded_after("import dsrgeo", HEAVY) == ""
+
+
+def test_cli_help_does_not_load_heavy_dependencies():
+    """`dsrgeo --version` and `--help` answer at once: parsers import nothing heavy."""
+    code = "import dsrgeo.cli; dsrgeo.cli._parser()"
+    assert _loaded_after(code, HEAVY + ("pandas", "numpy")) == ""
 
 
 def test_lazy_names_resolve():
@@ -20,12 +30,4 @@ def test_lazy_names_resolve():
 
     assert callable(dsrgeo.load) and callable(dsrgeo.layers)
     assert "Map" in dir(dsrgeo)
-
-
-def test_cli_help_does_not_load_heavy_dependencies():
-    """`dsrgeo --version` and `--help` answer at once: parsers import nothing heavy."""
-    code = ("import sys, dsrgeo.cli; dsrgeo.cli._parser(); "
-            f"print(','.join(m for m in {HEAVY + ('pandas', 'numpy')!r} if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == ""
+    assert dsrgeo.Map is dsrgeo.maps.Map

@@ -391,8 +391,10 @@ def main(argv=None):
 
     Examples
     --------
-    >>> main(["--version"])  # doctest: +SKIP
-    dsrgeo 0.1.0
+    >>> import tempfile
+    >>> main(["build", "land", "--out", tempfile.mkdtemp()])  # doctest: +ELLIPSIS
+    land: .../land.geojson
+    0
     """
     parser = _parser()
     args = parser.parse_args(argv)

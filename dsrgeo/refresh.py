@@ -143,9 +143,10 @@ def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=Non
 
     Examples
     --------
-    >>> snap = refresh_tles()  # doctest: +SKIP
-    >>> snap.contents  # doctest: +SKIP
-    '172 satellites'
+    This needs the network, so it is shown, not run (the tests serve files from 127.0.0.1)::
+
+        snapshot = refresh_tles()
+        snapshot.contents        # '172 satellites' for CelesTrak's GNSS group in June 2026
     """
     _check_before_download(timeout_s)
     retrieved_utc = _utc_now()
@@ -200,9 +201,10 @@ def refresh_cables(
 
     Examples
     --------
-    >>> snap = refresh_cables()  # doctest: +SKIP
-    >>> snap.contents  # doctest: +SKIP
-    '527 route features, 1414 landing points, 521 cable records'
+    This needs the network, so it is shown, not run (the tests serve files from 127.0.0.1)::
+
+        snapshot = refresh_cables()
+        snapshot.contents        # '527 route features, 1414 landing points, 521 cable records'
     """
     _check_before_download(timeout_s)
     retrieved_utc = _utc_now()

@@ -29,6 +29,15 @@ def _wrote_csv(table, path):
     return True
 
 
+def _add_page_options(parser, *, title_help):
+    """-o FILE, --as-of YEAR and --title TEXT: the options of commands that write a page."""
+    parser.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="HTML file to write (replaced only by a complete new file)")
+    parser.add_argument("--as-of", type=int, metavar="YEAR",
+                        help="the world at the end of YEAR (layers with years only)")
+    parser.add_argument("--title", metavar="TEXT", help=title_help)
+
+
 def _print_table(table, **display):
     """Print a DataFrame in full, without its index."""
     import pandas as pd
@@ -223,11 +232,7 @@ def _add_map_parser(subparsers):
                     "safe_cities and beidou_capitals).")
     parser.add_argument("layers", nargs="*", metavar="LAYER_OR_FILE",
                         help="layer ids (see `dsrgeo layers`) or GeoJSON files")
-    parser.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="HTML file to write (replaced only by a complete new file)")
-    parser.add_argument("--as-of", type=int, metavar="YEAR",
-                        help="show the world at the end of YEAR (layers with years only)")
-    parser.add_argument("--title", metavar="TEXT", help="title shown on the map")
+    _add_page_options(parser, title_help="title shown on the map")
     parser.add_argument("--slider", action="store_true",
                         help="add a year slider for BRI joins and cable service years")
     parser.add_argument("--tiles", metavar="NAME",
@@ -269,11 +274,7 @@ def _add_report_parser(subparsers):
         description="Write one self-contained HTML page (no network needed): the default map, "
                     "indicators by country, the cable length audit, BeiDou vs GPS over capitals "
                     "(when that layer is built), the policy brief's claims and the sources.")
-    parser.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="HTML file to write (replaced only by a complete new file)")
-    parser.add_argument("--as-of", type=int, metavar="YEAR",
-                        help="cut the layers with years at the end of YEAR")
-    parser.add_argument("--title", metavar="TEXT", help="title of the report")
+    _add_page_options(parser, title_help="title of the report")
     parser.add_argument("--pdf", action="store_true",
                         help="also write a PDF of the same content beside FILE (matplotlib)")
     parser.set_defaults(run=_cmd_report)

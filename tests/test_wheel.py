@@ -33,7 +33,8 @@ def test_wheel_installs_and_loads_every_layer(repo_root, tmp_path):
     # The venv sees the already installed dependencies (geopandas...) but gets its own dsrgeo.
     venv.create(env_dir, system_site_packages=True, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed",
+                    str(wheel)],
                    check=True, cwd=tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

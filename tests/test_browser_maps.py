@@ -201,6 +201,24 @@ def test_two_fragments_on_one_page(offline_page, tmp_path, layer_named):
     assert offline_page.errors == [] and offline_page.blocked == []
 
 
+def _overlap(a, b):
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def test_fragment_legend_leaves_the_layer_control_usable(offline_page, tmp_path):
+    """In a fixed-height fragment the legend scrolls instead of covering the layer control."""
+    fragment = Map.default().to_html(fragment=True)
+    host = tmp_path / "embedded.html"
+    host.write_text(f"<!DOCTYPE html><html><body style='width:1200px'>{fragment}</body></html>",
+                    encoding="utf-8")
+    offline_page.set_viewport_size({"width": 1280, "height": 2400})  # tall page, short map
+    open_map(offline_page, host)
+    legend = offline_page.locator(".dsrgeo-legend").bounding_box()
+    control = offline_page.locator(".leaflet-control-layers").bounding_box()
+    assert not _overlap(legend, control), (legend, control)
+
+
 def test_the_same_map_twice_with_keys(offline_page, tmp_path):
     """Ids come from the content; a ``key`` per copy lets one map appear twice on a page."""
     the_map = Map(title="Twice").add("hmn_cables")

@@ -74,6 +74,7 @@ class LeafletMap(SafeMacro):
         <style>
         {%- if this.fragment_height %}
         #{{ this.get_name() }}{position:relative;width:100%;height:{{ this.fragment_height }}}
+        #{{ this.get_name() }} .dsrgeo-legend{max-height:calc({{ this.fragment_height }} * 0.4)}
         {%- else %}
         html,body{width:100%;height:100%;margin:0;padding:0}
         #{{ this.get_name() }}{position:absolute;top:0;bottom:0;left:0;right:0}

@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 
 from dsrgeo import catalog
-from dsrgeo.errors import AsOfOutOfRangeError, InvalidLayerError, LayerNotFoundError
+from dsrgeo.errors import AsOfOutOfRangeError, InvalidLayerError
 
 __all__ = ["load", "layers", "names", "layers_dir", "sources_dir", "read_layer_file"]
 
@@ -92,7 +92,7 @@ def layers():
     rows = []
     for layer_id in catalog.layer_ids():
         info = catalog.get(layer_id)
-        count = len(_read_features(str(info.file))) if info.file.is_file() else 0
+        count = len(_read_features(str(info.file), layer_id)) if info.file.is_file() else 0
         rows.append(
             {"id": info.id, "title": info.title, "kind": info.kind, "features": count,
              "licence": info.licence, "as_of": info.as_of}
@@ -159,9 +159,8 @@ def load(layer_id, *, as_of=None, snapshot="shipped"):
     year = _check_as_of(info, as_of)
     path, provenance = _layer_file(info, snapshot)
     frame = _fresh_copy(_read_frame(str(path), layer_id), info)
-    if year is not None:
-        frame = _AS_OF[layer_id](frame, year) if layer_id in _AS_OF else frame
-        frame = frame.reset_index(drop=True)
+    if year is not None and layer_id in _AS_OF:
+        frame = _AS_OF[layer_id](frame, year, snapshot).reset_index(drop=True)
     frame.attrs.update(
         id=info.id,
         title=info.title,
@@ -228,15 +227,13 @@ def _typed(frame, info):
 def _check_as_of(info, as_of):
     if as_of is None:
         return None
-    if isinstance(as_of, bool) or not isinstance(as_of, int):
-        try:
-            if isinstance(as_of, bool) or int(as_of) != float(as_of):
-                raise ValueError
-            as_of = int(as_of)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"as_of must be a year such as 2019, got {as_of!r}"
-            ) from None
+    try:
+        whole = not isinstance(as_of, bool) and int(as_of) == float(as_of)
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
+        raise ValueError(f"as_of must be a year such as 2019, got {as_of!r}")
+    as_of = int(as_of)
     if info.years is None:
         return None
     first, last = info.years
@@ -252,7 +249,7 @@ def _read_frame(path, layer_id):
 
     info = catalog.get(layer_id)
     frame = geopandas.GeoDataFrame.from_features(
-        list(_read_features(path)), crs="EPSG:4326",
+        list(_read_features(path, layer_id)), crs="EPSG:4326",
         columns=[*info.property_names, "geometry"],
     )
     return _typed(frame, info)
@@ -268,15 +265,9 @@ def _fresh_copy(frame, info):
 
 
 @functools.lru_cache(maxsize=16)
-def _read_features(path):
+def _read_features(path, layer_id):
     """Read and validate a layer file once per process; returns its feature list."""
-    path = Path(path)
-    layer_id = path.stem
-    try:
-        info = catalog.get(layer_id)
-    except LayerNotFoundError:
-        info = None
-    return tuple(read_layer_file(path, info))
+    return tuple(read_layer_file(path, catalog.get(layer_id)))
 
 
 def read_layer_file(path, info):
@@ -286,8 +277,8 @@ def read_layer_file(path, info):
     ----------
     path : str or os.PathLike
         The GeoJSON file.
-    info : LayerInfo or None
-        The catalog entry to check against; ``None`` checks only the GeoJSON structure.
+    info : LayerInfo
+        The catalog entry to check against (:func:`dsrgeo.catalog.get`).
 
     Returns
     -------
@@ -330,8 +321,6 @@ def _check_feature(feature, index, info, path, seen):
     if not isinstance(props, dict):
         raise InvalidLayerError("properties must be an object", path=path, feature=index)
     fid = props.get("id", index)
-    if info is None:
-        return
     if not isinstance(fid, str) or not fid:
         raise InvalidLayerError("every feature needs a non-empty string id", path=path,
                                 feature=index, field="id")
@@ -418,18 +407,20 @@ def _in_service(frame, year):
     return in_service.fillna(False).astype(bool)
 
 
-def _cables_as_of(frame, year):
+# Each filter takes (frame, year, snapshot): landing points need the cables of the same snapshot.
+
+def _cables_as_of(frame, year, snapshot):
     return frame[_in_service(frame, year)]
 
 
-def _hmn_as_of(frame, year):
+def _hmn_as_of(frame, year, snapshot):
     on_map = frame["origin"] != "project_list"
     listed_only = ~on_map & (frame["project_year"] <= year).fillna(False)
     return frame[(on_map & _in_service(frame, year)) | listed_only]
 
 
-def _landing_points_as_of(frame, year):
-    live = set(_cables_as_of(load("cables"), year)["id"])
+def _landing_points_as_of(frame, year, snapshot):
+    live = set(load("cables", as_of=year, snapshot=snapshot)["id"])
     cable_ids = frame["cable_ids"].map(lambda ids: sorted(i for i in ids if i in live))
     frame = frame.assign(cable_ids=cable_ids)
     return frame[frame["cable_ids"].map(len) > 0]
@@ -441,7 +432,7 @@ def _year_of(series):
     return pd.to_datetime(series, errors="coerce").dt.year
 
 
-def _bri_as_of(frame, year):
+def _bri_as_of(frame, year, snapshot):
     frame = frame.copy()
     listed = frame["bri_status"] != "none"
     joined = listed & (frame["bri_year"].isna() | (frame["bri_year"] <= year)).fillna(False)
@@ -457,7 +448,7 @@ def _bri_as_of(frame, year):
     return frame
 
 
-def _safe_cities_as_of(frame, year):
+def _safe_cities_as_of(frame, year, snapshot):
     return frame[(frame["year"].isna() | (frame["year"] <= year)).fillna(False).astype(bool)]
 
 

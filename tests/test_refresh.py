@@ -47,7 +47,9 @@ def _cable_mirror():
     }
     index = [{"id": "peace-cable", "name": "PEACE Cable"}, {"id": "sagres", "name": "Sagres"}]
     records = {
-        "peace-cable": {"id": "peace-cable", "name": "PEACE Cable", "length": "21,500 km"},
+        "peace-cable": {"id": "peace-cable", "name": "PEACE Cable", "length": "21,500 km",
+                        "landing_points": [{"id": "karachi-pakistan", "name": "Karachi, Pakistan",
+                                            "country": "Pakistan"}]},
         "sagres": {"id": "sagres", "name": "Sagres", "length": "140 km"},
     }
     supplier = {"id": "hmn-tech", "name": "HMN Tech",
@@ -423,6 +425,9 @@ def test_load_latest_builds_cable_layers_from_the_refreshed_snapshot(data_dir, s
     assert latest.attrs["snapshot"].startswith(server.url("/mirror"))
     points = dsrgeo.load("landing_points", snapshot="latest")
     assert len(points) == 3
+    # as_of judges landing points by the cables of the same snapshot: the mirror's records
+    # give no service year, so none is in service (the shipped PEACE would keep Karachi)
+    assert len(dsrgeo.load("landing_points", as_of=2022, snapshot="latest")) == 0
     # the default stays the shipped, reproducible snapshot
     shipped = dsrgeo.load("cables")
     assert len(shipped) > 500 and shipped.attrs["snapshot"] == "shipped"

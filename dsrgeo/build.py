@@ -5,8 +5,9 @@ always give byte-identical files: features are sorted by id, properties follow t
 schema, coordinates are rounded to 6 decimals, and JSON is written with fixed separators.
 """
 
-import argparse
+import contextlib
 import csv
+import functools
 import json
 import re
 import sys
@@ -14,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from dsrgeo import catalog
@@ -37,28 +39,12 @@ def _round_geometry(geom, decimals=COORD_DECIMALS):
 
 
 def _plain(value):
-    """Turn numpy / pandas scalars into JSON-ready Python values (NaN -> None)."""
-    if value is None:
-        return None
+    """Turn numpy / pandas scalars into JSON-ready Python values (None, NaN, NA -> None)."""
     if isinstance(value, (list, tuple, np.ndarray)):
         return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value != value:
+    if pd.api.types.is_scalar(value) and pd.isna(value):
         return None
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return None
-    except ImportError:  # pragma: no cover
-        pass
-    return value
-
-
-def _coords_json(obj):
-    """JSON for a geometry mapping with tuples turned into lists."""
-    return json.loads(json.dumps(obj))
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def geojson_text(gdf, property_names=None):
@@ -89,7 +75,7 @@ def geojson_text(gdf, property_names=None):
     for i in order:
         props = {name: _plain(columns[name][i]) for name in names}
         feature = {"type": "Feature", "id": props["id"], "properties": props,
-                   "geometry": _coords_json(_round_geometry(geoms[i]))}
+                   "geometry": _round_geometry(geoms[i])}
         lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":"),
                                 allow_nan=False))
     return ('{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n")
@@ -116,7 +102,20 @@ def write_geojson(gdf, path, property_names=None):
 
 # -- shared parsing helpers -------------------------------------------------------------
 
+@contextlib.contextmanager
+def _source_cache():
+    """Within the block, parsed sources are shared between builders; cleared at its end
+    (the files may change before the next build)."""
+    try:
+        yield
+    finally:
+        _read_json.cache_clear()
+        _cable_records.cache_clear()
+
+
+@functools.cache
 def _read_json(path):
+    """Parse a source JSON file (read-only result; see :func:`_source_cache`)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
@@ -212,18 +211,18 @@ def _country_name_table(sources):
                     "NAME_ALT", "BRK_NAME", "NAME_SORT", "NAME_CIAWF"):
             if props.get(key):
                 table.setdefault(props[key], code)
-    table.update(_catalog_json()["country_name_iso3"])
+    table.update(catalog.country_name_iso3())
     return table
-
-
-def _catalog_json():
-    return _read_json(layers_dir() / "catalog.json")
 
 
 # -- cables -----------------------------------------------------------------------------
 
+@functools.cache
 def _cable_records(sources):
-    """Merge the cable geometries by id and join the per-cable metadata files."""
+    """Merge the cable geometries by id and join the per-cable metadata files.
+
+    ``cables`` and ``hmn_cables`` share the result within one build (:func:`_source_cache`).
+    """
     cable_dir = sources / "cables" / "cable"
     geo = _read_json(sources / "cables" / "cable-geo.json")["features"]
     lines = {}
@@ -313,7 +312,7 @@ def build_landing_points(sources):
 def build_hmn_cables(sources):
     """Build ``hmn_cables``: HMN-supplied cables plus listed projects that match no cable."""
     cables = build_cables(sources)
-    matches = _catalog_json()["hmn_project_matches"]
+    matches = catalog.hmn_project_matches()
     projects = _read_csv(sources / "policy" / "hmn_projects.csv")
     unknown = sorted({p["name"] for p in projects} - set(matches))
     if unknown:
@@ -417,7 +416,8 @@ def policy_rows_unplaced(sources=None):
         or says that none is recorded.
     """
     sources = Path(sources or sources_dir())
-    codes = {country_codes(f["properties"]) for f in _ne_countries(sources)}
+    with _source_cache():
+        codes = {country_codes(f["properties"]) for f in _ne_countries(sources)}
     missing = []
     for name in ("bri_countries.csv", "dsr_agreements.csv", "standards_agreements.csv",
                  "safe_cities.csv"):
@@ -545,30 +545,27 @@ def build(out_dir=None, layer_ids=None, sources=None):
     out.mkdir(parents=True, exist_ok=True)
     src = Path(sources) if sources is not None else sources_dir()
     written = {}
-    for layer_id in layer_ids or list(BUILDERS):
-        if layer_id not in BUILDERS:
-            raise LayerNotFoundError(layer_id, BUILDERS)
-        info = catalog.get(layer_id)
-        gdf = BUILDERS[layer_id](src)
-        missing = [n for n in info.property_names if n not in gdf.columns]
-        if missing:
-            raise ValueError(f"builder for {layer_id!r} did not produce {missing}")
-        for field in info.schema:
-            if field["type"] == "integer":
-                gdf[field["name"]] = gdf[field["name"]].astype("Int64")
-        written[layer_id] = write_geojson(gdf, out / info.file.name, info.property_names)
+    with _source_cache():
+        for layer_id in layer_ids or list(BUILDERS):
+            if layer_id not in BUILDERS:
+                raise LayerNotFoundError(layer_id, BUILDERS)
+            info = catalog.get(layer_id)
+            gdf = BUILDERS[layer_id](src)
+            missing = [n for n in info.property_names if n not in gdf.columns]
+            if missing:
+                raise ValueError(f"builder for {layer_id!r} did not produce {missing}")
+            for field in info.schema:
+                if field["type"] == "integer":
+                    gdf[field["name"]] = gdf[field["name"]].astype("Int64")
+            written[layer_id] = write_geojson(gdf, out / info.file.name, info.property_names)
     return written
 
 
 def main(argv=None):
-    """Command-line entry: ``python -m dsrgeo.build [--out DIR] [LAYER ...]``."""
-    parser = argparse.ArgumentParser(prog="python -m dsrgeo.build", description=__doc__)
-    parser.add_argument("layers", nargs="*", help="layer ids (default: all)")
-    parser.add_argument("--out", help="output folder (default: the shipped layers/ folder)")
-    args = parser.parse_args(argv)
-    for layer_id, path in build(args.out, args.layers or None).items():
-        print(f"{layer_id}: {path}")
-    return 0
+    """``python -m dsrgeo.build [--out DIR] [LAYER ...]``: the same as ``dsrgeo build``."""
+    from dsrgeo.cli import main as cli_main
+
+    return cli_main(["build", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

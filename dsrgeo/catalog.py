@@ -12,7 +12,8 @@ from pathlib import Path
 
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError
 
-__all__ = ["LayerInfo", "layer_ids", "get", "hmn_supplier_aliases", "citation", "catalog_path"]
+__all__ = ["LayerInfo", "layer_ids", "get", "hmn_supplier_aliases", "hmn_project_matches",
+           "country_name_iso3", "citation", "catalog_path"]
 
 KINDS = ("line", "point", "polygon")
 REQUIRED_FIELDS = ("id", "title", "description", "kind", "file", "sources", "licence",
@@ -98,7 +99,12 @@ def _read(path):
     if not isinstance(aliases, list) or not aliases:
         raise InvalidLayerError("expected a non-empty list", path=path,
                                 field="hmn_supplier_aliases")
-    return infos, tuple(aliases)
+    tables = {}
+    for name in ("hmn_project_matches", "country_name_iso3"):
+        if not isinstance(raw.get(name), dict):
+            raise InvalidLayerError("expected an object", path=path, field=name)
+        tables[name] = dict(raw[name])
+    return infos, tuple(aliases), tables
 
 
 def _parse_entry(entry, path):
@@ -190,6 +196,32 @@ def hmn_supplier_aliases():
     True
     """
     return _catalog()[1]
+
+
+def hmn_project_matches():
+    """Return the curated match of each HMN project-list name to a cable id (or None).
+
+    ``None`` means the project has no cable on the map (an upgrade, a cancelled contract or a
+    system TeleGeography does not show); ``hmn_cables`` keeps such projects with a null
+    geometry.
+
+    Examples
+    --------
+    >>> hmn_project_matches()["PEACE (Pakistan & East Africa Connecting Europe)"]
+    'peace-cable'
+    """
+    return dict(_catalog()[2]["hmn_project_matches"])
+
+
+def country_name_iso3():
+    """Return ISO3 codes for the cable map's country names that Natural Earth spells otherwise.
+
+    Examples
+    --------
+    >>> country_name_iso3()["Réunion"]
+    'REU'
+    """
+    return dict(_catalog()[2]["country_name_iso3"])
 
 
 def citation(layer_id):

@@ -10,7 +10,8 @@ from pathlib import Path
 from dsrgeo import catalog
 from dsrgeo.errors import AsOfOutOfRangeError, InvalidLayerError
 
-__all__ = ["load", "layers", "names", "layers_dir", "sources_dir", "read_layer_file"]
+__all__ = ["load", "layers", "names", "available", "apply_as_of", "in_service", "layers_dir",
+           "sources_dir", "read_layer_file", "check_geometry"]
 
 GEOMETRY_TYPES = {
     "line": ("LineString", "MultiLineString"),
@@ -68,6 +69,20 @@ def names():
     ['cables', 'landing_points', 'hmn_cables']
     """
     return catalog.layer_ids()
+
+
+def available(layer_id):
+    """Return True if the catalog lists ``layer_id`` and its file is present.
+
+    Parts that use a layer only when it exists (the capitals' BeiDou figures in
+    :func:`dsrgeo.indicators`, the claims, the report, the default map) ask here.
+
+    Examples
+    --------
+    >>> available("cables"), available("no_such_layer")
+    (True, False)
+    """
+    return layer_id in names() and catalog.get(layer_id).file.is_file()
 
 
 def layers():
@@ -159,8 +174,8 @@ def load(layer_id, *, as_of=None, snapshot="shipped"):
     year = _check_as_of(info, as_of)
     path, provenance = _layer_file(info, snapshot)
     frame = _fresh_copy(_read_frame(str(path), layer_id), info)
-    if year is not None and layer_id in _AS_OF:
-        frame = _AS_OF[layer_id](frame, year, snapshot).reset_index(drop=True)
+    if year is not None:
+        frame = apply_as_of(frame, layer_id, year, snapshot=snapshot)
     frame.attrs.update(
         id=info.id,
         title=info.title,
@@ -174,6 +189,50 @@ def load(layer_id, *, as_of=None, snapshot="shipped"):
         snapshot=provenance,
     )
     return frame
+
+
+def apply_as_of(frame, layer_id, as_of, *, snapshot="shipped"):
+    """Return the rows (and BRI statuses) of a layer's frame as they were at the end of a year.
+
+    This is what ``load(layer_id, as_of=...)`` applies; call it on a frame you loaded without
+    ``as_of`` (perhaps changed since) to get the same answer.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Rows of the catalog layer ``layer_id``, with its columns.
+    layer_id : str
+        Which layer's rule to apply (see :func:`load`).
+    as_of : int or None
+        The year; None returns ``frame`` unchanged. Layers without time ignore it.
+    snapshot : {"shipped", "latest"}
+        Which cables decide which landing points are in service.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A new frame with a fresh index; ``.attrs`` are kept, ``attrs["as_of"]`` set to the
+        year.
+
+    Raises
+    ------
+    AsOfOutOfRangeError
+        If ``as_of`` is outside the layer's years.
+
+    Examples
+    --------
+    >>> cables = load("cables")
+    >>> len(apply_as_of(cables, "cables", 2019)) == len(load("cables", as_of=2019))
+    True
+    """
+    info = catalog.get(layer_id)
+    year = _check_as_of(info, as_of)
+    if year is None or layer_id not in _AS_OF:
+        return frame
+    attrs = dict(frame.attrs)
+    result = _AS_OF[layer_id](frame, year, snapshot).reset_index(drop=True)
+    result.attrs.update(attrs, as_of=year)
+    return result
 
 
 def _layer_file(info, snapshot):
@@ -338,7 +397,7 @@ def _check_feature(feature, index, info, path, seen):
     if extra:
         raise InvalidLayerError(f"properties not in the catalog schema: {sorted(extra)}",
                                 path=path, feature=fid, field=sorted(extra)[0])
-    _check_geometry(feature.get("geometry"), info.kind, path, fid)
+    check_geometry(feature.get("geometry"), info.kind, path=path, feature=fid)
 
 
 def _type_problem(value, kind):
@@ -373,7 +432,32 @@ def _is_iso_date(value):
     return True
 
 
-def _check_geometry(geometry, kind, path, fid):
+def check_geometry(geometry, kind, *, path=None, feature=None):
+    """Check a GeoJSON geometry mapping against a layer kind and lon/lat ranges.
+
+    Parameters
+    ----------
+    geometry : dict or None
+        A GeoJSON geometry; None (a feature without location) passes.
+    kind : {"line", "point", "polygon"}
+    path, feature : optional
+        Named in the error (the file and the feature's id).
+
+    Raises
+    ------
+    InvalidLayerError
+        If the type does not fit ``kind``, the coordinates are malformed, or a position is
+        not lon/lat in degrees.
+
+    Examples
+    --------
+    >>> check_geometry({"type": "Point", "coordinates": [67.0, 24.8]}, "point")
+    >>> check_geometry({"type": "Point", "coordinates": [500000, 4649776]}, "point")
+    Traceback (most recent call last):
+    ...
+    dsrgeo.errors.InvalidLayerError: field 'geometry': position (500000, 4649776) is not lon/lat in degrees; is the layer in EPSG:4326?
+    """
+    fid = feature
     if geometry is None:
         return
     allowed = GEOMETRY_TYPES[kind]
@@ -402,21 +486,36 @@ def _positions(coords, path, fid):
 
 # -- as_of: the world at the end of a year ------------------------------------------------
 
-def _in_service(frame, year):
-    in_service = (frame["rfs_year"] <= year) & ~frame["is_planned"].fillna(False)
-    return in_service.fillna(False).astype(bool)
+def in_service(cables, year):
+    """Return a boolean Series: cables in service by the end of ``year``.
+
+    In service means a ready-for-service year at or before ``year`` and not marked planned
+    (``rfs_year`` may be any numeric or numeric-text column).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"rfs_year": [2010, 2024, None], "is_planned": [False, True, None]})
+    >>> in_service(frame, 2022).tolist()
+    [True, False, False]
+    """
+    import pandas as pd
+
+    rfs = pd.to_numeric(cables["rfs_year"], errors="coerce")
+    planned = cables["is_planned"].astype("boolean").fillna(False).astype(bool)
+    return ((rfs <= year) & ~planned).fillna(False).astype(bool)
 
 
 # Each filter takes (frame, year, snapshot): landing points need the cables of the same snapshot.
 
 def _cables_as_of(frame, year, snapshot):
-    return frame[_in_service(frame, year)]
+    return frame[in_service(frame, year)]
 
 
 def _hmn_as_of(frame, year, snapshot):
     on_map = frame["origin"] != "project_list"
     listed_only = ~on_map & (frame["project_year"] <= year).fillna(False)
-    return frame[(on_map & _in_service(frame, year)) | listed_only]
+    return frame[(on_map & in_service(frame, year)) | listed_only]
 
 
 def _landing_points_as_of(frame, year, snapshot):

@@ -42,7 +42,8 @@ def test_schema_and_geometry(layer_id):
     geoms = frame.geometry[frame.geometry.notna()]
     assert len(geoms) > 0
     assert set(geoms.geom_type) <= GEOMETRY_TYPES[info.kind]
-    assert geoms.is_valid.all() or info.kind != "point"
+    invalid = geoms[~geoms.is_valid]
+    assert invalid.empty, f"{layer_id}: invalid geometry in rows {list(invalid.index)}"
     xy = shapely.get_coordinates(geoms.to_numpy())
     assert np.all((-180 <= xy[:, 0]) & (xy[:, 0] <= 180))
     assert np.all((-90 <= xy[:, 1]) & (xy[:, 1] <= 90))
@@ -58,6 +59,14 @@ def test_file_is_rfc7946(layer_id):
     decimals = [len(m) for m in __import__("re").findall(r"\d\.(\d+)[,\]]", text)]
     assert max(decimals, default=0) <= 6
     assert all(f["id"] == f["properties"]["id"] for f in data["features"])
+
+
+def test_polygons_follow_the_right_hand_rule():
+    """RFC 7946: exterior rings counter-clockwise, holes clockwise."""
+    for layer_id in ("bri_countries", "land"):
+        for polygon in shapely.get_parts(dsrgeo.load(layer_id).geometry.to_numpy()):
+            assert polygon.exterior.is_ccw
+            assert not any(ring.is_ccw for ring in polygon.interiors)
 
 
 def test_lines_are_split_at_the_antimeridian():

@@ -13,14 +13,11 @@ import datetime as _dt
 import json
 import re
 import unicodedata
-import warnings
 from pathlib import Path
 
 import numpy as np
 
-from dsrgeo.errors import StaleElementsWarning
-from dsrgeo.gnss.elements import CORE_SYSTEMS, load_satellites
-from dsrgeo.gnss.visibility import epoch_times, visibility, warn_if_stale
+from dsrgeo.gnss.visibility import _core_satellites, _visibility_table, epoch_times
 
 __all__ = [
     "LAYER_DATE",
@@ -146,23 +143,10 @@ def capitals_visibility(
     sources = Path(sources_dir) if sources_dir is not None else default_sources_dir()
     day = _dt.date.fromisoformat(str(date))
     start = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.UTC)
+    times = epoch_times(start, start + _dt.timedelta(days=1), step_s)
     sites = capital_sites(sources)
-    sats = load_satellites(tles)
-    end = start + _dt.timedelta(days=1)
-    # warn here, so that the warning points at the caller's line, then not again
-    core = sats[np.isin(sats.system, CORE_SYSTEMS)]
-    warn_if_stale(core, epoch_times(start, end, step_s), stacklevel=3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", StaleElementsWarning)
-        counts = visibility(
-            sites,
-            start=start,
-            end=end,
-            step_s=step_s,
-            min_elevation_deg=min_elevation_deg,
-            tles=sats,
-            pdop=pdop,
-        )
+    core = _core_satellites(tles, times, stacklevel=3)
+    counts = _visibility_table(sites, times, core, step_s, min_elevation_deg, pdop)
     table = sites.copy()
     for column in counts.columns:
         values = counts[column].to_numpy()

@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from dsrgeo.gnss.elements import CORE_SYSTEMS, load_satellites
 from dsrgeo.gnss.visibility import (
+    _core_satellites,
     check_mask,
     epoch_times,
     propagate_ecef_km,
@@ -12,7 +12,6 @@ from dsrgeo.gnss.visibility import (
     statistics_from_positions,
     system_slices,
     visibility_columns,
-    warn_if_stale,
 )
 
 __all__ = ["coverage_grid", "grid_points"]
@@ -118,9 +117,7 @@ def coverage_grid(
     lat, lon = grid_points(resolution_deg)
     times = epoch_times(start, end, step_s)
     check_mask(min_elevation_deg)
-    sats = load_satellites(tles)
-    core = sats[np.isin(sats.system, CORE_SYSTEMS)]
-    warn_if_stale(core, times, stacklevel=3)
+    core = _core_satellites(tles, times, stacklevel=3)
     sat_km = propagate_ecef_km(core, times)
     slices = system_slices(core)
     columns = visibility_columns(pdop)

@@ -140,10 +140,26 @@ def visibility(
     [25.0, 9.0]
     """
     times = epoch_times(start, end, step_s)
+    core = _core_satellites(tles, times, stacklevel=3)
+    return _visibility_table(sites, times, core, step_s, min_elevation_deg, pdop)
+
+
+def _core_satellites(tles, times, *, stacklevel):
+    """Load ``tles``, keep the :data:`CORE_SYSTEMS` and warn if ``times`` are stale for them.
+
+    The setup shared by :func:`visibility`, :func:`~dsrgeo.gnss.coverage_grid` and
+    :func:`~dsrgeo.gnss.capitals_visibility`; ``stacklevel`` is the one the caller would
+    give :func:`warn_if_stale` (3: the line that called the caller).
+    """
     sats = load_satellites(tles)
-    lat, lon = site_coordinates(sites)
     core = sats[np.isin(sats.system, CORE_SYSTEMS)]
-    warn_if_stale(core, times, stacklevel=3)
+    warn_if_stale(core, times, stacklevel=stacklevel + 1)
+    return core
+
+
+def _visibility_table(sites, times, core, step_s, min_elevation_deg, pdop):
+    """The table :func:`visibility` returns, for satellites from :func:`_core_satellites`."""
+    lat, lon = site_coordinates(sites)
     stats = site_statistics(core, times, lat, lon, min_elevation_deg, pdop=pdop)
     table = pd.DataFrame(stats, index=getattr(sites, "index", None))[visibility_columns(pdop)]
     table.attrs.update(

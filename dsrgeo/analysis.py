@@ -302,28 +302,23 @@ def _count_by_country(frame, column="countries"):
 def _one_capital_per_country(capitals):
     """Keep one capital per iso3: the row without a ``capital_note`` (the seat of
     government where several capitals exist), else the first by id."""
-    order = capitals.assign(
-        _noted=capitals["capital_note"].notna() if "capital_note" in capitals else False
-    ).sort_values(["iso3", "_noted", "id"])
+    order = capitals.assign(_noted=capitals["capital_note"].notna()).sort_values(
+        ["iso3", "_noted", "id"]
+    )
     return order.drop_duplicates("iso3").drop(columns="_noted")
 
 
 def _beidou_columns():
     """Return the capital figures of the beidou_capitals layer by iso3, or None."""
-    from dsrgeo import catalog, loader
+    from dsrgeo import loader
 
-    if BEIDOU_LAYER not in loader.names() or not catalog.get(BEIDOU_LAYER).file.is_file():
+    if not loader.available(BEIDOU_LAYER):
         return None
     capitals = loader.load(BEIDOU_LAYER)
-    if "iso3" not in capitals.columns:
-        return None
     figures = [c for c in capitals.columns if c.startswith(("bds_", "gps_"))]
-    if not figures:
-        return None
     capitals = _one_capital_per_country(pd.DataFrame(capitals.drop(columns="geometry")))
     named = capitals.rename(columns={"name": "capital"})
-    keep = [c for c in ("capital",) if c in named.columns] + figures
-    return named.set_index("iso3")[keep]
+    return named.set_index("iso3")[["capital", *figures]]
 
 
 def indicators(*, as_of=None):

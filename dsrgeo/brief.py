@@ -266,40 +266,27 @@ def _standards_agreements_2019():
 
 
 def _beidou_capitals():
-    from dsrgeo import catalog, loader
+    from dsrgeo import loader
+    from dsrgeo.analysis import BEIDOU_LAYER, _one_capital_per_country
 
-    layer = "beidou_capitals"
-    if layer not in loader.names() or not catalog.get(layer).file.is_file():
+    if not loader.available(BEIDOU_LAYER):
         return math.nan, "the beidou_capitals layer is not shipped yet"
-    from dsrgeo.analysis import _one_capital_per_country
-
-    capitals = loader.load(layer)
-    attrs = dict(capitals.attrs)
-    if "iso3" in capitals.columns:  # the brief counts countries, not cities
-        capitals = _one_capital_per_country(capitals)
-    # the layer's metric for the press figure is the daily maximum (bds_beats_gps:
-    # bds_max > gps_max); the mean visible count over the day is reported beside it
-    rules = [
-        ("max", "bds_max", "gps_max", "daily maximum visible count"),
-        ("mean", "bds_mean", "gps_mean", "mean visible count over the day"),
-    ]
-    found = [(key, b, g, text) for key, b, g, text in rules if {b, g} <= set(capitals.columns)]
-    if not found:
-        return math.nan, "beidou_capitals lacks bds_max/gps_max and bds_mean/gps_mean columns"
-    counts = {}
-    for key, bds, gps, text in found:
-        known = capitals[bds].notna() & capitals[gps].notna()
-        counts[key] = (int((capitals.loc[known, bds] > capitals.loc[known, gps]).sum()),
-                       int(known.sum()), text)
-    key = found[0][0]
-    count, total, text = counts[key]
+    capitals = loader.load(BEIDOU_LAYER)
+    as_of = capitals.attrs.get("as_of", "?")
+    capitals = _one_capital_per_country(capitals)  # the brief counts countries, not cities
+    # the press figure's metric is the layer's bds_beats_gps (daily maximum: bds_max >
+    # gps_max); the mean visible count over the day is reported beside it
+    by_max = capitals["bds_beats_gps"].dropna()
+    by_mean = capitals[["bds_mean", "gps_mean"]].dropna()
+    count, total = int(by_max.sum()), len(by_max)
     if total == 0:
         return math.nan, "beidou_capitals has no rows with BeiDou and GPS figures"
-    details = "; ".join(f"{c} of {t} by the {txt}" for c, t, txt in counts.values())
+    mean_count = int((by_mean["bds_mean"] > by_mean["gps_mean"]).sum())
     how = (
-        f"beidou_capitals (as of {attrs.get('as_of', '?')}; one capital per country): "
-        f"countries whose capital sees more BeiDou than GPS satellites: {details}; the "
-        f"share by the {text} is compared with 165/195"
+        f"beidou_capitals (as of {as_of}; one capital per country): countries whose "
+        f"capital sees more BeiDou than GPS satellites: {count} of {total} by the daily "
+        f"maximum visible count; {mean_count} of {len(by_mean)} by the mean visible count "
+        "over the day; the share by the daily maximum visible count is compared with 165/195"
     )
     return count / total * 100, how
 

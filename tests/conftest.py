@@ -24,12 +24,6 @@ def test_data():
     return DATA
 
 
-@pytest.fixture(scope="session")
-def shipped_layers():
-    """The folder holding the shipped layer files and catalog."""
-    return loader.layers_dir()
-
-
 @pytest.fixture(autouse=True)
 def _doctest_namespace(doctest_namespace):
     doctest_namespace["dsrgeo"] = dsrgeo
@@ -61,16 +55,12 @@ def three_cables():
 
 
 @pytest.fixture
-def stand_in_beidou_layer(monkeypatch, tmp_path):
-    """Make ``beidou_capitals`` look shipped, with made-up figures for three countries:
+def stand_in_beidou_layer(monkeypatch):
+    """Make ``load("beidou_capitals")`` return made-up figures for three countries:
     PAK and FRA see more BeiDou than GPS satellites, USA fewer. Pakistan has a second,
     noted capital row that a per-country count must skip."""
-    import dataclasses
-
     import geopandas
     import shapely
-
-    from dsrgeo import catalog
 
     frame = geopandas.GeoDataFrame(
         {"id": ["pak-islamabad", "fra-paris", "usa-washington", "pak-a-second-capital"],
@@ -79,25 +69,16 @@ def stand_in_beidou_layer(monkeypatch, tmp_path):
          "capital_note": [None, None, None, "made-up second capital"],
          "bds_max": [30, 20, 12, 0], "gps_max": [12, 12, 13, 20],
          "bds_mean": [25.0, 14.0, 8.0, 0.0], "gps_mean": [9.0, 9.5, 10.0, 20.0],
-         "bds_minus_gps_max": [18, 8, -1, -20]},
+         "bds_minus_gps_max": [18, 8, -1, -20],
+         "bds_beats_gps": [True, True, False, False]},
         geometry=[shapely.Point(73.06, 33.72), shapely.Point(2.35, 48.86),
                   shapely.Point(-77.04, 38.9), shapely.Point(67.0, 24.86)], crs="EPSG:4326")
     frame.attrs.update(as_of="2022-02-05", min_elevation_deg=10.0)
-    stand_in = tmp_path / "beidou_capitals.geojson"
-    stand_in.write_text("{}")
-    real_names, real_get, real_load = loader.names, catalog.get, loader.load
-    names = [*(n for n in real_names() if n != "beidou_capitals"), "beidou_capitals"]
-
-    def get(layer_id):
-        if layer_id == "beidou_capitals":
-            return dataclasses.replace(real_get("cables"), id=layer_id, file=stand_in)
-        return real_get(layer_id)
+    real_load = loader.load
 
     def load(layer_id, **kwargs):
         return frame.copy() if layer_id == "beidou_capitals" else real_load(layer_id, **kwargs)
 
-    monkeypatch.setattr(loader, "names", lambda: names)
-    monkeypatch.setattr(catalog, "get", get)
     monkeypatch.setattr(loader, "load", load)
     return frame
 

@@ -169,13 +169,18 @@ def test_indicators_as_of(table):
     assert past["cables_landing"].sum() < table["cables_landing"].sum()
 
 
-def test_indicators_beidou_columns_follow_the_layer(table):
-    shipped = ("beidou_capitals" in dsrgeo.loader.names()
-               and dsrgeo.catalog.get("beidou_capitals").file.is_file())
-    assert ("beidou_capitals" in table.attrs["layers"]) == shipped
-    if shipped:
-        for column in ("bds_max", "gps_max", "bds_minus_gps_max"):
-            assert np.isfinite(float(table.set_index("iso3").loc["PAK", column]))
+def test_indicators_join_the_shipped_beidou_layer(table):
+    assert "beidou_capitals" in table.attrs["layers"]
+    for column in ("bds_max", "gps_max", "bds_minus_gps_max"):
+        assert np.isfinite(float(table.set_index("iso3").loc["PAK", column]))
+
+
+def test_indicators_without_the_beidou_layer(monkeypatch):
+    names = [n for n in dsrgeo.loader.names() if n != "beidou_capitals"]
+    monkeypatch.setattr(dsrgeo.loader, "names", lambda: names)
+    table = indicators(as_of=2022)
+    assert "beidou_capitals" not in table.attrs["layers"]
+    assert not {"capital", "bds_max", "gps_max"} & set(table.columns)
 
 
 def test_indicators_join_capital_figures_when_the_layer_exists(stand_in_beidou_layer):

@@ -59,18 +59,6 @@ _CHAR_WIDTH_EM = 0.56  # mean glyph width of DejaVu Sans, in em, for wrapping te
 _BOLD_WIDTH_EM = 0.64
 
 
-def _matplotlib():
-    try:
-        import matplotlib
-    except ImportError as err:  # a dependency of dsrgeo; only a broken install lacks it
-        from dsrgeo.errors import MissingDependencyError
-
-        raise MissingDependencyError(
-            "static export needs matplotlib: pip install matplotlib"
-        ) from err
-    return matplotlib
-
-
 def deterministic_metadata(fmt):
     """Return ``savefig(metadata=...)`` for ``fmt`` that leaves out dates and versions.
 
@@ -140,6 +128,16 @@ def _line_parts(geometry):
     ]
 
 
+def _paint(style):
+    """(face, edge, line width in pt) of a filled feature, with Leaflet's path defaults."""
+    color = style.get("color", "#3388ff")
+    return (
+        _rgba(style.get("fillColor", color), style.get("fillOpacity", 0.2)),
+        _rgba(color, style.get("opacity", 1.0)),
+        float(style.get("weight", 1)) * LINE_PT_PER_PX,
+    )
+
+
 def _draw_polygons(ax, layer, zorder):
     from matplotlib.collections import PathCollection
 
@@ -149,13 +147,10 @@ def _draw_polygons(ax, layer, zorder):
         if path is None:
             continue
         paths.append(path)
-        faces.append(
-            _rgba(
-                style.get("fillColor", style.get("color", "#3388ff")), style.get("fillOpacity", 0.2)
-            )
-        )
-        edges.append(_rgba(style.get("color", "#3388ff"), style.get("opacity", 1.0)))
-        widths.append(float(style.get("weight", 1)) * LINE_PT_PER_PX)
+        face, edge, width = _paint(style)
+        faces.append(face)
+        edges.append(edge)
+        widths.append(width)
     if paths:
         collection = PathCollection(
             paths, facecolors=faces, edgecolors=edges, linewidths=widths, zorder=zorder
@@ -197,18 +192,14 @@ def _draw_points(ax, layer, zorder):
     for geometry, style in zip(layer.gdf.geometry, layer.styles):
         coords = shapely.get_coordinates(geometry)
         diameter_pt = 2 * float(style.get("radius", 4)) * MARKER_PT_PER_RADIUS_PX
+        face, edge, width = _paint(style)
         for x, y in coords:
             xs.append(x)
             ys.append(y)
             sizes.append(diameter_pt**2)
-            faces.append(
-                _rgba(
-                    style.get("fillColor", style.get("color", "#3388ff")),
-                    style.get("fillOpacity", 0.2),
-                )
-            )
-            edges.append(_rgba(style.get("color", "#3388ff"), style.get("opacity", 1.0)))
-            widths.append(float(style.get("weight", 1)) * LINE_PT_PER_PX)
+            faces.append(face)
+            edges.append(edge)
+            widths.append(width)
     if xs:
         ax.scatter(
             np.asarray(xs),
@@ -273,12 +264,31 @@ def _legend_rows(legend):
     return rows + [(str(label), color) for label, color in legend.entries]
 
 
-def _legend_sections(layers, column_in):
-    """(title lines, [(label lines, colour)], geometry) for every visible styled overlay."""
+def _drawn(layer):
+    """True for the layers the page shows when it opens: basemaps and overlays with show=True."""
+    return layer.role != "overlay" or layer.show
+
+
+def _legend_layers(layers):
+    """The visible overlays that have a legend, in map order."""
+    return [
+        layer
+        for layer in layers
+        if layer.role == "overlay" and _drawn(layer) and layer.legend is not None
+    ]
+
+
+def _legend_sections(layers, width_in):
+    """Return (sections, columns, column width in) of the legend ``width_in`` inches wide.
+
+    One section, (title lines, [(label lines, colour)], geometry), per visible styled overlay,
+    wrapped to the width of a column; up to ``_MAX_LEGEND_COLUMNS`` columns.
+    """
+    legend_layers = _legend_layers(layers)
+    columns = max(1, min(len(legend_layers), _MAX_LEGEND_COLUMNS))
+    column_in = width_in / columns
     sections = []
-    for layer in layers:
-        if layer.role != "overlay" or not layer.show or layer.legend is None:
-            continue
+    for layer in legend_layers:
         legend = layer.legend
         label_in = column_in - _SWATCH_IN[0] - 0.12
         rows = [
@@ -288,7 +298,7 @@ def _legend_sections(layers, column_in):
         sections.append(
             (_wrap(legend.title, column_in - 0.1, _LEGEND_PT, bold=True), rows, geometry)
         )
-    return sections
+    return sections, columns, column_in
 
 
 def _section_height_in(section):
@@ -333,11 +343,20 @@ def _swatch(ax, x, y, color, geometry):
         )
 
 
-def _draw_legend(ax, sections, columns, column_in):
-    column_tops = [0.0] * columns
+def _pack(sections, columns):
+    """Return ([(column, top in)] per section, height in): each goes in the shortest column."""
+    tops = [0.0] * columns
+    places = []
     for section in sections:
-        column = column_tops.index(min(column_tops))
-        x, y = column * column_in, column_tops[column]
+        column = tops.index(min(tops))
+        places.append((column, tops[column]))
+        tops[column] += _section_height_in(section)
+    return places, max(tops)
+
+
+def _draw_legend(ax, sections, places, column_in):
+    for section, (column, top) in zip(sections, places):
+        x, y = column * column_in, top
         title, rows, geometry = section
         for line in title:
             ax.text(
@@ -362,30 +381,13 @@ def _draw_legend(ax, sections, columns, column_in):
                     ha="left",
                 )
                 y += _ROW_IN
-        column_tops[column] = y + 0.08
-
-
-def _layout_legend(sections, width_in):
-    """Return (columns, column width in, height in) packing sections into columns."""
-    if not sections:
-        return 1, width_in, 0.0
-    columns = min(len(sections), _MAX_LEGEND_COLUMNS)
-    column_in = width_in / columns
-    tops = [0.0] * columns
-    for section in sections:
-        column = tops.index(min(tops))
-        tops[column] += _section_height_in(section)
-    return columns, column_in, max(tops)
 
 
 def _sources_lines(layers, width_in):
     seen = []
-    for layer in layers:
-        if layer.role == "overlay" and not layer.show:
-            continue
-        for text in (layer.citation,):
-            if text and text not in seen:
-                seen.append(text)
+    for layer in filter(_drawn, layers):
+        if layer.citation and layer.citation not in seen:
+            seen.append(layer.citation)
     lines = []
     for i, text in enumerate(seen):
         lines += _wrap(("Sources: " if i == 0 else "") + text, width_in, _SOURCES_PT)
@@ -435,7 +437,6 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
     >>> float(fig.get_figwidth()), fig.texts[0].get_text()
     (6.0, 'HMN Tech cables')
     """
-    _matplotlib()
     from matplotlib.figure import Figure
 
     width_in = _check_positive("width_in", width_in)
@@ -445,10 +446,8 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
     map_in = width_in * (north - south) / (east - west)
     title_lines = _wrap(map_.title, inner_in, _TITLE_PT, bold=True) if map_.title else []
     title_in = len(title_lines) * _TITLE_PT * 1.35 / _PT_PER_IN + (_MARGIN_IN if title_lines else 0)
-    sections = _legend_sections(layers, inner_in / min(max(1, len(layers)), _MAX_LEGEND_COLUMNS))
-    columns, column_in, legend_in = _layout_legend(sections, inner_in)
-    sections = _legend_sections(layers, column_in)
-    columns, column_in, legend_in = _layout_legend(sections, inner_in)
+    sections, columns, column_in = _legend_sections(layers, inner_in)
+    places, legend_in = _pack(sections, columns)
     sources = _sources_lines(layers, inner_in)
     sources_in = len(sources) * _SOURCES_PT * 1.3 / _PT_PER_IN
     height_in = title_in + map_in + _MARGIN_IN + legend_in + sources_in + 2 * _MARGIN_IN
@@ -476,9 +475,7 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
         spine.set_linewidth(0.4)
         spine.set_color("#888888")
     for zorder, layer in enumerate(layers, start=1):
-        if layer.role == "overlay" and not layer.show:
-            continue
-        if layer.kind in _DRAW and len(layer.gdf):
+        if _drawn(layer) and layer.kind in _DRAW and len(layer.gdf):
             _DRAW[layer.kind](ax, layer, zorder)
     top -= map_in + _MARGIN_IN
     if sections:
@@ -493,7 +490,7 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
         legend_ax.set_xlim(0, inner_in)
         legend_ax.set_ylim(legend_in, 0)
         legend_ax.set_axis_off()
-        _draw_legend(legend_ax, sections, columns, column_in)
+        _draw_legend(legend_ax, sections, places, column_in)
         top -= legend_in
     fig.text(
         _MARGIN_IN / width_in,
@@ -509,15 +506,9 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
 
 
 def _save(fig, path, fmt, **kwargs):
-    import matplotlib
+    from dsrgeo.fileio import atomic_write
 
-    from dsrgeo.fileio import atomic_path
-
-    path = Path(path)
-    rc = {"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}
-    with matplotlib.rc_context(rc), atomic_path(path) as tmp:
-        fig.savefig(tmp, format=fmt, metadata=deterministic_metadata(fmt), **kwargs)
-    return path
+    return atomic_write(path, figure_bytes(fig, fmt, **kwargs))
 
 
 def to_png(map_, path, *, width_px=DEFAULT_WIDTH_PX, dpi=DEFAULT_DPI):
@@ -604,8 +595,10 @@ _LINE_SPACING = 1.35
 _MAX_CELL_CHARS = 400
 
 
-def figure_bytes(fig, fmt):
+def figure_bytes(fig, fmt, **kwargs):
     """Return ``fig`` saved as ``fmt`` ("png", "svg" or "pdf") with deterministic metadata.
+
+    ``kwargs`` go to ``savefig`` (``dpi=...``).
 
     Examples
     --------
@@ -618,7 +611,7 @@ def figure_bytes(fig, fmt):
 
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
-        fig.savefig(buffer, format=fmt, metadata=deterministic_metadata(fmt))
+        fig.savefig(buffer, format=fmt, metadata=deterministic_metadata(fmt), **kwargs)
     return buffer.getvalue()
 
 
@@ -793,7 +786,6 @@ def flow_pages(blocks):
     >>> len(pages)
     1
     """
-    _matplotlib()
     pages = _Pages()
     for kind, content in blocks:
         if kind == "table":

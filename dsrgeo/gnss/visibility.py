@@ -305,10 +305,15 @@ def propagate_ecef_km(sats, times):
     ElementSetError
         If SGP4 reports an error (e.g. decayed orbit) for a satellite at an epoch.
     """
+    return _propagate(sats, sats.satrecs(), times)
+
+
+def _propagate(sats, satrecs, times):
+    """:func:`propagate_ecef_km` with the ``SatrecArray`` of ``sats`` already built."""
     from sgp4.api import SGP4_ERRORS
 
     jd, fr = frames.julian_dates(times)
-    error, r_teme, _ = sats.satrecs().sgp4(jd, fr)
+    error, r_teme, _ = satrecs.sgp4(jd, fr)
     if np.any(error):
         sat, epoch = np.argwhere(error)[0]
         raise ElementSetError(
@@ -376,10 +381,10 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
     if len(times) == 0:
         raise ValueError("the window holds no epoch; make end later than start")
     accumulator = _Accumulator(len(lat), pdop)
+    satrecs, slices = sats.satrecs(), system_slices(sats)
     with single_threaded_blas():
         for b0 in range(0, len(times), _EPOCH_BLOCK):
-            sat_km = propagate_ecef_km(sats, times[b0 : b0 + _EPOCH_BLOCK])
-            slices = system_slices(sats)
+            sat_km = _propagate(sats, satrecs, times[b0 : b0 + _EPOCH_BLOCK])
             _accumulate(sat_km, slices, lat, lon, min_elevation_deg, pdop, accumulator)
     return accumulator.result(len(times))
 

@@ -10,9 +10,8 @@ for 196 country codes. Satellite counts of two capitals of one country are near-
 """
 
 import datetime as _dt
+import functools
 import json
-import re
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -78,24 +77,35 @@ def capital_sites(sources_dir):
     import shapely
 
     path = Path(sources_dir) / "naturalearth" / "ne_50m_populated_places.json"
-    features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    rows, points = [], []
-    for feature in features:
+    stat = path.stat()
+    rows = _capital_rows(path, stat.st_mtime_ns, stat.st_size)
+    return geopandas.GeoDataFrame(
+        [row[:4] for row in rows],
+        columns=["id", "name", "iso3", "capital_note"],
+        geometry=shapely.points([row[4:] for row in rows]),
+        crs="EPSG:4326",
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _capital_rows(path, mtime_ns, size):
+    """Parse the capitals of ``path``: (id, name, iso3, capital_note, lon, lat) sorted by id.
+
+    Cached per file and version (modification time and size are part of the key, so an
+    edited file is read again); the rows are tuples, and each caller builds a new frame.
+    """
+    from dsrgeo.build import slug
+
+    rows = []
+    for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
         props = feature["properties"]
         if props.get("FEATURECLA") != "Admin-0 capital":
             continue
         iso3 = props["ADM0_A3"]
-        rows.append(
-            {
-                "id": f"{iso3.lower()}-{_slug(props['NAME'])}",
-                "name": props["NAME"],
-                "iso3": iso3,
-                "capital_note": _CAPITAL_NOTES.get(props.get("CAPIN"), props.get("CAPIN")),
-            }
-        )
-        points.append(shapely.Point(feature["geometry"]["coordinates"]))
-    sites = geopandas.GeoDataFrame(rows, geometry=points, crs="EPSG:4326")
-    return sites.sort_values("id", kind="stable").reset_index(drop=True)
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        note = _CAPITAL_NOTES.get(props.get("CAPIN"), props.get("CAPIN"))
+        rows.append((f"{iso3.lower()}-{slug(props['NAME'])}", props["NAME"], iso3, note, lon, lat))
+    return tuple(sorted(rows, key=lambda row: row[0]))
 
 
 def capitals_visibility(
@@ -186,7 +196,3 @@ def build_beidou_capitals(sources_dir):
         tles=sources / "gnss" / LAYER_TLE_SNAPSHOT,
     )
 
-
-def _slug(text):
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

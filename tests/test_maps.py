@@ -257,17 +257,30 @@ def test_other_crs_and_geojson_path(tmp_path, layer_named):
     assert from_file.name == "points" and from_file.tooltip == ("name",)
 
 
-def test_as_of(layer_named):
+def test_as_of(layer_named, tmp_path):
     bri = Map().add("bri_countries", as_of=2019).layers[-1]
     color = dict(zip(bri.gdf["iso3"], bri.colors))
     assert color["ITA"] not in ("#f16913", "#e3e3e3")  # a member in 2019
     frame = dsrgeo.load("cables")
     old = Map().add(frame, as_of=2005).layers[-1]
     assert old.gdf["rfs_year"].max() <= 2005 and len(old.gdf) < len(frame)
+    # a loaded frame gets exactly what the catalog id gets (the loader's rule, planned dropped)
+    by_id = Map().add("cables", as_of=2005).layers[-1]
+    assert sorted(old.gdf["id"]) == sorted(by_id.gdf["id"])
+    points = Map().add(dsrgeo.load("landing_points"), as_of=2019).layers[-1]
+    assert sorted(points.gdf["id"]) == sorted(
+        Map().add("landing_points", as_of=2019).layers[-1].gdf["id"]
+    )
     with pytest.raises(InvalidLayerError, match="needs a layer with years"):
         Map().add(layer_named("x"), as_of=2019)
+    path = tmp_path / "cables.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    with pytest.raises(InvalidLayerError, match="needs a layer with years"):
+        Map().add(path, as_of=2019)  # a file has no catalog id: refused, not ignored
     with pytest.raises(AsOfOutOfRangeError):
         Map().add("cables", as_of=1900)
+    with pytest.raises(AsOfOutOfRangeError):
+        Map().add(frame, as_of=1900)
 
 
 def test_time_slider_specs():
@@ -279,11 +292,17 @@ def test_time_slider_specs():
     italy = list(bri.gdf["iso3"]).index("ITA")
     assert bri.colors[italy] == "#f16913"  # the page opens at the last year: exited
     assert bri.time.during[italy]["fillColor"] not in ("#f16913", "#e3e3e3")  # member before
-    frame = dsrgeo.load("bri_countries")  # today's statuses, then a year applied by the map
-    in_2019 = Map().add(frame, as_of=2019).layers[-1]
-    assert (
-        dict(zip(in_2019.gdf["iso3"], in_2019.colors))["ITA"] == bri.time.during[italy]["fillColor"]
-    )
+    # today's statuses, then a year applied by the map: the loader's answer, as for the id
+    # (its ramp spans the signing years up to 2019; the slider's spans all of them)
+    in_2019 = Map().add(dsrgeo.load("bri_countries"), as_of=2019).layers[-1]
+    colours_2019 = dict(zip(in_2019.gdf["iso3"], in_2019.colors))
+    assert colours_2019["ITA"] not in ("#f16913", "#e3e3e3")  # a member in 2019
+    for year in (2015, 2019):
+        by_frame = Map().add(dsrgeo.load("bri_countries"), as_of=year).layers[-1]
+        by_id = Map().add("bri_countries", as_of=year).layers[-1]
+        assert dict(zip(by_frame.gdf["iso3"], by_frame.colors)) == dict(
+            zip(by_id.gdf["iso3"], by_id.colors)
+        )
     page = m.to_html()
     assert "dsrgeo.setYear" in page and "input.min = 2000" in page
 

@@ -158,7 +158,12 @@ def _read_input(layer, as_of):
     from dsrgeo import catalog, loader
 
     if isinstance(layer, geopandas.GeoDataFrame):
-        info = _catalog_info(layer.attrs.get("id")) if layer.attrs.get("id") else None
+        layer_id = layer.attrs.get("id")
+        info = _catalog_info(layer_id) if isinstance(layer_id, str) else None
+        if as_of is not None:
+            if info is None:
+                raise _no_years(as_of)
+            layer = loader.apply_as_of(layer, info.id, as_of)  # what load(as_of=) does
         return layer, info, "GeoDataFrame"
     if isinstance(layer, (str, os.PathLike)):
         text = os.fspath(layer)
@@ -166,11 +171,21 @@ def _read_input(layer, as_of):
             return loader.load(text, as_of=as_of), catalog.get(text), text
         path = Path(text)
         if path.suffix.lower() in (".geojson", ".json") or path.exists():
+            if as_of is not None:
+                raise _no_years(as_of)
             return _read_geojson(path), None, str(path)
         raise LayerNotFoundError(text, catalog.layer_ids())
     raise InvalidLayerError(
         f"cannot add {type(layer).__name__}; pass a layer id (see dsrgeo.layers()), "
         "a GeoDataFrame or the path of a GeoJSON file"
+    )
+
+
+def _no_years(as_of):
+    return InvalidLayerError(
+        f"as_of={as_of!r} needs a layer with years; pass a catalog id such as "
+        "'bri_countries' or a frame from dsrgeo.load(...)",
+        field="as_of",
     )
 
 
@@ -520,31 +535,17 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
     if options.get("highlight") is not None:
         rows, legend = _highlight(rows, options["highlight"], name, kind, legend)
 
-    marks = (block.get("marks") or {}).get("values", {})
-
-    def time_rule(current):
-        return _time_rule(
-            current.frame,
+    time = None
+    if time_slider:
+        marks = (block.get("marks") or {}).get("values", {})
+        time = _time_rule(
+            rows.frame,
             block,
             base_style,
             kind,
-            current.during,
+            rows.during,
             lambda v: marks.get(v, {}).get("color", MISSING_COLOR),
         )
-
-    if as_of is not None and source == "GeoDataFrame":  # the loader did it for catalog ids
-        rule = time_rule(rows)
-        if rule is None:
-            raise InvalidLayerError(
-                f"as_of={as_of!r} needs a layer with years; pass a catalog id such as "
-                "'bri_countries' or a frame from dsrgeo.load(...)",
-                field="as_of",
-            )
-        keep, styles = _apply_as_of(rule, int(as_of))
-        rows = rows.take(keep)
-        rows.styles = styles
-        rows.colors = [style.get("fillColor", style.get("color")) for style in styles]
-
     citation, attribution = _citation(rows.frame, info, name)
     return MapLayer(
         name=name,
@@ -563,27 +564,10 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
         labels=_labels(info, block, [*tooltip, *popup]),
         feature_count=feature_count,
         order=int(block.get("order", BASE_ORDER[kind] + default_order)),
-        time=time_rule(rows) if time_slider else None,
+        time=time,
         popup_html=rows.popup_html,
         decimals=min(int(block.get("decimals", COORD_DECIMALS)), COORD_DECIMALS),
     )
-
-
-def _apply_as_of(time, year):
-    """Apply a year to rows the way the slider does; returns (kept row positions, styles)."""
-    keep, styles = [], []
-    for i, (start, end) in enumerate(zip(time.start, time.end)):
-        state = "during"
-        if start is not None and start > year:
-            state = "before"
-        elif end is not None and end <= year:
-            state = "after"
-        rule = {"before": time.before, "after": time.after, "during": time.during[i]}[state]
-        if rule == "hide":
-            continue
-        keep.append(i)
-        styles.append(rule)
-    return keep, styles
 
 
 def coverage_frame(grid):

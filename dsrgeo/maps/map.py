@@ -172,7 +172,9 @@ class Map:
         show : bool, optional
             Whether the layer is on when the page opens (landing points are off by default).
         as_of : int, optional
-            A year: the world at the end of that year (see :func:`dsrgeo.load`).
+            A year: the world at the end of that year, as :func:`dsrgeo.load` gives it, for a
+            catalog id or a frame from ``dsrgeo.load`` (its ``attrs["id"]``); other inputs
+            have no years and raise.
         categories : dict, optional
             ``{value: colour}`` for a categorical ``color_by``.
         palette : list of str, optional

@@ -25,6 +25,7 @@ import dsrgeo
 from dsrgeo.gnss import coverage_grid, frames, visibility
 from dsrgeo.gnss.capitals import capital_sites
 from dsrgeo.gnss.elements import load_satellites
+from dsrgeo.gnss.visibility import epoch_times
 from dsrgeo.loader import sources_dir
 
 UTC = dt.UTC
@@ -83,11 +84,7 @@ def main(argv=None):
 
     sats = load_satellites()
     sites = capital_sites(sources_dir())
-    times = np.arange(
-        np.datetime64("2022-02-05T00:00", "us"),
-        np.datetime64("2022-02-06", "us"),
-        np.timedelta64(60, "s"),
-    )
+    times = epoch_times(START, END, 60)
     n_site, n_sat, n_epoch = len(sites), len(sats), len(times)
     work = n_site * n_sat * n_epoch
     print(

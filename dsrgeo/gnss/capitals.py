@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dsrgeo.gnss.elements import DEFAULT_SNAPSHOT
 from dsrgeo.gnss.visibility import _core_satellites, _visibility_table, epoch_times
 
 __all__ = [
@@ -32,7 +33,7 @@ __all__ = [
 LAYER_DATE = "2022-02-05"
 LAYER_MIN_ELEVATION_DEG = 10.0
 LAYER_STEP_S = 60
-LAYER_TLE_SNAPSHOT = "2022-02-04"
+LAYER_TLE_SNAPSHOT = DEFAULT_SNAPSHOT
 
 # Natural Earth's CAPIN field is cut at 15 characters; these are the full wordings.
 _CAPITAL_NOTES = {

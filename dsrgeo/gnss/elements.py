@@ -10,6 +10,7 @@ from dsrgeo.errors import ElementSetError
 
 __all__ = [
     "CORE_SYSTEMS",
+    "DEFAULT_SNAPSHOT",
     "SYSTEMS",
     "Satellites",
     "constellation",
@@ -22,6 +23,8 @@ __all__ = [
 SYSTEMS = ("bds", "gps", "gal", "glo", "qzss", "navic", "sbas", "other")
 #: The four global systems that the visibility tables report.
 CORE_SYSTEMS = ("bds", "gps", "gal", "glo")
+#: The shipped TLE snapshot used when none is given (and the ``beidou_capitals`` layer's).
+DEFAULT_SNAPSHOT = "2022-02-04"
 
 _SBAS_NAME = re.compile(r"\b(WAAS|EGNOS|EGN\*|SDCM|GAGAN|SOUTHPA|MSAS|BDSBAS|KASS|W\*)")
 _GALILEO_NAME = re.compile(r"^GSAT0\d{3}\b|GALILEO")
@@ -219,7 +222,7 @@ def read_tles(path_or_text):
     return _to_satellites(records)
 
 
-def snapshot_dir(as_of="2022-02-04"):
+def snapshot_dir(as_of=DEFAULT_SNAPSHOT):
     """Return the folder of a TLE snapshot shipped with dsrgeo (``layers/sources/gnss/<as_of>``).
 
     Parameters

@@ -31,9 +31,9 @@ def _timed(function, repeat):
 
 def _exports(folder, repeat):
     for name, write in [
-        ("PNG 1600 px, 200 dpi", lambda: export.to_png(report.default_map(), folder / "map.png")),
-        ("SVG 8 in", lambda: export.to_svg(report.default_map(), folder / "map.svg")),
-        ("PDF 8 in", lambda: export.to_pdf(report.default_map(), folder / "map.pdf")),
+        ("PNG 1600 px, 200 dpi", lambda: export.to_png(dsrgeo.Map.default(), folder / "map.png")),
+        ("SVG 8 in", lambda: export.to_svg(dsrgeo.Map.default(), folder / "map.svg")),
+        ("PDF 8 in", lambda: export.to_pdf(dsrgeo.Map.default(), folder / "map.pdf")),
         ("report HTML", lambda: report.write_report(folder / "report.html")[0]),
         ("report HTML + PDF", lambda: report.write_report(folder / "r2.html", pdf=True)[1]),
     ]:
@@ -69,7 +69,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     print(
         f"dsrgeo {dsrgeo.__version__}; default map layers: "
-        f"{[layer.layer_id for layer in report.default_map().layers]}"
+        f"{[layer.layer_id for layer in dsrgeo.Map.default().layers]}"
     )
     with tempfile.TemporaryDirectory() as folder:
         _exports(Path(folder), args.repeat)

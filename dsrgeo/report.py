@@ -11,6 +11,7 @@ escaping happens) and, optionally, a PDF of the same content drawn with matplotl
 import dataclasses
 from pathlib import Path
 
+from dsrgeo.analysis import BEIDOU_LAYER
 from dsrgeo.errors import ExportError
 
 __all__ = [
@@ -21,16 +22,13 @@ __all__ = [
     "ReportSection",
     "ReportTable",
     "build_report",
-    "default_map",
     "write_report",
     "year_range",
 ]
 
-#: The optional layer of satellite visibility at capitals (built by dsrgeo.gnss)
-BEIDOU_LAYER = "beidou_capitals"
 #: Rows of the "top countries by HMN share" table
 TOP_COUNTRIES = 15
-#: Cable whose three lengths the report sets side by side
+#: Cable whose three lengths the report sets side by side (the brief's claim "peace_length")
 PEACE_ID = "peace-cable"
 
 
@@ -95,41 +93,6 @@ class Report:
     sections: tuple
     citations: object
     version: str
-
-
-def _has_layer(layer_id):
-    from dsrgeo import catalog, loader
-
-    return layer_id in loader.names() and catalog.get(layer_id).file.is_file()
-
-
-def _as_of_for(layer_id, as_of):
-    from dsrgeo import catalog
-
-    return as_of if as_of is not None and catalog.get(layer_id).years is not None else None
-
-
-def default_map(*, as_of=None, title=None):
-    """Return the default map: every core layer, as ``dsrgeo map`` draws it with no layers.
-
-    Parameters
-    ----------
-    as_of : int, optional
-        Year applied to the layers that have years (BRI status, cables in service).
-    title : str, optional
-
-    Returns
-    -------
-    dsrgeo.Map
-
-    Examples
-    --------
-    >>> [layer.layer_id for layer in default_map().layers][:4]
-    ['land', 'bri_countries', 'cables', 'hmn_cables']
-    """
-    from dsrgeo.maps import Map
-
-    return Map.default(as_of=as_of, title=title)
 
 
 # -- sections ----------------------------------------------------------------------------
@@ -206,11 +169,11 @@ def _lengths(as_of):
     import pandas as pd
 
     from dsrgeo.analysis import hmn_mask
-    from dsrgeo.brief import MILE_KM
+    from dsrgeo.brief import CLAIMS, MILE_KM
     from dsrgeo.geodesy import audit_lengths
     from dsrgeo.loader import load
 
-    cables = load("cables", as_of=_as_of_for("cables", as_of))
+    cables = load("cables", as_of=as_of)
     audit = audit_lengths(cables)
     paragraphs = [
         (
@@ -224,7 +187,7 @@ def _lengths(as_of):
     peace = audit[audit["id"] == PEACE_ID]
     if len(peace):
         row = peace.iloc[0]
-        brief_km = 7500 * MILE_KM
+        brief_km = next(claim for claim in CLAIMS if claim.id == "peace_length").claimed
         tables.append(
             ReportTable(
                 "PEACE: three lengths of one cable",
@@ -306,9 +269,9 @@ def _beidou():
     import pandas as pd
 
     from dsrgeo import catalog
-    from dsrgeo.loader import load
+    from dsrgeo.loader import available, load
 
-    if not _has_layer(BEIDOU_LAYER):
+    if not available(BEIDOU_LAYER):
         return ReportSection(
             "beidou",
             "BeiDou vs GPS over capitals",
@@ -461,13 +424,14 @@ def build_report(*, as_of=None, title=None):
     ['indicators', 'lengths', 'beidou', 'claims']
     """
     from dsrgeo import __version__
+    from dsrgeo.maps import Map
 
     if as_of is not None:
         as_of = _check_year(as_of)
     title = title or "The Digital Silk Road in cited layers" + (
         f", as of {as_of}" if as_of is not None else ""
     )
-    the_map = default_map(as_of=as_of)  # the page's heading is the title
+    the_map = Map.default(as_of=as_of)  # the page's heading is the title
     sections = (_indicators(as_of), _lengths(as_of), _beidou(), _claims())
     used = [layer.layer_id for layer in the_map.layers if layer.layer_id]
     return Report(
@@ -493,7 +457,7 @@ def year_range():
     spans = [
         catalog.get(i).years
         for i in loader.names()
-        if _has_layer(i) and catalog.get(i).years is not None
+        if loader.available(i) and catalog.get(i).years is not None
     ]
     return max(first for first, _ in spans), min(last for _, last in spans)
 

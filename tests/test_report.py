@@ -101,7 +101,7 @@ def test_report_renders_offline_and_runs_nothing_hostile(written, offline_page, 
     assert offline_page.errors == [] and offline_page.blocked == []
     assert offline_page.locator("table.dsrgeo-table").count() >= 5
     assert offline_page.locator("figure img").count() == (
-        1 if "beidou_capitals" in loader.names() else 0
+        1 if loader.available("beidou_capitals") else 0
     )
     hostile = tmp_path / "hostile.html"
     hostile.write_text(render_report(_hostile_report()), encoding="utf-8")

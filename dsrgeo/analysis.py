@@ -33,14 +33,17 @@ BEIDOU_LAYER = "beidou_capitals"
 def hmn_mask(cables):
     """Return a boolean Series: which cables were supplied by HMN Tech under any of its names.
 
-    A cable counts when its ``is_hmn`` flag is true or one of its ``suppliers`` is in the
-    catalog's alias table (:func:`dsrgeo.catalog.hmn_supplier_aliases`: HMN Tech, HMN
-    Technologies, Huawei Marine, Huawei Marine Networks, ...). Exact names, not substrings.
+    The ``cables`` layer carries the answer in its ``is_hmn`` flag, set when the layer is
+    built by :func:`dsrgeo.catalog.is_hmn_supplier`: one of the ``suppliers`` is in the
+    catalog's alias table (HMN Tech, HMN Technologies, Huawei Marine, Huawei Marine
+    Networks, ...), exactly as spelled there, not a substring. A frame without ``is_hmn``
+    gets the same rule applied to its ``suppliers``.
 
     Parameters
     ----------
     cables : pandas.DataFrame
-        With a ``suppliers`` column of lists and, optionally, ``is_hmn``.
+        With an ``is_hmn`` column (missing values count as False) or, failing that, a
+        ``suppliers`` column of lists.
 
     Returns
     -------
@@ -52,15 +55,11 @@ def hmn_mask(cables):
     >>> hmn_mask(pd.DataFrame({"suppliers": [["HMN Tech"], ["SubCom"], []]})).tolist()
     [True, False, False]
     """
-    from dsrgeo.catalog import hmn_supplier_aliases
-
-    aliases = {a.casefold() for a in hmn_supplier_aliases()}
-    by_supplier = cables["suppliers"].map(
-        lambda names: any(str(n).casefold() in aliases for n in (names or ()))
-    )
     if "is_hmn" in cables.columns:
-        by_supplier = by_supplier | cables["is_hmn"].fillna(False).astype(bool)
-    return by_supplier.astype(bool)
+        return cables["is_hmn"].astype("boolean").fillna(False).astype(bool)
+    from dsrgeo.catalog import is_hmn_supplier
+
+    return cables["suppliers"].map(is_hmn_supplier).astype(bool)
 
 
 def _in_service(cables, as_of):
@@ -70,7 +69,8 @@ def _in_service(cables, as_of):
 
 
 def _select_suppliers(cables, suppliers, as_of=None):
-    """Filter ``cables`` to the requested suppliers; see :func:`cable_graph`."""
+    """Filter ``cables`` (with a bool ``is_hmn`` column) to the requested suppliers; see
+    :func:`cable_graph`."""
     if suppliers is None:
         return cables
     if isinstance(suppliers, str):
@@ -85,7 +85,7 @@ def _select_suppliers(cables, suppliers, as_of=None):
     known_folded = {n.casefold() for n in known}
     for name in wanted:
         if name.casefold() == "hmn":
-            keep |= hmn_mask(cables)
+            keep |= cables["is_hmn"]
             continue
         if name.casefold() not in known_folded:
             close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
@@ -122,7 +122,8 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
         Year: only cables in service by the end of that year (planned ones out).
     cables : geopandas.GeoDataFrame, optional
         Cables with ``id``, ``name``, ``suppliers``, ``countries`` (ISO3 lists),
-        ``rfs_year`` and ``is_planned``; default: the shipped ``cables`` layer.
+        ``rfs_year``, ``is_planned`` and optionally ``is_hmn`` (see :func:`hmn_mask`);
+        default: the shipped ``cables`` layer.
 
     Returns
     -------
@@ -158,8 +159,7 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
         cables = load("cables", as_of=as_of)
     elif as_of is not None:
         cables = cables[_in_service(cables, as_of)]
-    is_hmn = hmn_mask(cables)
-    selected = _select_suppliers(cables.assign(is_hmn=is_hmn), suppliers, as_of)
+    selected = _select_suppliers(cables.assign(is_hmn=hmn_mask(cables)), suppliers, as_of)
     selected = selected.sort_values("id")
 
     graph = nx.Graph(suppliers=suppliers, as_of=as_of, cables={})

@@ -238,7 +238,6 @@ def _cable_records(sources):
         parts = shapely.geometry.shape(feature["geometry"])
         lines.setdefault(cable_id, []).extend(shapely.get_parts(parts).tolist())
     names = _country_name_table(sources)
-    aliases = set(catalog.hmn_supplier_aliases())
     records, geometries, unplaced = [], [], set()
     for cable_id in sorted(lines):
         meta_path = cable_dir / f"{cable_id}.json"
@@ -260,7 +259,7 @@ def _cable_records(sources):
             "is_planned": meta.get("is_planned"),
             "owners": _split_list(meta.get("owners")),
             "suppliers": suppliers,
-            "is_hmn": bool(aliases & set(suppliers)),
+            "is_hmn": catalog.is_hmn_supplier(suppliers),
             "landing_point_ids": sorted(p["id"] for p in landing),
             "countries": sorted(countries),
             "url": meta.get("url") or None,

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError
 
-__all__ = ["LayerInfo", "layer_ids", "get", "hmn_supplier_aliases", "hmn_project_matches",
-           "country_name_iso3", "citation", "catalog_path"]
+__all__ = ["LayerInfo", "layer_ids", "get", "hmn_supplier_aliases", "is_hmn_supplier",
+           "hmn_project_matches", "country_name_iso3", "citation", "catalog_path"]
 
 KINDS = ("line", "point", "polygon")
 REQUIRED_FIELDS = ("id", "title", "description", "kind", "file", "sources", "licence",
@@ -196,6 +196,21 @@ def hmn_supplier_aliases():
     True
     """
     return _catalog()[1]
+
+
+def is_hmn_supplier(suppliers):
+    """Return True if one of ``suppliers`` is a name of HMN Tech in :func:`hmn_supplier_aliases`.
+
+    Exact names (case and all), not substrings: the rule that sets the ``is_hmn`` flag of the
+    ``cables`` layer when it is built.
+
+    Examples
+    --------
+    >>> is_hmn_supplier(["NEC", "Huawei Marine"]), is_hmn_supplier(["Huawei"]), is_hmn_supplier([])
+    (True, False, False)
+    """
+    aliases = hmn_supplier_aliases()
+    return any(name in aliases for name in (suppliers or ()))
 
 
 def hmn_project_matches():

@@ -85,6 +85,24 @@ def test_hmn_mask_uses_the_alias_table_not_substrings():
     suppliers = [["Huawei Marine"], ["HMN Technologies"], ["Huawei"], ["NEC"]]
     frame = pd.DataFrame({"suppliers": suppliers})
     assert hmn_mask(frame).tolist() == [True, True, False, False]
+    exact = pd.DataFrame({"suppliers": [["huawei marine"], ["HMN TECH"]]})
+    assert hmn_mask(exact).tolist() == [False, False]  # the alias table's spelling, exactly
+
+
+def test_hmn_mask_reads_the_is_hmn_flag_when_there_is_one():
+    import pandas as pd
+
+    frame = pd.DataFrame({"suppliers": [["NEC"], ["HMN Tech"], ["NEC"]],
+                          "is_hmn": [True, False, None]})
+    assert hmn_mask(frame).tolist() == [True, False, False]
+
+
+def test_shipped_is_hmn_flag_follows_the_alias_table():
+    from dsrgeo.catalog import is_hmn_supplier
+
+    cables = dsrgeo.load("cables")
+    assert cables["is_hmn"].tolist() == cables["suppliers"].map(is_hmn_supplier).tolist()
+    assert hmn_mask(cables).tolist() == cables["is_hmn"].tolist()
 
 
 # --- the shipped layers --------------------------------------------------------------------

@@ -51,7 +51,8 @@ def test_pdop_columns_on_request():
 
 @pytest.mark.slow
 def test_distributed_cluster_gives_identical_results(monkeypatch):
-    distributed = pytest.importorskip("distributed")
+    import distributed  # a hard dependency; imported here, as only this test needs it
+
     monkeypatch.setattr(grid_module, "_POINTS_PER_TASK", 128)  # 684 points -> 6 tasks
     # a real cluster: two worker processes (run from this file, not stdin; see DESIGN.md)
     with (

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+import skyfield.api as skyfield_api
 
 from dsrgeo.errors import StaleElementsWarning
 from dsrgeo.gnss import read_tles, snapshot_dir
@@ -22,8 +23,6 @@ from dsrgeo.gnss import visibility as vis_fn
 
 # the module, not the function of the same name that dsrgeo.gnss exports
 engine = importlib.import_module("dsrgeo.gnss.visibility")
-
-skyfield_api = pytest.importorskip("skyfield.api")
 
 UTC = dt.UTC
 DAY_START = dt.datetime(2022, 2, 5, tzinfo=UTC)

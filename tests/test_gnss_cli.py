@@ -1,6 +1,7 @@
 """Tests for ``dsrgeo gnss capitals``: summary, GeoJSON and CSV output, errors."""
 
 import json
+import pathlib
 
 import pandas as pd
 import pytest
@@ -60,9 +61,22 @@ def test_latest_without_refresh(tmp_path, monkeypatch, capsys):
     assert "run `dsrgeo refresh tle`" in capsys.readouterr().err
 
 
-def test_existing_output_survives_a_failed_run(tmp_path):
-    path = tmp_path / "capitals.csv"
+@pytest.mark.parametrize("name", ["capitals.csv", "capitals.geojson"])
+def test_existing_output_survives_a_failed_run(tmp_path, monkeypatch, capsys, name):
+    # the run succeeds; the disk "fills up" halfway through writing the new file
+    path = tmp_path / name
     path.write_text("old, good content\n")
-    assert main(["gnss", "capitals", *HOURLY, "--mask", "-100", "-o", str(path)]) == 2
+    started = []
+
+    def half_then_disk_full(self, data):
+        with open(self, "wb") as handle:
+            handle.write(data[: len(data) // 2])
+        started.append(self)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", half_then_disk_full)
+    assert main(["gnss", "capitals", *HOURLY, "-o", str(path)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert len(started) == 1 and started[0].parent == tmp_path  # a temp file beside it
     assert path.read_text() == "old, good content\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["capitals.csv"]
+    assert [p.name for p in tmp_path.iterdir()] == [name]

@@ -62,12 +62,6 @@ def hmn_mask(cables):
     return cables["suppliers"].map(is_hmn_supplier).astype(bool)
 
 
-def _in_service(cables, as_of):
-    rfs = pd.to_numeric(cables["rfs_year"], errors="coerce")
-    planned = cables["is_planned"].fillna(False).astype(bool)
-    return ((rfs <= as_of) & ~planned).fillna(False).astype(bool)
-
-
 def _select_suppliers(cables, suppliers, as_of=None):
     """Filter ``cables`` (with a bool ``is_hmn`` column) to the requested suppliers; see
     :func:`cable_graph`."""
@@ -153,12 +147,12 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
     """
     import networkx as nx
 
-    if cables is None:
-        from dsrgeo.loader import load
+    from dsrgeo import loader
 
-        cables = load("cables", as_of=as_of)
+    if cables is None:
+        cables = loader.load("cables", as_of=as_of)
     elif as_of is not None:
-        cables = cables[_in_service(cables, as_of)]
+        cables = cables[loader.in_service(cables, as_of)]
     selected = _select_suppliers(cables.assign(is_hmn=hmn_mask(cables)), suppliers, as_of)
     selected = selected.sort_values("id")
 

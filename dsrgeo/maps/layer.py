@@ -17,7 +17,7 @@ import shapely
 
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError
 from dsrgeo.maps.legend import check_color
-from dsrgeo.maps.styles import MISSING_COLOR, resolve_colors, year_of
+from dsrgeo.maps.styles import MISSING_COLOR, apply_marks, resolve_colors, year_of
 from dsrgeo.maps.vector import COORD_DECIMALS
 
 __all__ = ["MapLayer", "TimeRule", "resolve_layer"]
@@ -388,7 +388,7 @@ class _Rows:
     frame: object
     colors: list
     styles: list
-    during: list
+    during: object  # list, or None when no slider needs the "during" styles
     popup_html: object = None
 
     def take(self, positions):
@@ -397,7 +397,7 @@ class _Rows:
             frame=self.frame.iloc[positions],
             colors=[self.colors[i] for i in positions],
             styles=[self.styles[i] for i in positions],
-            during=[self.during[i] for i in positions],
+            during=None if self.during is None else [self.during[i] for i in positions],
             popup_html=None
             if self.popup_html is None
             else tuple(self.popup_html[i] for i in positions),
@@ -439,8 +439,8 @@ def _base_style(kind, block, options):
     return style
 
 
-def _colour(frame, block, options, name, kind):
-    """Return (colours, colours while "during" a time span, legend)."""
+def _colour(frame, block, options, name, kind, time_slider):
+    """Return (colours, colours while "during" a time span or None without a slider, legend)."""
     user_color = options.get("color")
     restyled = user_color is not None or "color_by" in options  # drop the catalog's colouring
     categories = options.get("categories", None if restyled else block.get("categories"))
@@ -463,19 +463,23 @@ def _colour(frame, block, options, name, kind):
         category_labels=None if restyled else block.get("category_labels"),
     )
     marks = None if restyled else block.get("marks")
-    result = resolve_colors(frame, marks=marks, **color_options)
-    during = list(result.colors)
+    plain = resolve_colors(frame, marks=None, **color_options)
+    colors, legend = list(plain.colors), plain.legend
+    if marks:
+        colors, legend = apply_marks(frame, colors, legend, marks, name)
+    if not time_slider:
+        return colors, None, legend
+    during = list(colors)
     time_block = block.get("time") or {}
     if marks and time_block:
         # a row marked with a time state (e.g. "exited") was coloured normally before that
-        plain = resolve_colors(frame, marks=None, **color_options).colors
-        start = frame[time_block["start"]] if time_block.get("start") else None
-        for i, value in enumerate(frame[marks["column"]]):
-            has_start = start is not None and year_of(start.iloc[i]) is not None
+        starts = frame[time_block["start"]].tolist() if time_block.get("start") else None
+        for i, value in enumerate(frame[marks["column"]].tolist()):
+            has_start = starts is not None and year_of(starts[i]) is not None
             after = value == time_block.get("after")
             if after or (value == time_block.get("before") and has_start):
-                during[i] = plain[i]
-    return list(result.colors), during, result.legend
+                during[i] = plain.colors[i]
+    return colors, during, legend
 
 
 def _fields(frame, block, options, info, name):
@@ -495,7 +499,7 @@ def _highlight(rows, highlight, name, kind, legend):
     """Draw the matching rows thick, in the highlight colour, last (on top); extend the legend."""
     hit = _highlight_rows(rows.frame, highlight, name)
     for i in np.flatnonzero(hit):
-        for table in (rows.styles, rows.during):
+        for table in (t for t in (rows.styles, rows.during) if t is not None):
             table[i] = _style_for({**table[i], "weight": HIGHLIGHT_WEIGHT}, kind, HIGHLIGHT_COLOR)
         rows.colors[i] = HIGHLIGHT_COLOR
     frame = rows.frame
@@ -523,13 +527,13 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
     frame = _drawable(frame, info, block, name)
     kind = info.kind if info is not None else _kind_of(frame, name)
     base_style = _base_style(kind, block, options)
-    colors, during, legend = _colour(frame, block, options, name, kind)
+    colors, during, legend = _colour(frame, block, options, name, kind, time_slider)
     tooltip, popup, popup_html = _fields(frame, block, options, info, name)
     rows = _Rows(
         frame=frame,
         colors=colors,
         styles=[_style_for(base_style, kind, c) for c in colors],
-        during=[_style_for(base_style, kind, c) for c in during],
+        during=None if during is None else [_style_for(base_style, kind, c) for c in during],
         popup_html=popup_html,
     )
     if options.get("highlight") is not None:

@@ -18,6 +18,7 @@ __all__ = [
     "MISSING_COLOR",
     "Legend",
     "ColorResult",
+    "apply_marks",
     "interpolate_color",
     "resolve_colors",
     "year_of",
@@ -241,7 +242,7 @@ def resolve_colors(
                 values, title, geometry, categories, palette, missing_label, category_labels or {}
             )
     if marks:
-        colors, legend = _apply_marks(frame, colors, legend, marks, layer_name)
+        colors, legend = apply_marks(frame, colors, legend, marks, layer_name)
     return ColorResult(tuple(colors), legend)
 
 
@@ -310,20 +311,22 @@ def _missing(value):
         return False  # lists and other containers
 
 
-def _apply_marks(frame, colors, legend, marks, layer_name):
+def apply_marks(frame, colors, legend, marks, layer_name):
+    """Return (colours, legend) with ``marks`` applied (see :func:`resolve_colors`)."""
     column = marks["column"]
     _require_column(frame, column, "marks column", layer_name)
     rules = marks["values"]
     colors = list(colors)
+    values = frame[column].tolist()
     hit = set()
-    for i, value in enumerate(frame[column]):
+    for i, value in enumerate(values):
         rule = rules.get(value) if not _missing(value) else None
         if rule is not None:
             colors[i] = rule["color"]
             hit.add(value)
     # a marked value replaces the ramp for its rows; the missing-value entry stays only if
     # some unmarked row still has no value
-    remaining = [c for i, c in enumerate(colors) if frame[column].iloc[i] not in hit]
+    remaining = [c for c, value in zip(colors, values) if value not in hit]
     entries = [e for e in legend.entries if e[1] != MISSING_COLOR or MISSING_COLOR in remaining]
     for value, rule in rules.items():
         if value in hit:

@@ -366,8 +366,7 @@ def indicators(*, as_of=None):
 
     landing = _count_by_country(cables)
     hmn_landing = _count_by_country(cables[hmn_mask(cables)])
-    on_map_ids = set(cables["id"]) if as_of is None else set(load("cables")["id"])
-    off_map = _count_by_country(hmn[~hmn["id"].isin(on_map_ids)])
+    off_map = _count_by_country(hmn[hmn["origin"] == "project_list"])
     point_counts = points.groupby("iso3")["id"].nunique()
     city_counts = cities.groupby("iso3")["id"].nunique()
 

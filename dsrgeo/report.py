@@ -244,7 +244,7 @@ def _lengths(as_of):
 def _beidou_figure(capitals):
     from matplotlib.figure import Figure
 
-    diff = capitals["bds_max"] - capitals["gps_max"]
+    diff = capitals["bds_minus_gps_max"]
     fig = Figure(figsize=(8, 3.6), facecolor="white")
     ax = fig.add_axes((0.08, 0.15, 0.9, 0.74))
     lon = capitals.geometry.x
@@ -256,7 +256,7 @@ def _beidou_figure(capitals):
     ax.set_xlabel("Longitude of the capital (degrees east)", fontsize=8)
     ax.set_ylabel("BeiDou minus GPS\n(daily max visible)", fontsize=8)
     ax.tick_params(labelsize=7)
-    wins = int((diff > 0).sum())
+    wins = int(capitals["bds_beats_gps"].sum())
     ax.set_title(
         f"BeiDou sees more satellites than GPS over {wins} of {len(diff)} capitals "
         "(red); GPS more over the blue ones; grey: a tie",
@@ -284,19 +284,18 @@ def _beidou():
         )
     capitals = load(BEIDOU_LAYER)
     info = catalog.get(BEIDOU_LAYER)
-    diff = capitals["bds_max"] - capitals["gps_max"]
-    gps_wins = capitals[diff < 0].assign(diff=diff[diff < 0]).sort_values(["diff", "name"])
-    name = "name" if "name" in capitals.columns else "id"
+    diff = capitals["bds_minus_gps_max"]
+    gps_wins = capitals[diff < 0].sort_values(["bds_minus_gps_max", "name"])
     table = pd.DataFrame(
         {
-            "Capital": gps_wins[name],
-            "ISO3": gps_wins["iso3"] if "iso3" in gps_wins.columns else "",
+            "Capital": gps_wins["name"],
+            "ISO3": gps_wins["iso3"],
             "BeiDou max": gps_wins["bds_max"],
             "GPS max": gps_wins["gps_max"],
             "Longitude": gps_wins.geometry.x.round(1),
         }
     ).reset_index(drop=True)
-    wins = int((diff > 0).sum())
+    wins = int(capitals["bds_beats_gps"].sum())
     paragraphs = (
         (
             "Daily maximum of satellites visible above the elevation mask, per capital, from "
@@ -306,8 +305,11 @@ def _beidou():
         (
             f"BeiDou beats GPS over {wins} of {len(capitals)} capitals "
             f"({wins / len(capitals):.0%}); GPS beats BeiDou over {len(table)}, and "
-            f"{int((diff == 0).sum())} tie. BeiDou's geostationary and inclined geosynchronous "
-            "satellites stay over Asia and the Pacific, so its lead is largest there."
+            f"{int((diff == 0).sum())} tie. These count capitals, every row of the layer (a few "
+            "countries have more than one); the brief's claim below counts countries, one "
+            "capital each (dsrgeo.claims()). BeiDou's geostationary and inclined "
+            "geosynchronous satellites stay over Asia and the Pacific, so its lead is largest "
+            "there."
         ),
     )
     return ReportSection(

@@ -432,10 +432,9 @@ def _check_tles(fetched):
         raise RefreshError(f"{download.url}: not TLE text (byte {err.start} is not ASCII); "
                            "is this the right URL?") from err
     try:
-        satellites = read_tles(text + "\n")  # a line break marks it as text, not a path
+        satellites = read_tles(text, source=download.url)
     except ElementSetError as err:
-        detail = str(err).replace("<text>:", "", 1)
-        raise RefreshError(f"{download.url}: {detail}") from err
+        raise RefreshError(str(err)) from err
     if len(satellites) == 0:
         raise RefreshError(f"{download.url}: no element sets found ({_excerpt(data)}); "
                            "is this the right URL?")

@@ -157,6 +157,18 @@ def test_malformed_lines(text, line_number, words):
     assert caught.value.source == "<text>"
 
 
+def test_text_with_a_source_is_never_a_path(tmp_path, monkeypatch):
+    url = "https://example.org/gnss.txt"
+    assert len(read_tles("", source=url)) == 0  # "" would otherwise be the current folder
+    one_line = C01.splitlines()[1]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / one_line).write_text(C01)  # a file named like the text is not read
+    with pytest.raises(ElementSetError, match=r"^https://example\.org/gnss\.txt:line 2: ") as caught:
+        read_tles(one_line, source=url)
+    assert caught.value.source == url and caught.value.line_number == 2
+    assert read_tles(C01, source=url).source.tolist() == [url]
+
+
 def test_missing_path_and_empty_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="neither a file nor a folder"):
         read_tles(tmp_path / "nope.txt")

@@ -92,7 +92,8 @@ class Satellites:
     line1, line2 : numpy.ndarray of str
         The TLE lines as read.
     source : numpy.ndarray of str
-        File each element set came from (``"<text>"`` for text).
+        File each element set came from (``"<text>"`` for text, or the ``source`` given to
+        :func:`read_tles`).
     """
 
     name: np.ndarray
@@ -161,7 +162,7 @@ BEIDOU 3 (C01)
 """
 
 
-def read_tles(path_or_text):
+def read_tles(path_or_text, *, source=None):
     """Read satellites from TLE text, a TLE file or a folder of ``*.txt`` TLE files.
 
     Both the two-line and the three-line format (a name line before each pair; a leading
@@ -174,6 +175,10 @@ def read_tles(path_or_text):
     path_or_text : str or os.PathLike
         A path to a file or a folder of ``*.txt`` files, or TLE text itself (any string
         containing a line break is taken as text).
+    source : str, optional
+        Where the text came from (e.g. a URL), for error messages and
+        :attr:`Satellites.source`. When given, ``path_or_text`` is always TLE text, even
+        empty or a single line.
 
     Returns
     -------
@@ -199,9 +204,20 @@ def read_tles(path_or_text):
     Traceback (most recent call last):
     ...
     dsrgeo.errors.ElementSetError: <text>:line 2: checksum is 3 but the digits add up to 2 (mod 10); the line is corrupted
+    >>> read_tles(bad, source="https://example.org/gnss.txt")
+    Traceback (most recent call last):
+    ...
+    dsrgeo.errors.ElementSetError: https://example.org/gnss.txt:line 2: checksum is 3 but the digits add up to 2 (mod 10); the line is corrupted
     """
     records = []
-    if isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text):
+    if source is not None:
+        if not isinstance(path_or_text, str):
+            raise TypeError(
+                f"with source={source!r}, give the TLE text as str, not "
+                f"{type(path_or_text).__name__}"
+            )
+        records += _parse(path_or_text, str(source))
+    elif isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text):
         records += _parse(path_or_text, "<text>")
     else:
         path = Path(path_or_text)

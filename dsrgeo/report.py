@@ -501,6 +501,7 @@ def to_pdf(report, path):
     -------
     pathlib.Path
     """
+    from dsrgeo import catalog
     from dsrgeo.export import figure as map_figure
     from dsrgeo.export import flow_pages, pdf_pages
 
@@ -521,18 +522,11 @@ def to_pdf(report, path):
             blocks += [("caption", table.caption), ("table", table.frame)]
         figures += [figure.figure for figure in section.figures]
     blocks.append(("heading", "Sources and licences"))
-    blocks += [("text", line) for line in _citation_lines(report.citations)]
+    blocks += [
+        ("text", catalog.citation(layer_id))
+        for layer_id in dict.fromkeys(report.citations["layer"])
+    ]
     return pdf_pages([figures[0], *flow_pages(blocks), *figures[1:]], path)
-
-
-def _citation_lines(table):
-    lines = []
-    for row in table.itertuples(index=False):
-        lines.append(
-            f'{row.layer_title}: {row.publisher}, "{row.title}" ({row.source_as_of}) '
-            f"{row.url}. Licence: {row.licence}. {row.attribution}"
-        )
-    return tuple(dict.fromkeys(lines))
 
 
 def write_report(path, *, as_of=None, pdf=False, title=None):

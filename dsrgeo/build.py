@@ -272,10 +272,11 @@ def _cable_records(sources):
 
 
 def _fix_line(geom):
-    """Split a line at the antimeridian (the antimeridian package); keep MultiLineString."""
-    import antimeridian
+    """Split a line at the antimeridian (:func:`dsrgeo.geodesy.split_antimeridian`); keep
+    MultiLineString."""
+    from dsrgeo.geodesy import split_antimeridian
 
-    fixed = shapely.geometry.shape(antimeridian.fix_shape(geom))
+    (fixed,) = split_antimeridian([geom])
     if fixed.geom_type == "LineString":
         fixed = shapely.MultiLineString([fixed])
     return fixed

@@ -13,6 +13,7 @@ __all__ = [
     "LENGTH_FLAGS",
     "geodesic_length_km",
     "audit_lengths",
+    "split_antimeridian",
 ]
 
 #: Ellipsoid name handed to :class:`pyproj.Geod`.
@@ -92,6 +93,56 @@ def _as_geometry_array(geoms):
     array = np.empty(len(out), dtype=object)
     array[:] = out
     return array, list(range(len(out)))
+
+
+def split_antimeridian(geoms):
+    """Split each geometry that jumps across ±180° longitude, with the ``antimeridian`` package.
+
+    A line or ring jumps when two consecutive vertices are more than 180° of longitude
+    apart; such a geometry is cut at the meridian into parts on either side (RFC 7946).
+    Other geometries (points, ``None``, empty ones) are returned as they are.
+
+    Parameters
+    ----------
+    geoms : iterable of shapely geometries
+        Lon/lat degrees (WGS84).
+
+    Returns
+    -------
+    list of shapely geometries
+        In input order; a split line is a MultiLineString, a split polygon a MultiPolygon.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> [fixed] = split_antimeridian([LineString([(179.5, 0), (-179.5, 0)])])
+    >>> fixed.geom_type, [part.coords[0][0] for part in fixed.geoms]
+    ('MultiLineString', [179.5, -180.0])
+    """
+    import warnings
+
+    import antimeridian
+
+    def jumps(geometry):
+        if geometry is None or geometry.is_empty or geometry.geom_type.endswith("Point"):
+            return False
+        for part in getattr(geometry, "geoms", [geometry]):
+            rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
+            for ring in rings:
+                lon = np.asarray(ring.coords)[:, 0]
+                if lon.size > 1 and np.abs(np.diff(lon)).max() > 180:
+                    return True
+        return False
+
+    out = []
+    for geometry in geoms:
+        if not jumps(geometry):
+            out.append(geometry)
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", antimeridian.FixWindingWarning)
+            out.append(shapely.geometry.shape(antimeridian.fix_shape(geometry)))
+    return out
 
 
 def geodesic_length_km(geoms):

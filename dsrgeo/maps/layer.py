@@ -1,21 +1,21 @@
 """From an ``add()`` call to a :class:`MapLayer`: read the input, style it, keep what is drawn.
 
 Accepts a catalog id, a GeoDataFrame or a GeoJSON path; brings it to EPSG:4326, splits user
-geometry at the antimeridian (the ``antimeridian`` package), applies ``as_of``, resolves colours
-and the legend (:mod:`dsrgeo.maps.styles`) and the tooltip/popup fields. No HTML here.
+geometry at the antimeridian (:func:`dsrgeo.geodesy.split_antimeridian`), applies ``as_of``,
+resolves colours and the legend (:mod:`dsrgeo.maps.styles`) and the tooltip/popup fields. No
+HTML here.
 """
 
 import dataclasses
 import difflib
 import os
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError
+from dsrgeo.geodesy import split_antimeridian
 from dsrgeo.maps.legend import check_color
 from dsrgeo.maps.styles import MISSING_COLOR, apply_marks, resolve_colors, year_of
 from dsrgeo.maps.vector import COORD_DECIMALS
@@ -227,50 +227,6 @@ def _kind_of(frame, name):
             field="geometry",
         )
     return found.pop() if found else "point"
-
-
-def _crosses_antimeridian(geometry):
-    if geometry is None or geometry.is_empty or geometry.geom_type.endswith("Point"):
-        return False
-    parts = getattr(geometry, "geoms", [geometry])
-    for part in parts:
-        rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
-        for ring in rings:
-            lon = np.asarray(ring.coords)[:, 0]
-            if lon.size > 1 and np.abs(np.diff(lon)).max() > 180:
-                return True
-    return False
-
-
-def split_antimeridian(geometries):
-    """Split each geometry that jumps across ±180° longitude, with the ``antimeridian`` package.
-
-    Parameters
-    ----------
-    geometries : sequence of shapely geometries (lon/lat degrees)
-
-    Returns
-    -------
-    list of shapely geometries
-
-    Examples
-    --------
-    >>> from shapely import LineString
-    >>> [fixed] = split_antimeridian([LineString([(179.5, 0), (-179.5, 0)])])
-    >>> fixed.geom_type, len(fixed.geoms)
-    ('MultiLineString', 2)
-    """
-    import antimeridian
-
-    out = []
-    for geometry in geometries:
-        if not _crosses_antimeridian(geometry):
-            out.append(geometry)
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", antimeridian.FixWindingWarning)
-            out.append(shapely.geometry.shape(antimeridian.fix_shape(geometry)))
-    return out
 
 
 def _labels(info, block, columns):

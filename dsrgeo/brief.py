@@ -10,6 +10,7 @@ submodule sets an attribute of that name on the package), hence ``brief``.
 """
 
 import dataclasses
+import functools
 import math
 
 import pandas as pd
@@ -201,11 +202,12 @@ def verdict(claim, value):
 
 
 # -- measuring each claim in the layers ---------------------------------------------------
+# Each measure takes ``load(layer_id, as_of=None)``: claims() passes one that reads each
+# (layer, as_of) once per call (bri_countries as of 2019 serves two claims), so a measure
+# must not modify the frames it gets.
 
 
-def _peace_length():
-    from dsrgeo.loader import load
-
+def _peace_length(load):
     cables = load("cables")
     peace = cables[cables["id"] == "peace-cable"]
     if peace.empty:
@@ -221,9 +223,7 @@ def _peace_length():
     return stated_km, how
 
 
-def _hmn_projects():
-    from dsrgeo.loader import load
-
+def _hmn_projects(load):
     hmn = load("hmn_cables")
     origin = hmn["origin"].value_counts()
     how = (
@@ -236,9 +236,7 @@ def _hmn_projects():
     return float(len(hmn)), how
 
 
-def _bri_countries_2019():
-    from dsrgeo.loader import load
-
+def _bri_countries_2019(load):
     countries = load("bri_countries", as_of=2019)
     members = int((countries["bri_status"] == "member").sum())
     undated = int(((countries["bri_status"] == "member") & countries["bri_year"].isna()).sum())
@@ -250,9 +248,7 @@ def _bri_countries_2019():
     return float(members), how
 
 
-def _standards_agreements_2019():
-    from dsrgeo.loader import load
-
+def _standards_agreements_2019(load):
     countries = load("bri_countries", as_of=2019)
     with_agreement = countries["standards_agreement_year"].notna()
     count = int(with_agreement.sum())
@@ -264,13 +260,13 @@ def _standards_agreements_2019():
     return float(count), how
 
 
-def _beidou_capitals():
+def _beidou_capitals(load):
     from dsrgeo import loader
     from dsrgeo.analysis import BEIDOU_LAYER, _one_capital_per_country
 
     if not loader.available(BEIDOU_LAYER):
         return math.nan, "the beidou_capitals layer is not shipped yet"
-    capitals = loader.load(BEIDOU_LAYER)
+    capitals = load(BEIDOU_LAYER)
     as_of = capitals.attrs.get("as_of", "?")
     capitals = _one_capital_per_country(capitals)  # the brief counts countries, not cities
     # the press figure's metric is the layer's bds_beats_gps (daily maximum: bds_max >
@@ -290,9 +286,7 @@ def _beidou_capitals():
     return count / total * 100, how
 
 
-def _safe_cities():
-    from dsrgeo.loader import load
-
+def _safe_cities(load):
     cities = load("safe_cities")
     named = cities.dropna(subset=["city"])
     count = len(named[["iso3", "city"]].drop_duplicates())
@@ -343,9 +337,12 @@ def claims():
     >>> table.loc["peace_length", "verdict"]
     'differs'
     """
+    from dsrgeo import loader
+
+    load = functools.cache(lambda layer_id, as_of=None: loader.load(layer_id, as_of=as_of))
     rows = []
     for claim in CLAIMS:
-        value, how = _MEASURES[claim.id]()
+        value, how = _MEASURES[claim.id](load)
         if claim.comparison == "about":
             tolerance = f"within {claim.tolerance:.0%} of the claim; {claim.tolerance_reason}"
         else:

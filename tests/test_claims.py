@@ -40,12 +40,16 @@ def test_public_entry_point_is_the_same_function():
     assert dsrgeo.analysis.claims is claims
 
 
-def test_every_verdict_is_known_and_recomputable(table):
+def test_verdicts_on_the_shipped_layers(table):
+    assert dict(zip(table["id"], table["verdict"])) == {
+        "peace_length": "differs",
+        "hmn_projects": "data incomplete",
+        "bri_countries_2019": "consistent",
+        "standards_agreements_2019": "data incomplete",
+        "beidou_capitals": "consistent",
+        "safe_cities": "data incomplete",
+    }
     assert set(table["verdict"]) <= set(VERDICTS)
-    by_id = {c.id: c for c in CLAIMS}
-    for row in table.itertuples():
-        data = None if math.isnan(row.data) else row.data
-        assert verdict(by_id[row.id], data) == row.verdict
 
 
 def test_peace_length(table):
@@ -56,12 +60,10 @@ def test_peace_length(table):
     assert "22,279 km" in row["how_computed"]  # the drawn route, reported beside it
 
 
-def test_bri_members_2019_match_the_loader(table):
-    members = int((dsrgeo.load("bri_countries", as_of=2019)["bri_status"] == "member").sum())
+def test_bri_members_2019(table):
     row = table.set_index("id").loc["bri_countries_2019"]
-    assert row["data"] == members
-    claim = next(c for c in CLAIMS if c.id == "bri_countries_2019")
-    assert row["verdict"] == verdict(claim, members)
+    assert row["data"] == 137  # bri_countries as_of=2019, bri_status 'member'
+    assert row["verdict"] == "consistent"
 
 
 def test_partial_compilations_say_data_incomplete(table):
@@ -82,8 +84,9 @@ def test_beidou_not_yet_computed_without_the_layer(monkeypatch):
 
 def test_beidou_computed_from_the_shipped_layer(table):
     row = table.set_index("id").loc["beidou_capitals"]
-    assert 0 <= row["data"] <= 100
-    assert row["verdict"] in ("consistent", "differs")
+    assert row["data"] == 89.3  # 175 of 196 countries by the daily maximum
+    assert "175 of 196 by the daily maximum" in row["how_computed"]
+    assert row["verdict"] == "consistent"  # 165/195 = 84.6%, within 10% of the share
 
 
 def _claim(**overrides):

@@ -42,16 +42,6 @@ LENGTH_FLAGS = {
 }
 
 _LINE_TYPE_IDS = (1, 2, 5)  # shapely type ids: LineString, LinearRing, MultiLineString
-_TYPE_NAMES = {
-    0: "Point",
-    1: "LineString",
-    2: "LinearRing",
-    3: "Polygon",
-    4: "MultiPoint",
-    5: "MultiLineString",
-    6: "MultiPolygon",
-    7: "GeometryCollection",
-}
 
 
 def _geod():
@@ -201,7 +191,7 @@ def geodesic_length_km(geoms):
         first = int(bad[0])
         raise InvalidLayerError(
             f"geodesic_length_km measures LineString/MultiLineString only, got "
-            f"{_TYPE_NAMES.get(int(type_ids[first]), 'unknown')} ({bad.size} non-line "
+            f"{array[first].geom_type} ({bad.size} non-line "
             "feature(s) in all); select line features first",
             feature=labels[first],
             field="geometry",

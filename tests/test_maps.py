@@ -133,6 +133,14 @@ def test_same_inputs_give_identical_bytes(layer_named, small_map_html):
     assert Map().add(frame).to_html(fragment=True) == Map().add(frame).to_html(fragment=True)
 
 
+def test_page_data_cache_follows_positions():
+    m = Map().add("hmn_cables")
+    m.to_html()  # caches hmn_cables' page data while it is at position l1
+    m.add("bri_countries")  # drawn below it: hmn_cables moves to l2
+    assert m.to_html() == Map().add("hmn_cables").add("bri_countries").to_html()
+    assert len(m._spec_cache) == len(m.layers)  # one entry per layer, nothing stale
+
+
 def test_ids_are_not_random_and_do_not_leak(small_map_html):
     from branca.element import Element
 

@@ -441,10 +441,20 @@ class Map:
         return f"dsrgeo-{layer.order + 100:03d}"
 
     def _spec_json(self, layer, key):
-        cache_key = (id(layer), key, self._pane_of(layer))
-        cached = self._spec_cache.get(cache_key)
-        if cached is not None and cached[0] is layer:
-            return cached[1]
+        """Return the layer's page data as script-safe JSON, with ``key`` as its first member.
+
+        The rest depends on the layer only (its pane follows from its order), so it is
+        computed once per layer and cached without the key, which is the layer's position
+        and shifts as layers are added.
+        """
+        cached = self._spec_cache.get(id(layer))
+        if cached is None or cached[0] is not layer:
+            cached = (layer, self._spec_body(layer))
+            self._spec_cache[id(layer)] = cached
+        return '{"key":' + script_json(key) + "," + cached[1]
+
+    def _spec_body(self, layer):
+        """:func:`vector_spec` JSON without its leading ``"key"`` member and opening brace."""
         style_table, style_index = [], []
         seen = {}
         extra_styles = []
@@ -474,7 +484,7 @@ class Map:
         popup_labels = [(c, html.escape(layer.labels.get(c, c))) for c in layer.popup]
         spec = vector_spec(
             layer,
-            key=key,
+            key=None,
             pane=self._pane_of(layer),
             tooltip_labels=labels,
             popup_labels=popup_labels,
@@ -483,9 +493,8 @@ class Map:
             time=time,
             popup_html=layer.popup_html,
         )
-        text = script_json(spec)
-        self._spec_cache[cache_key] = (layer, text)
-        return text
+        del spec["key"]  # the first member; _spec_json puts it back
+        return script_json(spec)[1:]
 
     def _render(self, fragment, key=None):
         from branca.element import Element, Figure
@@ -504,11 +513,16 @@ class Map:
         layers = self.layers
         keyed = [(f"l{i}", layer) for i, layer in enumerate(layers)]
         specs = {
-            key: self._spec_json(layer, key) for key, layer in keyed if layer.kind != "coverage"
+            layer_key: self._spec_json(layer, layer_key)
+            for layer_key, layer in keyed
+            if layer.kind != "coverage"
         }
+        live = {id(layer) for layer in layers}
+        for stale in [k for k in self._spec_cache if k not in live]:
+            del self._spec_cache[stale]
         legend_sections = [
-            (key, layer.legend, layer.show)
-            for key, layer in keyed
+            (layer_key, layer.legend, layer.show)
+            for layer_key, layer in keyed
             if layer.role == "overlay" and layer.legend is not None
         ]
         legend = legend_html(legend_sections)
@@ -524,7 +538,7 @@ class Map:
             repr((west, south, east, north)),
             legend,
             sources,
-            *(f"{key}:{layer.show}:{layer.name}" for key, layer in keyed),
+            *(f"{layer_key}:{layer.show}:{layer.name}" for layer_key, layer in keyed),
             *specs.values(),
             *(layer.image[2] for _, layer in keyed if layer.kind == "coverage"),
         )
@@ -542,18 +556,18 @@ class Map:
                 fragment_height=FRAGMENT_HEIGHT if fragment else None,
             )
             figure.add_child(leaflet_map, name="map")
-            for key, layer in keyed:
+            for layer_key, layer in keyed:
                 escaped_name = html.escape(layer.name)
                 if layer.role == "basemap":
                     element = VectorLayer(
-                        specs[key], name=escaped_name, show=self.tiles is None, overlay=False
+                        specs[layer_key], name=escaped_name, show=self.tiles is None, overlay=False
                     )
                 elif layer.kind == "coverage":
                     png, (s, w, n, e), uri = layer.image
                     element = ImageOverlay(
                         uri,
                         [[s, w], [n, e]],
-                        key=key,
+                        key=layer_key,
                         name=escaped_name,
                         pane=self._pane_of(layer),
                         cells=len(layer.gdf),
@@ -561,8 +575,8 @@ class Map:
                         show=layer.show,
                     )
                 else:
-                    element = VectorLayer(specs[key], name=escaped_name, show=layer.show)
-                leaflet_map.add_child(element, name=key)
+                    element = VectorLayer(specs[layer_key], name=escaped_name, show=layer.show)
+                leaflet_map.add_child(element, name=layer_key)
             if self.tiles is not None:
                 leaflet_map.add_child(_tile_layer(self.tiles), name="tiles")
             leaflet_map.add_child(LayerControl(), name="layer_control")

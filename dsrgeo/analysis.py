@@ -7,7 +7,6 @@ import difflib
 import itertools
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 
 from dsrgeo.brief import claims
@@ -285,12 +284,12 @@ def all_hmn_countries(graph=None):
 # -- indicators per country ---------------------------------------------------------------
 
 
-def _count_by_country(frame, column="countries"):
-    """Count distinct features per ISO3 code in a list or string column."""
+def _count_by_country(frame):
+    """Count distinct features per ISO3 code in the ``countries`` list column."""
     if frame.empty:
         return pd.Series(dtype="int64")
-    pairs = frame[["id", column]].explode(column).dropna().drop_duplicates()
-    return pairs.groupby(column)["id"].nunique()
+    pairs = frame[["id", "countries"]].explode("countries").dropna().drop_duplicates()
+    return pairs.groupby("countries")["id"].nunique()
 
 
 def _one_capital_per_country(capitals):
@@ -382,10 +381,8 @@ def indicators(*, as_of=None):
         ("safe_cities", city_counts),
     ]:
         table[column] = counts.reindex(table.index).fillna(0).astype("int64")
-    table["hmn_share"] = np.where(
-        table["cables_landing"] > 0,
-        table["hmn_cables"] / table["cables_landing"].where(table["cables_landing"] > 0),
-        np.nan,
+    table["hmn_share"] = table["hmn_cables"] / table["cables_landing"].where(
+        table["cables_landing"] > 0
     )
     layers_used = ["bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities"]
     beidou = _beidou_columns()

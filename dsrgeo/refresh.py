@@ -217,10 +217,9 @@ def refresh_cables(
                           progress=progress, optional=optional)
 
         routes = get(_ROUTES)
-        route_ids = _check_feature_collection(
-            routes, ("LineString", "MultiLineString"), unique_ids=False)
+        route_ids = _check_feature_collection(routes, "line", unique_ids=False)
         landing = get(_LANDING_POINTS)
-        landing_ids = _check_feature_collection(landing, ("Point",), unique_ids=True)
+        landing_ids = _check_feature_collection(landing, "point", unique_ids=True)
         index = get(_CABLE_INDEX)
         cable_ids = _check_cable_index(index, route_ids)
         supplier = get(_HMN_SUPPLIER)
@@ -454,8 +453,16 @@ def _parse_json(fetched):
                            f"{err.msg}") from err
 
 
-def _check_feature_collection(fetched, geometry_types, *, unique_ids):
-    """Check a GeoJSON FeatureCollection: geometry kinds, lon/lat positions, ids; return ids."""
+def _check_feature_collection(fetched, kind, *, unique_ids):
+    """Check a GeoJSON FeatureCollection of ``kind`` ("line", "point"): return its ids.
+
+    Geometries are checked by :func:`dsrgeo.loader.check_geometry` (types, lon/lat
+    positions); here only what a download adds: features present, each with a geometry
+    and a slug id (a file name later), unique if ``unique_ids``.
+    """
+    from .errors import InvalidLayerError
+    from .loader import check_geometry
+
     source = fetched[0].url
     doc = _parse_json(fetched)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
@@ -474,41 +481,17 @@ def _check_feature_collection(fetched, geometry_types, *, unique_ids):
             raise RefreshError(f"{where}: property 'id' is {fid!r}, expected a slug "
                                "like 'peace-cable'")
         geometry = feature.get("geometry")
-        kind = geometry.get("type") if isinstance(geometry, dict) else None
-        if kind not in geometry_types:
-            raise RefreshError(f"{where} ({fid!r}): geometry is {kind!r}, expected "
-                               f"{' or '.join(geometry_types)}")
-        bad = _bad_position(geometry.get("coordinates"), depth=_DEPTH[kind])
-        if bad is not None:
-            raise RefreshError(f"{where} ({fid!r}): {bad}")
+        if geometry is None:
+            raise RefreshError(f"{where} ({fid!r}) has no geometry")
+        try:
+            check_geometry(geometry, kind, path=source, feature=fid)
+        except InvalidLayerError as err:
+            raise RefreshError(str(err)) from err
         ids.append(fid)
     if unique_ids and len(set(ids)) != len(ids):
         twice = sorted({i for i in ids if ids.count(i) > 1})[:5]
         raise RefreshError(f"{source}: feature ids are not unique: {', '.join(twice)}")
     return ids
-
-
-_DEPTH = {"Point": 0, "LineString": 1, "MultiLineString": 2}
-
-
-def _bad_position(coordinates, *, depth):
-    """Describe the first position that is not [lon, lat] in range, or None if all are."""
-    if depth > 0:
-        if not isinstance(coordinates, list) or not coordinates:
-            return f"expected a non-empty list of positions, got {coordinates!r:.60}"
-        for part in coordinates:
-            bad = _bad_position(part, depth=depth - 1)
-            if bad is not None:
-                return bad
-        return None
-    ok = (
-        isinstance(coordinates, list)
-        and len(coordinates) in (2, 3)
-        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in coordinates)
-        and -180 <= coordinates[0] <= 180
-        and -90 <= coordinates[1] <= 90
-    )
-    return None if ok else f"position {coordinates!r:.60} is not [lon, lat] in degrees"
 
 
 def _check_cable_index(fetched, route_ids):

@@ -267,7 +267,7 @@ CABLE_FAULTS = {
         "/mirror/cable/cable-geo.json",
         lambda r: _replace_json(r, lambda d: d["features"][0].update(
             geometry={"type": "Point", "coordinates": [0, 0]})),
-        "expected LineString or MultiLineString"),
+        "geometry must be LineString or MultiLineString"),
     "landing point without id": (
         "/mirror/landing-point/landing-point-geo.json",
         lambda r: _replace_json(r, lambda d: d["features"][1]["properties"].pop("id")),
@@ -280,7 +280,7 @@ CABLE_FAULTS = {
         "/mirror/landing-point/landing-point-geo.json",
         lambda r: _replace_json(r, lambda d: d["features"][0]["geometry"].update(
             coordinates=[24.8, 167.0])),
-        "not [lon, lat]"),
+        "(24.8, 167.0) is not lon/lat in degrees"),
     "not a FeatureCollection": ("/mirror/landing-point/landing-point-geo.json",
                                 lambda r: setattr(r, "body", b"[]"), "FeatureCollection"),
     "index misses a routed cable": (

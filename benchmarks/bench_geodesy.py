@@ -51,6 +51,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     import dsrgeo
+    from dsrgeo.analysis import cable_graph, indicators
     from dsrgeo.geodesy import geodesic_length_km
 
     cables = dsrgeo.load("cables")
@@ -72,24 +73,17 @@ def main(argv=None):
     keep = part[:-1] == part[1:]
     segments = list(shapely.linestrings(np.stack([coords[:-1][keep], coords[1:][keep]], axis=1)))
 
+    indicators()  # warm the layer cache so the figures are the joins, not the disk
     rows = [
         ("geodesic_length_km (vectorised)", lambda: geodesic_length_km(cables)),
         ("per-feature loop (Geod.line_length)", lambda: per_feature_loop_km(geoms)),
         (f"vectorised, {len(segments)} 1-segment features", lambda: geodesic_length_km(segments)),
         (f"loop, {len(segments)} 1-segment features", lambda: per_feature_loop_km(segments)),
         ("audit_lengths (all cables)", lambda: dsrgeo.audit_lengths(cables)),
+        ("indicators()", indicators),
+        ("cable_graph()", cable_graph),
+        ('cable_graph(suppliers="HMN")', lambda: cable_graph(suppliers="HMN")),
     ]
-    try:
-        from dsrgeo.analysis import cable_graph, indicators
-
-        indicators()  # warm the layer cache so the figure is the join, not the disk
-        rows += [
-            ("indicators()", indicators),
-            ("cable_graph()", cable_graph),
-            ('cable_graph(suppliers="HMN")', lambda: cable_graph(suppliers="HMN")),
-        ]
-    except ImportError as err:
-        print(f"(analysis not timed: {err})")
 
     print(f"\n{'what':<40} {'median ms':>10} {'best ms':>10}   (repeat={args.repeat})")
     for label, function in rows:

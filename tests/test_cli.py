@@ -3,15 +3,16 @@
 import subprocess
 import sys
 
+import pytest
+
 import dsrgeo
 from dsrgeo.cli import main
 
 
 def test_version(capsys):
-    try:
+    with pytest.raises(SystemExit) as exit_:
         main(["--version"])
-    except SystemExit as exit_:
-        assert exit_.code == 0
+    assert exit_.value.code == 0
     assert capsys.readouterr().out.strip() == f"dsrgeo {dsrgeo.__version__}"
 
 

@@ -5,6 +5,8 @@ Layout, one folder per kind of data (``tle``, ``cables``)::
     <data_dir>/<kind>/LATEST                      name of the current snapshot (one line)
     <data_dir>/<kind>/20261128T125003Z/           one complete, validated download
     <data_dir>/<kind>/20261128T125003Z/provenance.json
+    <data_dir>/built/20261128T125003Z/            layers built from a cables snapshot, by
+                                                  ``load(..., snapshot="latest")``
 
 A snapshot folder is written under a temporary name, renamed into place once complete, and
 only then does ``LATEST`` (replaced atomically) point to it, so a reader sees either the old
@@ -36,6 +38,8 @@ ENV_VAR = "DSRGEO_DATA_DIR"
 #: The JSON sidecar in every snapshot folder: where, when and what was downloaded.
 PROVENANCE_FILE = "provenance.json"
 _POINTER = "LATEST"
+#: The loader's cache of layers built from a snapshot: ``<data_dir>/built/<snapshot name>/``
+_BUILT = "built"
 
 
 def data_dir():
@@ -295,8 +299,16 @@ def _rename_into_place(incoming, root, stamp):
 
 
 def _prune(root, *, keep, current):
-    """Remove all but the ``keep`` newest snapshot folders (never ``current``)."""
+    """Remove all but the ``keep`` newest snapshot folders (never ``current``).
+
+    The layers the loader built from a removed snapshot go with it.
+    """
+    from .loader import SNAPSHOT_LAYERS
+
+    builds = root.name in SNAPSHOT_LAYERS.values()  # only these kinds are built from
     names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     for name in names[:-keep] if len(names) > keep else []:
         if name != current:
             shutil.rmtree(root / name, ignore_errors=True)
+            if builds:
+                shutil.rmtree(root.parent / _BUILT / name, ignore_errors=True)

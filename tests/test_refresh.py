@@ -435,3 +435,19 @@ def test_load_latest_builds_cable_layers_from_the_refreshed_snapshot(data_dir, s
     assert dsrgeo.load("land", snapshot="latest").attrs["snapshot"] == "shipped"
     with pytest.raises(ValueError, match="snapshot"):
         dsrgeo.load("cables", snapshot="newest")
+
+
+def test_pruned_cables_snapshot_takes_its_built_layers_along(data_dir, server):
+    first = refresh.refresh_cables(server.url("/mirror"), keep=1)
+    dsrgeo.load("cables", snapshot="latest")
+    first_built = data_dir / "built" / first.folder.name
+    assert (first_built / "cables.geojson").is_file()
+
+    second = refresh.refresh_tles(server.url("/gnss.txt"), keep=1)  # another kind: no effect
+    refresh.refresh_tles(server.url("/gnss.txt"), keep=1)
+    assert not second.folder.exists() and first_built.is_dir()
+
+    third = refresh.refresh_cables(server.url("/mirror"), keep=1)
+    assert not first.folder.exists() and not first_built.exists()
+    assert sorted(dsrgeo.load("cables", snapshot="latest")["id"]) == ["peace-cable", "sagres"]
+    assert [p.name for p in (data_dir / "built").iterdir()] == [third.folder.name]

@@ -529,7 +529,7 @@ def to_pdf(report, path):
     return pdf_pages([figures[0], *flow_pages(blocks), *figures[1:]], path)
 
 
-def write_report(path, *, as_of=None, pdf=False, title=None):
+def write_report(path, *, as_of=None, pdf=False, title=None, report=None):
     """Build the report and write it as HTML (and, with ``pdf=True``, a PDF beside it).
 
     Parameters
@@ -542,17 +542,27 @@ def write_report(path, *, as_of=None, pdf=False, title=None):
     pdf : bool
         Also write ``path`` with the suffix ``.pdf``.
     title : str, optional
+    report : Report, optional
+        Write this report, already built with :func:`build_report`, instead of building one
+        (then ``as_of`` and ``title`` must not be given).
 
     Returns
     -------
     list of pathlib.Path
         The files written.
 
+    Raises
+    ------
+    ExportError
+        If ``report`` is given together with ``as_of`` or ``title``.
+
     Examples
     --------
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.html"
     >>> [p.name for p in write_report(out)]
+    ['report.html']
+    >>> [p.name for p in write_report(out, report=build_report())]
     ['report.html']
     """
     from dsrgeo.fileio import atomic_write
@@ -562,7 +572,10 @@ def write_report(path, *, as_of=None, pdf=False, title=None):
         raise FileNotFoundError(
             f"cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist"
         )
-    report = build_report(as_of=as_of, title=title)
+    if report is None:
+        report = build_report(as_of=as_of, title=title)
+    elif as_of is not None or title is not None:
+        raise ExportError("pass as_of and title to build_report(), not with report=")
     page = to_html(report)
     written = [atomic_write(path, page)]
     if pdf:

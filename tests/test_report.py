@@ -63,6 +63,14 @@ def test_report_is_byte_identical_when_rebuilt(written, tmp_path):
     assert again.with_suffix(".pdf").read_bytes() == written.with_suffix(".pdf").read_bytes()
 
 
+def test_write_report_takes_a_built_report(written, tmp_path):
+    built = tmp_path / "built.html"
+    assert report.write_report(built, report=report.build_report()) == [built]
+    assert built.read_bytes() == written.read_bytes()
+    with pytest.raises(dsrgeo.ExportError, match="build_report"):
+        report.write_report(built, report=report.build_report(), as_of=2015)
+
+
 def test_pdf_has_map_and_tables(written):
     pdf = written.with_suffix(".pdf").read_bytes()
     assert pdf.startswith(b"%PDF")

@@ -11,9 +11,7 @@ import hashlib
 import importlib.resources
 import re
 
-__all__ = ["LEAFLET_VERSION", "VENDOR_SHA256", "leaflet_css", "leaflet_js", "vendor_bytes"]
-
-LEAFLET_VERSION = "1.9.4"
+__all__ = ["VENDOR_SHA256", "leaflet_css", "leaflet_js", "vendor_bytes"]
 
 #: sha256 of each vendored file, as copied from ``npm pack leaflet@1.9.4`` (see VENDOR.md)
 VENDOR_SHA256 = {

@@ -324,16 +324,9 @@ def _citation(frame, info, name):
         from dsrgeo import catalog
 
         return catalog.citation(info.id), info.attribution
-    attrs = frame.attrs
+    attrs = frame.attrs  # a dsrgeo frame with "sources" has an "id" or at least a "citation"
     if attrs.get("citation"):
         return str(attrs["citation"]), attrs.get("attribution")
-    if attrs.get("sources"):
-        parts = []
-        for source in attrs["sources"]:
-            fields = [source.get(k, "") for k in ("publisher", "title", "as_of", "url")]
-            parts.append("{}, {} ({}) {}".format(*fields).strip())
-        text = "; ".join(parts)
-        return text, attrs.get("attribution")
     return f"{name}: user data, no source given", attrs.get("attribution")
 
 

@@ -14,7 +14,7 @@ from folium.template import Template
 from dsrgeo.errors import InvalidLayerError
 from dsrgeo.maps.safe import SafeMacro, script_json
 
-__all__ = ["HtmlControl", "check_color", "legend_html", "sources_html", "title_html"]
+__all__ = ["HtmlControl", "check_color", "legend_html", "sources_html"]
 
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,20})$")
 
@@ -116,17 +116,6 @@ def sources_html(citations):
         f"<li><b>{html.escape(name)}</b>: {html.escape(text)}</li>" for name, text in citations
     )
     return f"<details><summary>Sources ({len(citations)})</summary><ul>{items}</ul></details>"
-
-
-def title_html(title):
-    """Return the escaped title text.
-
-    Examples
-    --------
-    >>> title_html("BRI & <HMN>")
-    'BRI &amp; &lt;HMN&gt;'
-    """
-    return html.escape(title)
 
 
 class HtmlControl(SafeMacro):

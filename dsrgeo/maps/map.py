@@ -6,7 +6,7 @@ from pathlib import Path
 from dsrgeo.errors import InvalidLayerError
 from dsrgeo.maps.ids import content_seed, deterministic_ids
 from dsrgeo.maps.layer import MapLayer, coverage_frame, resolve_layer
-from dsrgeo.maps.legend import HtmlControl, legend_html, sources_html, title_html
+from dsrgeo.maps.legend import HtmlControl, legend_html, sources_html
 from dsrgeo.maps.safe import script_json
 from dsrgeo.maps.vector import vector_spec
 
@@ -24,7 +24,6 @@ DEFAULT_BOUNDS = (-170.0, -56.0, 180.0, 75.0)
 FRAGMENT_HEIGHT = "560px"
 PANE_BASE_Z = 400  # Leaflet's overlayPane; basemap below it, points above lines above polygons
 BASEMAP_ID = "land"
-COVERAGE_SYSTEMS = ("bds", "gps", "gal", "glo")
 COVERAGE_PALETTE = ("#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b")
 
 
@@ -283,8 +282,7 @@ class Map:
                 colors=colors,
                 styles=tuple({"fillColor": c, "fillOpacity": opacity, "weight": 0} for c in colors),
                 legend=coverage_legend(str(label), stops),
-                citation=frame.attrs.get("citation")
-                or grid.attrs.get("citation")
+                citation=grid.attrs.get("citation")
                 or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs",
                 attribution=grid.attrs.get("attribution"),
                 layer_id=None,
@@ -563,7 +561,7 @@ class Map:
                         specs[layer_key], name=escaped_name, show=self.tiles is None, overlay=False
                     )
                 elif layer.kind == "coverage":
-                    png, (s, w, n, e), uri = layer.image
+                    _, (s, w, n, e), uri = layer.image
                     element = ImageOverlay(
                         uri,
                         [[s, w], [n, e]],
@@ -594,7 +592,7 @@ class Map:
                 name="sources",
             )
             if self.title:
-                leaflet_map.add_child(TitleBox(title_html(self.title)), name="title")
+                leaflet_map.add_child(TitleBox(html.escape(self.title)), name="title")
             if self.time_slider:
                 years = [
                     y

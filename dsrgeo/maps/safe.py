@@ -73,8 +73,6 @@ class SafeMacro(MacroElement):
 class SafeLayer(SafeMacro, Layer):
     """A folium ``Layer`` (seen by the layer control) rendered like :class:`SafeMacro`.
 
-    Its template must add it to the map itself when ``this.show`` is true.
+    Its template must add it to the map itself when ``this.show`` is true. ``render`` is
+    :meth:`SafeMacro.render` (first in the MRO, before folium's ``Layer.render``).
     """
-
-    def render(self, **kwargs):
-        SafeMacro.render(self, **kwargs)

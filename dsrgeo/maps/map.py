@@ -141,7 +141,7 @@ class Map:
 
             if BASEMAP_ID not in catalog.layer_ids():
                 return None
-            self._basemap = resolve_layer(BASEMAP_ID, default_order=0, role="basemap", show=True)
+            self._basemap = resolve_layer(BASEMAP_ID, default_order=0, role="basemap")
         return self._basemap
 
     def add(self, layer, **options):

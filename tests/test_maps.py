@@ -83,6 +83,23 @@ def test_land_is_the_basemap():
     assert len(basemap.gdf) == len(dsrgeo.load("land"))
 
 
+def test_shared_basemap_and_simplified_geometry_are_not_shared_state():
+    first = Map()
+    page = first.to_html()
+    land = first.layers[0]
+    land.styles[0]["color"] = "#000000"  # a Map's record is its own copy
+    land.gdf["extra"] = 1
+    second = Map()
+    assert second.layers[0].styles[0]["color"] != "#000000"
+    assert "extra" not in second.layers[0].gdf.columns
+    assert second.to_html() == page
+    shipped = dsrgeo.load("bri_countries")
+    expected = shipped.geometry.simplify(0.02, preserve_topology=True)  # the catalog's tolerance
+    for _ in range(2):  # computed, then from the cache
+        bri = Map().add("bri_countries").layers[-1]
+        assert bri.gdf.geometry.geom_equals_exact(expected, tolerance=0).all()
+
+
 # -- safe text -------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError
 from dsrgeo.geodesy import split_antimeridian
@@ -374,8 +375,41 @@ def _drawable(frame, info, block, name):
         frame = frame.set_geometry(split_antimeridian(frame.geometry.values), crs="EPSG:4326")
     if block.get("simplify_deg"):
         tolerance = float(block["simplify_deg"])
-        frame = frame.set_geometry(frame.geometry.simplify(tolerance, preserve_topology=True))
+        frame = frame.set_geometry(
+            _simplified(frame.geometry.values, info.id, tolerance), crs="EPSG:4326"
+        )
     return frame
+
+
+#: (layer id, tolerance) -> {id(geometry): (geometry, simplified)}. Shapely geometries are
+#: immutable and a loaded layer's rows share them, so each is simplified once per process; the
+#: original is kept so a recycled id() cannot match.
+_SIMPLIFIED = {}
+_SIMPLIFIED_MAX = 2048  # entries per layer (a few copies of it) before the table starts over
+
+
+def _simplified(geometries, layer_id, tolerance):
+    """``shapely.simplify(geometries, tolerance, preserve_topology=True)``, cached per geometry."""
+    table = _SIMPLIFIED.setdefault((layer_id, tolerance), {})
+    out = [None] * len(geometries)
+    missing = []
+    for i, geometry in enumerate(geometries):
+        hit = table.get(id(geometry))
+        if hit is not None and hit[0] is geometry:
+            out[i] = hit[1]
+        else:
+            missing.append(i)
+    if missing:
+        if len(table) + len(missing) > _SIMPLIFIED_MAX:
+            table.clear()
+        todo = np.empty(len(missing), dtype=object)
+        todo[:] = [geometries[i] for i in missing]
+        for i, original, simple in zip(
+            missing, todo, shapely.simplify(todo, tolerance, preserve_topology=True)
+        ):
+            table[id(original)] = (original, simple)
+            out[i] = simple
+    return out
 
 
 def _base_style(kind, block, options):

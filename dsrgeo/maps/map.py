@@ -118,6 +118,7 @@ class Map:
         self.time_slider = bool(time_slider)
         self._overlays = []
         self._basemap = None
+        self._basemap_shared = None
         self._bounds = None
         self._spec_cache = {}
 
@@ -137,11 +138,7 @@ class Map:
 
     def _get_basemap(self):
         if self._basemap is None:
-            from dsrgeo import catalog
-
-            if BASEMAP_ID not in catalog.layer_ids():
-                return None
-            self._basemap = resolve_layer(BASEMAP_ID, default_order=0, role="basemap")
+            self._basemap, self._basemap_shared = _basemap_copy()
         return self._basemap
 
     def add(self, layer, **options):
@@ -435,9 +432,6 @@ class Map:
 
     # -- rendering -------------------------------------------------------------------------
 
-    def _pane_of(self, layer):
-        return f"dsrgeo-{layer.order + 100:03d}"
-
     def _spec_json(self, layer, key):
         """Return the layer's page data as script-safe JSON, with ``key`` as its first member.
 
@@ -447,52 +441,13 @@ class Map:
         """
         cached = self._spec_cache.get(id(layer))
         if cached is None or cached[0] is not layer:
-            cached = (layer, self._spec_body(layer))
+            if layer is self._basemap:  # the page data of the unchanged shipped basemap
+                body = _basemap_body(self._basemap_shared)
+            else:
+                body = _spec_body(layer)
+            cached = (layer, body)
             self._spec_cache[id(layer)] = cached
         return '{"key":' + script_json(key) + "," + cached[1]
-
-    def _spec_body(self, layer):
-        """:func:`vector_spec` JSON without its leading ``"key"`` member and opening brace."""
-        style_table, style_index = [], []
-        seen = {}
-        extra_styles = []
-        row_styles = layer.styles
-        if layer.time is not None:  # the page starts from "during" and applies the slider's year
-            row_styles = layer.time.during
-            extra_styles = [r for r in (layer.time.before, layer.time.after) if isinstance(r, dict)]
-        for style in [*row_styles, *extra_styles]:
-            frozen = script_json(style)
-            if frozen not in seen:
-                seen[frozen] = len(style_table)
-                style_table.append(style)
-            style_index.append(seen[frozen])
-        time = None
-        if layer.time is not None:
-
-            def rule(value):
-                return "hide" if value == "hide" else seen[script_json(value)]
-
-            time = {
-                "start": layer.time.start,
-                "end": layer.time.end,
-                "before": rule(layer.time.before),
-                "after": rule(layer.time.after),
-            }
-        labels = [(c, html.escape(layer.labels.get(c, c))) for c in layer.tooltip]
-        popup_labels = [(c, html.escape(layer.labels.get(c, c))) for c in layer.popup]
-        spec = vector_spec(
-            layer,
-            key=None,
-            pane=self._pane_of(layer),
-            tooltip_labels=labels,
-            popup_labels=popup_labels,
-            style_table=style_table,
-            style_index=style_index[: len(row_styles)],
-            time=time,
-            popup_html=layer.popup_html,
-        )
-        del spec["key"]  # the first member; _spec_json puts it back
-        return script_json(spec)[1:]
 
     def _render(self, fragment, key=None):
         from branca.element import Element, Figure
@@ -547,7 +502,7 @@ class Map:
                 name="viewport",
             )
             figure.header.add_child(InlineAssets(), name="dsrgeo_assets")
-            panes = {self._pane_of(layer): PANE_BASE_Z + layer.order for _, layer in keyed}
+            panes = {_pane_of(layer): PANE_BASE_Z + layer.order for _, layer in keyed}
             leaflet_map = LeafletMap(
                 bounds=[[south, west], [north, east]],
                 panes=dict(sorted(panes.items())),
@@ -567,7 +522,7 @@ class Map:
                         [[s, w], [n, e]],
                         key=layer_key,
                         name=escaped_name,
-                        pane=self._pane_of(layer),
+                        pane=_pane_of(layer),
                         cells=len(layer.gdf),
                         attribution=html.escape(layer.attribution or ""),
                         show=layer.show,
@@ -615,6 +570,95 @@ class Map:
                     + "</script></div>"
                 )
             return figure.render()
+
+
+def _pane_of(layer):
+    return f"dsrgeo-{layer.order + 100:03d}"
+
+
+def _spec_body(layer):
+    """:func:`vector_spec` JSON without its leading ``"key"`` member and opening brace."""
+    style_table, style_index = [], []
+    seen = {}
+    extra_styles = []
+    row_styles = layer.styles
+    if layer.time is not None:  # the page starts from "during" and applies the slider's year
+        row_styles = layer.time.during
+        extra_styles = [r for r in (layer.time.before, layer.time.after) if isinstance(r, dict)]
+    for style in [*row_styles, *extra_styles]:
+        frozen = script_json(style)
+        if frozen not in seen:
+            seen[frozen] = len(style_table)
+            style_table.append(style)
+        style_index.append(seen[frozen])
+    time = None
+    if layer.time is not None:
+
+        def rule(value):
+            return "hide" if value == "hide" else seen[script_json(value)]
+
+        time = {
+            "start": layer.time.start,
+            "end": layer.time.end,
+            "before": rule(layer.time.before),
+            "after": rule(layer.time.after),
+        }
+    labels = [(c, html.escape(layer.labels.get(c, c))) for c in layer.tooltip]
+    popup_labels = [(c, html.escape(layer.labels.get(c, c))) for c in layer.popup]
+    spec = vector_spec(
+        layer,
+        key=None,
+        pane=_pane_of(layer),
+        tooltip_labels=labels,
+        popup_labels=popup_labels,
+        style_table=style_table,
+        style_index=style_index[: len(row_styles)],
+        time=time,
+        popup_html=layer.popup_html,
+    )
+    del spec["key"]  # the first member; _spec_json puts it back
+    return script_json(spec)[1:]
+
+
+#: The resolved basemap and its page data, shared by every Map of the process (it is the same
+#: shipped layer each time): "key" (file and map block), "layer" (never handed out: each Map
+#: gets a copy) and, once a page needed it, "body" (see _spec_body).
+_BASEMAP = {}
+
+
+def _basemap_copy():
+    """Return (this Map's own copy of the shared basemap record, the shared record), or
+    (None, None) without a land layer."""
+    import dataclasses
+    import json
+
+    from dsrgeo import catalog
+
+    if BASEMAP_ID not in catalog.layer_ids():
+        return None, None
+    info = catalog.get(BASEMAP_ID)
+    key = (str(info.file), json.dumps(info.map, sort_keys=True))
+    if _BASEMAP.get("key") != key:
+        layer = resolve_layer(BASEMAP_ID, default_order=0, role="basemap")
+        _BASEMAP.clear()
+        _BASEMAP.update(key=key, layer=layer)
+    shared = _BASEMAP["layer"]
+    copy = dataclasses.replace(
+        shared,
+        gdf=shared.gdf.copy(),
+        styles=tuple(dict(style) for style in shared.styles),
+        labels=dict(shared.labels),
+    )
+    return copy, shared
+
+
+def _basemap_body(shared):
+    """The page data of the shared basemap record ``shared`` (computed once per process)."""
+    if _BASEMAP.get("layer") is not shared:  # the catalog changed since: not worth keeping
+        return _spec_body(shared)
+    if "body" not in _BASEMAP:
+        _BASEMAP["body"] = _spec_body(shared)
+    return _BASEMAP["body"]
 
 
 def _tile_layer(name):

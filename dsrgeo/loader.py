@@ -465,23 +465,32 @@ def check_geometry(geometry, kind, *, path=None, feature=None):
     if gtype not in allowed:
         raise InvalidLayerError(f"geometry must be {' or '.join(allowed)} for a {kind} layer, "
                                 f"got {gtype!r}", path=path, feature=fid, field="geometry")
-    for lon, lat, *_ in _positions(geometry.get("coordinates"), path, fid):
+    for lon, lat, *_ in _positions(geometry.get("coordinates"), NESTING[gtype], path, fid):
         if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
             raise InvalidLayerError(
                 f"position ({lon}, {lat}) is not lon/lat in degrees; is the layer in "
                 "EPSG:4326?", path=path, feature=fid, field="geometry")
 
 
-def _positions(coords, path, fid):
-    if (isinstance(coords, list) and len(coords) >= 2
-            and all(isinstance(c, int | float) for c in coords)):
+#: How deep positions sit in each geometry type's ``coordinates`` (RFC 7946, section 3.1)
+NESTING = {"Point": 0, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+
+
+def _positions(coords, depth, path, fid):
+    """Yield the positions of ``coords``, which must nest exactly ``depth`` lists deep."""
+    if depth == 0:
+        if (not isinstance(coords, list) or not 2 <= len(coords) <= 3
+                or not all(isinstance(c, int | float) and not isinstance(c, bool)
+                           for c in coords)):
+            raise InvalidLayerError(f"expected a position [lon, lat], got {coords!r}",
+                                    path=path, feature=fid, field="geometry")
         yield coords
         return
-    if not isinstance(coords, list):
-        raise InvalidLayerError("malformed coordinates", path=path, feature=fid,
-                                field="geometry")
+    if not isinstance(coords, list) or not coords:
+        raise InvalidLayerError(f"malformed or empty coordinates: {coords!r}", path=path,
+                                feature=fid, field="geometry")
     for part in coords:
-        yield from _positions(part, path, fid)
+        yield from _positions(part, depth - 1, path, fid)
 
 
 # -- as_of: the world at the end of a year ------------------------------------------------

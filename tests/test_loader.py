@@ -149,6 +149,20 @@ def test_invalid_geometry_kind_and_coordinates(write_geojson_file):
         loader.read_layer_file(write_geojson_file([projected]), catalog.get("cables"))
 
 
+@pytest.mark.parametrize("coordinates", [
+    [[0, 0], [True, 1]],              # a bool is not a number
+    [[0, 0, 0, 0], [1, 1]],           # more than lon, lat, height
+    [],                               # no positions
+    [[[0, 0], [1, 1]]],               # nested one level too deep for a LineString
+])
+def test_malformed_coordinates(write_geojson_file, coordinates):
+    feature = _cables_feature(id="m")
+    feature["geometry"]["coordinates"] = coordinates
+    with pytest.raises(InvalidLayerError, match="geometry") as info:
+        loader.read_layer_file(write_geojson_file([feature]), catalog.get("cables"))
+    assert info.value.feature == "m"
+
+
 def test_wrong_crs_and_malformed_text(write_geojson_file, tmp_path):
     declared = write_geojson_file(
         [_cables_feature()], crs={"type": "name", "properties": {"name": "EPSG:3857"}})

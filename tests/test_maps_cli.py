@@ -8,7 +8,7 @@ import pytest
 
 import dsrgeo
 from dsrgeo.cli import main
-from dsrgeo.maps.map import DEFAULT_LAYERS
+from dsrgeo.maps import Map
 
 GOOD = "<!-- a good map from before -->"
 
@@ -24,11 +24,7 @@ def test_default_map(tmp_path, capsys):
     out = tmp_path / "dsr_map.html"
     assert main(["map", "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    expected = [
-        i
-        for i in DEFAULT_LAYERS
-        if i in dsrgeo.catalog.layer_ids() and dsrgeo.catalog.get(i).file.exists()
-    ]
+    expected = [layer.layer_id for layer in Map.default().layers if layer.role == "overlay"]
     assert {"bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities"} <= set(
         expected
     )

@@ -101,12 +101,11 @@ class Map:
         >>> [layer.layer_id for layer in Map.default().layers][:4]
         ['land', 'bri_countries', 'cables', 'hmn_cables']
         """
-        from dsrgeo import catalog, loader
+        from dsrgeo import loader
 
         the_map = cls(title=title, tiles=tiles, time_slider=time_slider)
-        known = set(loader.names())
         for layer_id in DEFAULT_LAYERS:
-            if layer_id in known and catalog.get(layer_id).file.is_file():
+            if loader.available(layer_id):
                 the_map.add(layer_id, **({} if as_of is None else {"as_of": as_of}))
         return the_map
 

@@ -1,5 +1,6 @@
 """dsrgeo.Map without a browser: offline assets, escaping, determinism, styles, errors, output."""
 
+import base64
 import hashlib
 import io
 import json
@@ -417,7 +418,7 @@ def test_coverage_overlay_is_placed_in_web_mercator():
         columns=["lat", "lon", "bds_max"],
     )
     layer = Map().add_coverage(grid, "bds", palette=["#000000", "#ffffff"]).layers[-1]
-    png, (south, west, north, east), uri = layer.image
+    png, (south, west, north, east) = layer.image
     assert (south, west, north, east) == (-85, -185, 85, 175)
     image = np.asarray(Image.open(io.BytesIO(png)))
     height = image.shape[0]
@@ -427,6 +428,7 @@ def test_coverage_overlay_is_placed_in_web_mercator():
         grey = image[row, 5, 0]
         assert grey == pytest.approx((lat + 80) / 160 * 255, abs=1.5)
     assert layer.legend.kind == "continuous" and layer.legend.stops[0][0] == -80
+    uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     assert uri in Map().add_coverage(grid, "bds", palette=["#000000", "#ffffff"]).to_html()
     with pytest.raises(InvalidLayerError, match="gps_max"):
         Map().add_coverage(grid, "gps")

@@ -2,7 +2,8 @@
 
 Leaflet stretches an image overlay linearly in Web Mercator, so the grid is resampled onto rows
 evenly spaced in Mercator y (nearest grid cell) before it is coloured; the PNG travels as a
-``data:`` URI, so the page stays offline.
+``data:`` URI (:func:`png_data_uri`, built when the page is rendered), so the page stays
+offline.
 """
 
 import base64
@@ -12,9 +13,14 @@ import math
 import numpy as np
 
 from dsrgeo.errors import InvalidLayerError
-from dsrgeo.maps.styles import CONTINUOUS_PALETTE, Legend, interpolate_color
+from dsrgeo.maps.styles import (
+    CONTINUOUS_PALETTE,
+    Legend,
+    _hex_to_rgb,
+    interpolate_color,
+)
 
-__all__ = ["MERCATOR_MAX_LAT_DEG", "coverage_image", "coverage_colors"]
+__all__ = ["MERCATOR_MAX_LAT_DEG", "coverage_image", "coverage_colors", "png_data_uri"]
 
 MERCATOR_MAX_LAT_DEG = 85.05112878  # Web Mercator's square world
 PIXELS_PER_CELL = 2  # output resolution relative to the grid spacing in longitude
@@ -27,7 +33,7 @@ def _mercator_y(lat_deg):
 
 def _rgb_table(palette, steps=256):
     colors = [interpolate_color(palette, i / (steps - 1)) for i in range(steps)]
-    return np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colors], dtype=np.uint8)
+    return np.array([_hex_to_rgb(c) for c in colors], dtype=np.uint8)
 
 
 def coverage_colors(values, low, high, palette=CONTINUOUS_PALETTE):
@@ -64,8 +70,7 @@ def coverage_image(grid, column, *, palette=CONTINUOUS_PALETTE, value_range=None
     Returns
     -------
     tuple
-        (data URI str, PNG bytes, (south, west, north, east) degrees, Legend stops tuple,
-        (low, high)).
+        (PNG bytes, (south, west, north, east) degrees, Legend stops tuple, (low, high)).
 
     Raises
     ------
@@ -77,8 +82,8 @@ def coverage_image(grid, column, *, palette=CONTINUOUS_PALETTE, value_range=None
     >>> import pandas as pd
     >>> grid = pd.DataFrame([(lat, lon, lat + lon) for lat in (-10, 0, 10) for lon in (0, 10)],
     ...                     columns=["lat", "lon", "bds_max"])
-    >>> uri, png, bounds, stops, (low, high) = coverage_image(grid, "bds_max")
-    >>> uri.startswith("data:image/png;base64,"), bounds, (low, high)
+    >>> png, bounds, stops, (low, high) = coverage_image(grid, "bds_max")
+    >>> png[1:4] == b"PNG", bounds, (low, high)
     (True, (-15.0, -5.0, 15.0, 15.0), (-10.0, 20.0))
     """
     from PIL import Image
@@ -129,11 +134,21 @@ def coverage_image(grid, column, *, palette=CONTINUOUS_PALETTE, value_range=None
     rgba[..., 3] = np.where(np.isfinite(values), int(round(opacity * 255)), 0)
     buffer = io.BytesIO()
     Image.fromarray(rgba, "RGBA").save(buffer, format="PNG", optimize=True)
-    png = buffer.getvalue()
-    uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     count = len(palette)
     stops = tuple((low + (high - low) * i / (count - 1), palette[i]) for i in range(count))
-    return uri, png, (float(south), float(west), float(north), float(east)), stops, (low, high)
+    bounds = (float(south), float(west), float(north), float(east))
+    return buffer.getvalue(), bounds, stops, (low, high)
+
+
+def png_data_uri(png):
+    """Return PNG bytes as a ``data:image/png;base64,...`` URI (what the page's overlay loads).
+
+    Examples
+    --------
+    >>> png_data_uri(b"abc")
+    'data:image/png;base64,YWJj'
+    """
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def coverage_legend(title, stops):

@@ -109,7 +109,7 @@ class MapLayer:
     popup_html : tuple of str or None
         Raw popup HTML per row, only when the caller passed ``popup_html=``.
     image : tuple or None
-        For coverage layers: (PNG bytes, (south, west, north, east) degrees, data URI).
+        For coverage layers: (PNG bytes, (south, west, north, east) degrees).
     decimals : int
         Decimals of the coordinates written to the page (at most 5; the catalog lowers it
         where the source is coarser, e.g. 3 for 1:50m country borders).

@@ -263,7 +263,7 @@ class Map:
 
         column = system if metric is None else f"{system}_{metric}"
         palette = tuple(palette or COVERAGE_PALETTE)
-        uri, png, bounds, stops, (low, high) = coverage_image(
+        png, bounds, stops, (low, high) = coverage_image(
             grid, column, palette=palette, value_range=value_range, opacity=opacity
         )
         frame = coverage_frame(grid)
@@ -288,7 +288,7 @@ class Map:
                 labels={},
                 feature_count=len(frame),
                 order=-10,
-                image=(png, bounds, uri),
+                image=(png, bounds),
             )
         )
         return self
@@ -451,6 +451,7 @@ class Map:
     def _render(self, fragment, key=None):
         from branca.element import Element, Figure
 
+        from dsrgeo.maps.coverage import png_data_uri
         from dsrgeo.maps.page import (
             ImageOverlay,
             InlineAssets,
@@ -468,6 +469,11 @@ class Map:
             layer_key: self._spec_json(layer, layer_key)
             for layer_key, layer in keyed
             if layer.kind != "coverage"
+        }
+        images = {  # coverage PNGs as data: URIs
+            layer_key: png_data_uri(layer.image[0])
+            for layer_key, layer in keyed
+            if layer.kind == "coverage"
         }
         live = {id(layer) for layer in layers}
         for stale in [k for k in self._spec_cache if k not in live]:
@@ -492,7 +498,7 @@ class Map:
             sources,
             *(f"{layer_key}:{layer.show}:{layer.name}" for layer_key, layer in keyed),
             *specs.values(),
-            *(layer.image[2] for _, layer in keyed if layer.kind == "coverage"),
+            *images.values(),
         )
         with deterministic_ids(seed):
             figure = Figure(title=html.escape(self.title or "dsrgeo map"))
@@ -515,9 +521,9 @@ class Map:
                         specs[layer_key], name=escaped_name, show=self.tiles is None, overlay=False
                     )
                 elif layer.kind == "coverage":
-                    _, (s, w, n, e), uri = layer.image
+                    _, (s, w, n, e) = layer.image
                     element = ImageOverlay(
-                        uri,
+                        images[layer_key],
                         [[s, w], [n, e]],
                         key=layer_key,
                         name=escaped_name,

@@ -4,6 +4,8 @@ import base64
 import hashlib
 import io
 import json
+import os
+import pathlib
 import re
 import sys
 import types
@@ -370,9 +372,36 @@ def test_save_is_atomic(tmp_path, monkeypatch, layer_named):
     def broken(self, fragment=False):
         raise RuntimeError("render failed")
 
+    second = Map().add(layer_named("second"))
+    written = []
+
+    def disk_full(self, data):  # half the page reaches the disk, then the write fails
+        with open(self, "wb") as handle:
+            handle.write(data[: len(data) // 2])
+        written.append(self)
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pathlib.Path, "write_bytes", disk_full)
+        with pytest.raises(OSError, match="No space"):
+            second.save(target)
+    assert written and written[0] != target  # the partial page went to a temporary file
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+    def rename_fails(src, dst):
+        raise PermissionError("cannot replace")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", rename_fails)
+        with pytest.raises(PermissionError):
+            second.save(target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
     monkeypatch.setattr(Map, "to_html", broken)
     with pytest.raises(RuntimeError):
-        Map().add(layer_named("second")).save(target)
+        second.save(target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
 

@@ -46,8 +46,9 @@ def per_feature_loop_km(geoms):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20,
-                        help="timed runs per figure (median shown)")
+    parser.add_argument(
+        "--repeat", type=int, default=20, help="timed runs per figure (median shown)"
+    )
     args = parser.parse_args(argv)
 
     import dsrgeo
@@ -57,8 +58,10 @@ def main(argv=None):
     cables = dsrgeo.load("cables")
     geoms = list(cables.geometry)
     vertices = len(shapely.get_coordinates(cables.geometry.array))
-    print(f"python {platform.python_version()}, pyproj {pyproj.__version__}, "
-          f"shapely {shapely.__version__}, {platform.machine()}")
+    print(
+        f"python {platform.python_version()}, pyproj {pyproj.__version__}, "
+        f"shapely {shapely.__version__}, {platform.machine()}"
+    )
     print(f"cables layer: {len(cables)} features, {vertices} vertices\n")
 
     vectorised = geodesic_length_km(cables)

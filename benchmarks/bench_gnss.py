@@ -22,11 +22,11 @@ import tracemalloc
 import numpy as np
 
 import dsrgeo
+from dsrgeo.catalog import sources_dir
 from dsrgeo.gnss import coverage_grid, frames, visibility
 from dsrgeo.gnss.capitals import capital_sites
 from dsrgeo.gnss.elements import load_satellites
-from dsrgeo.gnss.visibility import epoch_times
-from dsrgeo.loader import sources_dir
+from dsrgeo.gnss.inputs import epoch_times
 
 UTC = dt.UTC
 START = dt.datetime(2022, 2, 5, tzinfo=UTC)

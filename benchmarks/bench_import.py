@@ -37,13 +37,22 @@ def main(argv=None):
             times[label].append(_run(code))
     print(f"{'command':<20} {'median ms':>10} {'min ms':>8} {'max ms':>8}   (n={args.repeat})")
     for label, values in times.items():
-        print(f"{label:<20} {statistics.median(values) * 1e3:>10.0f} "
-              f"{min(values) * 1e3:>8.0f} {max(values) * 1e3:>8.0f}")
+        print(
+            f"{label:<20} {statistics.median(values) * 1e3:>10.0f} "
+            f"{min(values) * 1e3:>8.0f} {max(values) * 1e3:>8.0f}"
+        )
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, dsrgeo; print(sorted(m for m in "
-         "('folium','branca','sgp4','dask','distributed','matplotlib','networkx','skyfield',"
-         "'requests','geopandas','shapely','pyproj') if m in sys.modules))"],
-        capture_output=True, text=True, check=True).stdout.strip()
+        [
+            sys.executable,
+            "-c",
+            "import sys, dsrgeo; print(sorted(m for m in "
+            "('folium','branca','sgp4','dask','distributed','matplotlib','networkx','skyfield',"
+            "'requests','geopandas','shapely','pyproj') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     print(f"heavy modules loaded by `import dsrgeo`: {loaded}")
 
 

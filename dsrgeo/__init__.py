@@ -3,34 +3,72 @@
 The public surface::
 
     import dsrgeo
-    cables = dsrgeo.load("cables")            # GeoDataFrame, provenance in .attrs
     dsrgeo.layers()                           # the catalog as a DataFrame
+    cables = dsrgeo.load("cables")            # GeoDataFrame, provenance in .attrs
     dsrgeo.Map().add("bri_countries").add("hmn_cables").save("dsr.html")
+    dsrgeo.geodesic_length_km(cables)         # WGS84 km per cable
+    dsrgeo.audit_lengths()                    # drawn vs stated lengths, flagged
+    dsrgeo.indicators()                       # one row per country
+    dsrgeo.cable_graph(suppliers="HMN")       # countries linked by cables (networkx)
+    dsrgeo.claims()                           # the policy brief's figures vs the data
+    dsrgeo.gnss.visibility(...)               # BeiDou, GPS, Galileo, GLONASS in view
 
-Heavy dependencies (folium, sgp4, dask, matplotlib, networkx) are imported only when the
-part that needs them is first used, so ``import dsrgeo`` stays quick.
+Errors are in :mod:`dsrgeo.errors` (every one also a builtin: ``ValueError``, ``KeyError``,
+``OSError``). Each name is imported on first use (PEP 562), so ``import dsrgeo`` stays quick
+and loads none of the heavy dependencies.
 """
 
 import importlib
 
-from dsrgeo import errors
-from dsrgeo.errors import *  # noqa: F403  (the whole error tree is public)
-from dsrgeo.loader import layers, load
+from dsrgeo._version import __version__
+from dsrgeo.errors import (  # noqa: F401  (importable from the top; documented in errors)
+    AsOfOutOfRangeError,
+    DsrgeoError,
+    DsrgeoWarning,
+    ElementSetError,
+    InvalidLayerError,
+    LayerNotFoundError,
+    ParameterError,
+    RefreshError,
+    StaleElementsWarning,
+    WorkTooLargeError,
+)
 
-__version__ = "0.1.0"
-
-# name -> module that defines it; imported on first attribute access (PEP 562)
+# public name -> module that defines it; imported on first attribute access (PEP 562)
 _LAZY = {
+    "load": "dsrgeo.loading",
+    "layers": "dsrgeo.loading",
     "Map": "dsrgeo.maps",
     "geodesic_length_km": "dsrgeo.geodesy",
     "audit_lengths": "dsrgeo.geodesy",
     "indicators": "dsrgeo.analysis",
     "cable_graph": "dsrgeo.analysis",
-    "claims": "dsrgeo.analysis",
+    "claims": "dsrgeo.brief",
 }
-_SUBPACKAGES = ("gnss", "catalog", "maps", "geodesy", "analysis", "export", "refresh", "build")
+#: Subpackages and modules reachable as attributes (``dsrgeo.gnss``, ``dsrgeo.catalog``...).
+_MODULES = (
+    "analysis",
+    "brief",
+    "build",
+    "catalog",
+    "checks",
+    "datadir",
+    "errors",
+    "export",
+    "fileio",
+    "geodesy",
+    "geojson",
+    "gnss",
+    "loading",
+    "maps",
+    "refresh",
+    "report",
+    "styles",
+    "text",
+    "timeline",
+)
 
-__all__ = ["__version__", "load", "layers", *_LAZY, "gnss", *errors.__all__]
+__all__ = ["__version__", *_LAZY, "gnss"]
 
 
 def __getattr__(name):
@@ -38,10 +76,10 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    if name in _SUBPACKAGES:
+    if name in _MODULES:
         return importlib.import_module(f"dsrgeo.{name}")
     raise AttributeError(f"module 'dsrgeo' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(_MODULES))

@@ -1,25 +1,27 @@
 """Joins across layers: indicators per country and the graph of countries linked by cables.
 
-The policy-brief check :func:`claims` lives in :mod:`dsrgeo.brief` and is re-exported here.
+The policy-brief check :func:`dsrgeo.claims` lives in :mod:`dsrgeo.brief`, which builds on
+this module (never the reverse).
 """
 
-import difflib
 import itertools
 from collections.abc import Iterable
 
 import pandas as pd
 
-from dsrgeo.brief import claims
-from dsrgeo.errors import InvalidLayerError
+from dsrgeo import catalog, checks, loading, timeline
+from dsrgeo.errors import ParameterError
+from dsrgeo.text import did_you_mean
 
 __all__ = [
-    "indicators",
-    "cable_graph",
-    "reachable_countries",
-    "all_hmn_countries",
-    "hmn_mask",
-    "claims",
     "BEIDOU_LAYER",
+    "all_hmn_countries",
+    "cable_graph",
+    "hmn_mask",
+    "indicators",
+    "match_cables",
+    "one_capital_per_country",
+    "reachable_countries",
 ]
 
 #: The optional layer of BeiDou / GPS visibility at national capitals.
@@ -56,21 +58,57 @@ def hmn_mask(cables):
     """
     if "is_hmn" in cables.columns:
         return cables["is_hmn"].astype("boolean").fillna(False).astype(bool)
-    from dsrgeo.catalog import is_hmn_supplier
+    return cables["suppliers"].map(catalog.is_hmn_supplier).astype(bool)
 
-    return cables["suppliers"].map(is_hmn_supplier).astype(bool)
+
+def match_cables(frame, text):
+    """Return the rows whose ``name`` contains ``text`` (any case) or whose ``id`` is ``text``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        With ``id`` and ``name`` columns (the cables layer, :func:`dsrgeo.audit_lengths`).
+    text : str
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    ParameterError
+        If nothing matches; close names are suggested.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"id": ["peace-cable", "ace"], "name": ["PEACE Cable", "ACE"]})
+    >>> match_cables(table, "peace")["id"].tolist()
+    ['peace-cable']
+    """
+    wanted = str(text).casefold()
+    keep = frame["name"].astype(str).str.casefold().str.contains(wanted, regex=False) | (
+        frame["id"] == text
+    )
+    if not keep.any():
+        hint = did_you_mean(text, frame["name"].astype(str).tolist(), cutoff=0.4)
+        raise ParameterError(f"no cable name contains {text!r}{hint}", parameter="cable")
+    return frame[keep]
 
 
 def _select_suppliers(cables, suppliers, as_of=None):
-    """Filter ``cables`` (with a bool ``is_hmn`` column) to the requested suppliers; see
-    :func:`cable_graph`."""
+    """Filter ``cables`` (with a bool ``is_hmn`` column) to the suppliers asked for.
+
+    See :func:`cable_graph`.
+    """
     if suppliers is None:
         return cables
     if isinstance(suppliers, str):
         suppliers = [suppliers]
     elif not isinstance(suppliers, Iterable):
-        raise TypeError(
-            f"suppliers must be None, 'HMN', a name or a list of names, got {suppliers!r}"
+        raise ParameterError(
+            f"expected None, 'HMN', a name or a list of names, got {suppliers!r}",
+            parameter="suppliers",
         )
     wanted = [str(s) for s in suppliers]
     keep = pd.Series(False, index=cables.index)
@@ -81,16 +119,16 @@ def _select_suppliers(cables, suppliers, as_of=None):
             keep |= cables["is_hmn"]
             continue
         if name.casefold() not in known_folded:
-            close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+            hint = did_you_mean(name, known)
             when = f" in service by the end of {as_of}" if as_of is not None else ""
-            raise InvalidLayerError(
+            raise ParameterError(
                 f"no cable{when} lists supplier {name!r}{hint} Pass 'HMN' for HMN Tech "
                 "under all its names, or a name exactly as in the cables' `suppliers` column",
-                field="suppliers",
+                parameter="suppliers",
             )
+        folded = name.casefold()
         keep |= cables["suppliers"].map(
-            lambda names, n=name.casefold(): any(str(x).casefold() == n for x in (names or ()))
+            lambda names, n=folded: any(str(x).casefold() == n for x in (names or ()))
         )
     return cables[keep]
 
@@ -129,7 +167,7 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
 
     Raises
     ------
-    InvalidLayerError
+    ParameterError
         If a supplier name matches no cable (close names are suggested).
 
     See Also
@@ -146,12 +184,10 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
     """
     import networkx as nx
 
-    from dsrgeo import loader
-
     if cables is None:
-        cables = loader.load("cables", as_of=as_of)
+        cables = loading.load("cables", as_of=as_of)
     elif as_of is not None:
-        cables = cables[loader.in_service(cables, as_of)]
+        cables = cables[timeline.in_service(cables, checks.year(as_of))]
     selected = _select_suppliers(cables.assign(is_hmn=hmn_mask(cables)), suppliers, as_of)
     selected = selected.sort_values("id")
 
@@ -177,9 +213,9 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
 
 def _code(iso3):
     if not isinstance(iso3, str) or len(iso3) != 3 or not iso3.isalpha():
-        raise InvalidLayerError(
+        raise ParameterError(
             f"expected an ISO 3166-1 alpha-3 country code such as 'PAK', got {iso3!r}",
-            field="iso3",
+            parameter="iso3",
         )
     return iso3.upper()
 
@@ -250,7 +286,7 @@ def all_hmn_countries(graph=None):
 
     Raises
     ------
-    InvalidLayerError
+    ParameterError
         If ``graph`` was built with a supplier filter: the answer needs every cable.
 
     Examples
@@ -267,10 +303,10 @@ def all_hmn_countries(graph=None):
     if graph is None:
         graph = cable_graph()
     if graph.graph.get("suppliers") is not None:
-        raise InvalidLayerError(
+        raise ParameterError(
             f"all_hmn_countries needs the graph of all cables, got one filtered to "
             f"suppliers={graph.graph['suppliers']!r}; pass cable_graph() instead",
-            field="suppliers",
+            parameter="graph",
         )
     cables = graph.graph["cables"]
     answer = []
@@ -292,9 +328,28 @@ def _count_by_country(frame):
     return pairs.groupby("countries")["id"].nunique()
 
 
-def _one_capital_per_country(capitals):
-    """Keep one capital per iso3: the row without a ``capital_note`` (the seat of
-    government where several capitals exist), else the first by id."""
+def one_capital_per_country(capitals):
+    """Keep one capital per country: the row without a ``capital_note``, else the first by id.
+
+    Where a country has several capitals, the row without a note is the seat of government.
+
+    Parameters
+    ----------
+    capitals : pandas.DataFrame
+        With ``iso3``, ``id`` and ``capital_note`` columns (the ``beidou_capitals`` layer).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"iso3": ["BOL", "BOL"], "id": ["bol-la-paz", "bol-sucre"],
+    ...                      "capital_note": [None, "official (constitutional) capital"]})
+    >>> one_capital_per_country(rows)["id"].tolist()
+    ['bol-la-paz']
+    """
     order = capitals.assign(_noted=capitals["capital_note"].notna()).sort_values(
         ["iso3", "_noted", "id"]
     )
@@ -302,14 +357,10 @@ def _one_capital_per_country(capitals):
 
 
 def _beidou_columns():
-    """Return the capital figures of the beidou_capitals layer by iso3, or None."""
-    from dsrgeo import loader
-
-    if not loader.available(BEIDOU_LAYER):
-        return None
-    capitals = loader.load(BEIDOU_LAYER)
+    """Return the capital figures of the beidou_capitals layer by iso3."""
+    capitals = loading.load(BEIDOU_LAYER)
     figures = [c for c in capitals.columns if c.startswith(("bds_", "gps_"))]
-    capitals = _one_capital_per_country(pd.DataFrame(capitals.drop(columns="geometry")))
+    capitals = one_capital_per_country(pd.DataFrame(capitals.drop(columns="geometry")))
     named = capitals.rename(columns={"name": "capital"})
     return named.set_index("iso3")[["capital", *figures]]
 
@@ -340,9 +391,9 @@ def indicators(*, as_of=None):
         ``safe_cities`` : int, Safe City / smart-city rows for the country.
         ``capital`` and its figures (``bds_max``, ``bds_mean``, ``gps_max``, ``gps_mean``,
         ``bds_minus_gps_max``, ``bds_beats_gps``, ...: every ``bds_*`` / ``gps_*`` column)
-        from the ``beidou_capitals`` layer when that layer is shipped (absent otherwise);
-        one capital per country, the seat of government where there are several. These
-        are for the layer's own date, whatever ``as_of``.
+        from the ``beidou_capitals`` layer; one capital per country, the seat of
+        government where there are several. These are for the layer's own date, whatever
+        ``as_of``.
 
         ``.attrs`` holds ``as_of``, the ``layers`` used and ``unmatched_iso3``: codes in
         the cable or Safe City data with no country polygon.
@@ -355,8 +406,7 @@ def indicators(*, as_of=None):
     >>> bool(table.loc["PAK", "hmn_cables"] >= 1)
     True
     """
-    from dsrgeo.loader import load
-
+    load = loading.load
     countries = load("bri_countries", as_of=as_of)
     cables = load("cables", as_of=as_of)
     hmn = load("hmn_cables", as_of=as_of)
@@ -369,10 +419,21 @@ def indicators(*, as_of=None):
     point_counts = points.groupby("iso3")["id"].nunique()
     city_counts = cities.groupby("iso3")["id"].nunique()
 
-    table = countries[
-        ["iso3", "name", "bri_status", "bri_year", "dsr_agreement_year",
-         "standards_agreement_year", "geometry"]
-    ].drop_duplicates("iso3").set_index("iso3", drop=False)
+    table = (
+        countries[
+            [
+                "iso3",
+                "name",
+                "bri_status",
+                "bri_year",
+                "dsr_agreement_year",
+                "standards_agreement_year",
+                "geometry",
+            ]
+        ]
+        .drop_duplicates("iso3")
+        .set_index("iso3", drop=False)
+    )
     for column, counts in [
         ("cables_landing", landing),
         ("hmn_cables", hmn_landing),
@@ -384,20 +445,33 @@ def indicators(*, as_of=None):
     table["hmn_share"] = table["hmn_cables"] / table["cables_landing"].where(
         table["cables_landing"] > 0
     )
-    layers_used = ["bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities"]
-    beidou = _beidou_columns()
-    if beidou is not None:
-        table = table.join(beidou, how="left")
-        layers_used.append(BEIDOU_LAYER)
+    layers_used = [
+        "bri_countries",
+        "cables",
+        "hmn_cables",
+        "landing_points",
+        "safe_cities",
+        BEIDOU_LAYER,
+    ]
+    table = table.join(_beidou_columns(), how="left")
 
-    order = ["iso3", "name", "cables_landing", "hmn_cables", "hmn_share",
-             "hmn_projects_off_map", "landing_points", "bri_status", "bri_year",
-             "dsr_agreement_year", "standards_agreement_year", "safe_cities"]
+    order = [
+        "iso3",
+        "name",
+        "cables_landing",
+        "hmn_cables",
+        "hmn_share",
+        "hmn_projects_off_map",
+        "landing_points",
+        "bri_status",
+        "bri_year",
+        "dsr_agreement_year",
+        "standards_agreement_year",
+        "safe_cities",
+    ]
     rest = [c for c in table.columns if c not in order and c != "geometry"]
     table = table[[*order, *rest, "geometry"]].reset_index(drop=True)
     known = set(table["iso3"])
-    unmatched = sorted(
-        (set(landing.index) | set(city_counts.index) | set(off_map.index)) - known
-    )
+    unmatched = sorted((set(landing.index) | set(city_counts.index) | set(off_map.index)) - known)
     table.attrs.update(as_of=as_of, layers=layers_used, unmatched_iso3=unmatched)
     return table

@@ -15,7 +15,11 @@ import math
 
 import pandas as pd
 
-__all__ = ["Claim", "CLAIMS", "VERDICTS", "MILE_KM", "claims", "verdict"]
+from dsrgeo import loading
+from dsrgeo.analysis import BEIDOU_LAYER, one_capital_per_country
+from dsrgeo.errors import ParameterError
+
+__all__ = ["CLAIMS", "MILE_KM", "VERDICTS", "Claim", "claims", "verdict"]
 
 #: One international mile in km (exact, by the 1959 international yard and pound agreement).
 MILE_KM = 1.609344
@@ -28,7 +32,7 @@ VERDICTS = {
         "the data fall short of the claim, but they are a partial compilation (a lower "
         "bound), so they can neither confirm nor refute it"
     ),
-    "not yet computed": "the layer needed for this claim is not shipped yet",
+    "not computed": "the data needed for this claim could not be measured",
 }
 
 
@@ -45,7 +49,7 @@ class Claim:
     subject : str
         What the claim is about, in our words.
     words : str
-        The brief's words, exactly as quoted in issue 4.
+        The brief's words, exactly as quoted.
     claimed : float
         The number the claim states, in ``unit``.
     unit : str
@@ -187,13 +191,15 @@ def verdict(claim, value):
     'differs'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "not yet computed"
+        return "not computed"
     if claim.comparison == "more_than":
         agrees = value > claim.claimed
     elif claim.comparison == "about":
         agrees = abs(value - claim.claimed) <= claim.tolerance * claim.claimed
     else:
-        raise ValueError(f"claim {claim.id!r}: unknown comparison {claim.comparison!r}")
+        raise ParameterError(
+            f"claim {claim.id!r}: unknown comparison {claim.comparison!r}", parameter="claim"
+        )
     if agrees:
         return "consistent"
     if claim.data_is_lower_bound and value < claim.claimed:
@@ -261,14 +267,9 @@ def _standards_agreements_2019(load):
 
 
 def _beidou_capitals(load):
-    from dsrgeo import loader
-    from dsrgeo.analysis import BEIDOU_LAYER, _one_capital_per_country
-
-    if not loader.available(BEIDOU_LAYER):
-        return math.nan, "the beidou_capitals layer is not shipped yet"
     capitals = load(BEIDOU_LAYER)
     as_of = capitals.attrs.get("as_of", "?")
-    capitals = _one_capital_per_country(capitals)  # the brief counts countries, not cities
+    capitals = one_capital_per_country(capitals)  # the brief counts countries, not cities
     # the press figure's metric is the layer's bds_beats_gps (daily maximum: bds_max >
     # gps_max); the mean visible count over the day is reported beside it
     by_max = capitals["bds_beats_gps"].dropna()
@@ -291,8 +292,7 @@ def _safe_cities(load):
     named = cities.dropna(subset=["city"])
     count = len(named[["iso3", "city"]].drop_duplicates())
     huawei = len(
-        named[named["vendor"].fillna("").str.contains("Huawei")][["iso3", "city"]]
-        .drop_duplicates()
+        named[named["vendor"].fillna("").str.contains("Huawei")][["iso3", "city"]].drop_duplicates()
     )
     how = (
         f"safe_cities: distinct named cities ({count}, of which {huawei} name Huawei as a "
@@ -323,11 +323,6 @@ def claims():
         ``unit``, ``how_computed``, ``tolerance`` (text) and ``verdict`` (one of
         :data:`VERDICTS`, computed by :func:`verdict`). Numbers are rounded to 0.1.
 
-    Notes
-    -----
-    A BeiDou row reads "not yet computed" until the ``beidou_capitals`` layer is shipped;
-    no number is made up for it.
-
     Examples
     --------
     >>> table = claims().set_index("id")
@@ -337,9 +332,7 @@ def claims():
     >>> table.loc["peace_length", "verdict"]
     'differs'
     """
-    from dsrgeo import loader
-
-    load = functools.cache(lambda layer_id, as_of=None: loader.load(layer_id, as_of=as_of))
+    load = functools.cache(lambda layer_id, as_of=None: loading.load(layer_id, as_of=as_of))
     rows = []
     for claim in CLAIMS:
         value, how = _MEASURES[claim.id](load)

@@ -1,25 +1,50 @@
-"""The layer catalog: provenance, schema and default map style of every shipped layer.
+"""The layer catalog: where the shipped data lives, and each layer's provenance and schema.
 
-``layers/catalog.json`` is the single source of layer metadata. Each entry must carry an
-id, title, kind, sources, licence and attribution; an entry without them is refused when
-the catalog is read, so no layer can be shown without saying where it comes from.
+``catalog.json`` (checked against ``catalog.schema.json`` with :mod:`jsonschema`) is the one
+source of layer metadata: id, title, kind, sources (title, publisher, URL, as-of date),
+licence and attribution, the property schema and the default map style. An entry without its
+provenance is refused when the catalog is read, so no layer can be shown without saying where
+it comes from.
+
+The shipped data folder is ``dsrgeo/data/`` inside an installed package (read through
+:mod:`importlib.resources`) and the checkout's ``layers/`` folder in a source checkout.
 """
 
 import dataclasses
 import functools
+import importlib.resources
 import json
 from pathlib import Path
 
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError
 
-__all__ = ["LayerInfo", "layer_ids", "get", "hmn_supplier_aliases", "is_hmn_supplier",
-           "hmn_project_matches", "country_name_iso3", "citation", "catalog_path"]
+__all__ = [
+    "LayerInfo",
+    "catalog_path",
+    "checkout_dir",
+    "citation",
+    "get",
+    "hmn_project_matches",
+    "hmn_supplier_aliases",
+    "is_hmn_supplier",
+    "layer_ids",
+    "shipped_dir",
+    "sources_dir",
+]
 
-KINDS = ("line", "point", "polygon")
-REQUIRED_FIELDS = ("id", "title", "description", "kind", "file", "sources", "licence",
-                   "attribution", "as_of", "schema")
-SOURCE_FIELDS = ("title", "publisher", "url", "as_of")
-SCHEMA_TYPES = ("string", "integer", "number", "boolean", "date", "list[string]")
+CATALOG_FILE = "catalog.json"
+SCHEMA_FILE = "catalog.schema.json"
+
+#: JSON Schema types of the catalog's property types (``date`` is checked as text here and as
+#: an ISO date by :mod:`dsrgeo.geojson`)
+_JSON_TYPES = {
+    "string": {"type": ["string", "null"]},
+    "integer": {"type": ["integer", "null"]},
+    "number": {"type": ["number", "null"]},
+    "boolean": {"type": ["boolean", "null"]},
+    "date": {"type": ["string", "null"], "format": "date-ish"},
+    "list[string]": {"type": ["array", "null"], "items": {"type": "string"}},
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,7 +58,7 @@ class LayerInfo:
     kind : {"line", "point", "polygon"}
         Geometry kind of every (non-null) feature.
     file : pathlib.Path
-        The GeoJSON file holding the layer.
+        The shipped GeoJSON file holding the layer.
     sources : tuple of dict
         Each with ``title``, ``publisher``, ``url`` and ``as_of``.
     licence, licence_url, attribution : str
@@ -67,77 +92,164 @@ class LayerInfo:
         """Names of the properties in schema order."""
         return tuple(field["name"] for field in self.schema)
 
+    def property_types(self):
+        """Return {property name: catalog type} (``"integer"``, ``"list[string]"``...)."""
+        return {field["name"]: field["type"] for field in self.schema}
+
+    def feature_schema(self):
+        """Return the JSON Schema every feature's ``properties`` must satisfy.
+
+        The one schema that the build (before writing), the loader (after reading) and
+        refresh (before swapping) check features against; see :mod:`dsrgeo.geojson`.
+
+        Examples
+        --------
+        >>> schema = get("land").feature_schema()
+        >>> schema["required"], schema["additionalProperties"]
+        (['id', 'name'], False)
+        """
+        properties = {}
+        for field in self.schema:
+            spec = dict(_JSON_TYPES[field["type"]])
+            for key in ("enum", "pattern", "minimum", "maximum"):
+                if key in field:
+                    spec[key] = field[key] if key != "enum" else [*field[key], None]
+            properties[field["name"]] = spec
+        properties["id"] = {"type": "string", "minLength": 1}
+        return {
+            "type": "object",
+            "properties": properties,
+            "required": list(self.property_names),
+            "additionalProperties": False,
+        }
+
     def __repr__(self):
         return f"LayerInfo(id={self.id!r}, kind={self.kind!r}, as_of={self.as_of!r})"
 
 
-def catalog_path():
-    """Return the path of ``catalog.json`` (installed package or source checkout)."""
-    from dsrgeo.loader import layers_dir
+def checkout_dir():
+    """Return the source checkout dsrgeo runs from, or None for an installed package.
 
-    return layers_dir() / "catalog.json"
+    A checkout is the folder above the ``dsrgeo`` package when it holds ``layers/`` with
+    ``catalog.json`` and the raw ``layers/sources/`` (an editable install is one).
+
+    Examples
+    --------
+    >>> root = checkout_dir()
+    >>> root is None or (root / "layers" / "catalog.json").is_file()
+    True
+    """
+    root = Path(__file__).resolve().parent.parent
+    layers = root / "layers"
+    if (layers / CATALOG_FILE).is_file() and (layers / "sources" / "naturalearth").is_dir():
+        return root
+    return None
+
+
+@functools.cache
+def shipped_dir():
+    """Return the folder of the shipped layers and catalog.
+
+    ``dsrgeo/data`` in an installed package (through :mod:`importlib.resources`), else the
+    source checkout's ``layers/``.
+
+    Raises
+    ------
+    InvalidLayerError
+        If neither holds a catalog (a damaged install).
+
+    Examples
+    --------
+    >>> (shipped_dir() / "catalog.json").is_file()
+    True
+    """
+    packaged = Path(str(importlib.resources.files("dsrgeo").joinpath("data")))
+    if (packaged / CATALOG_FILE).is_file():
+        return packaged
+    root = checkout_dir()
+    if root is not None:
+        return root / "layers"
+    raise InvalidLayerError(
+        f"no layer catalog in {packaged}; reinstall dsrgeo (pip install dsrgeo) or run "
+        "from a complete source checkout"
+    )
+
+
+def sources_dir():
+    """Return the folder of inputs the builders read (``layers/sources`` in a checkout).
+
+    An installed package ships only the inputs needed at run time (the TLE snapshots and
+    the tables a refresh rebuilds cable layers with); the raw inputs of every layer are in
+    the source checkout.
+
+    Examples
+    --------
+    >>> (sources_dir() / "gnss").is_dir()
+    True
+    """
+    return shipped_dir() / "sources"
+
+
+def catalog_path():
+    """Return the path of ``catalog.json``.
+
+    Examples
+    --------
+    >>> catalog_path().name
+    'catalog.json'
+    """
+    return shipped_dir() / CATALOG_FILE
 
 
 @functools.lru_cache(maxsize=4)
 def _read(path):
+    import jsonschema
+
+    path = Path(path)
     try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        schema = json.loads((shipped_dir() / SCHEMA_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError as err:
-        raise InvalidLayerError("the layer catalog is missing", path=path) from err
-    except json.JSONDecodeError as err:
+        raise InvalidLayerError(f"missing {Path(err.filename).name}", path=path) from err
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InvalidLayerError(f"not valid JSON ({err})", path=path) from err
-    entries = raw.get("layers")
-    if not isinstance(entries, list):
-        raise InvalidLayerError("expected a top-level 'layers' list", path=path)
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(raw)
+    )
+    if error is not None:
+        location = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        layer = _entry_id(raw, error.absolute_path)
+        raise InvalidLayerError(
+            f"{error.message} (at {location}; see {SCHEMA_FILE})",
+            path=path,
+            feature=layer,
+            field=error.absolute_path[-1] if error.absolute_path else None,
+        )
     infos = {}
-    for entry in entries:
-        info = _parse_entry(entry, Path(path))
-        if info.id in infos:
-            raise InvalidLayerError("duplicate layer id", path=path, feature=info.id)
-        infos[info.id] = info
-    aliases = raw.get("hmn_supplier_aliases")
-    if not isinstance(aliases, list) or not aliases:
-        raise InvalidLayerError("expected a non-empty list", path=path,
-                                field="hmn_supplier_aliases")
-    tables = {}
-    for name in ("hmn_project_matches", "country_name_iso3"):
-        if not isinstance(raw.get(name), dict):
-            raise InvalidLayerError("expected an object", path=path, field=name)
-        tables[name] = dict(raw[name])
-    return infos, tuple(aliases), tables
+    for entry in raw["layers"]:
+        if entry["id"] in infos:
+            raise InvalidLayerError("duplicate layer id", path=path, feature=entry["id"])
+        infos[entry["id"]] = _info(entry, path.parent)
+    tables = {"hmn_project_matches": raw["hmn_project_matches"]}
+    return infos, tuple(raw["hmn_supplier_aliases"]), tables
 
 
-def _parse_entry(entry, path):
-    layer_id = entry.get("id", "?") if isinstance(entry, dict) else "?"
-    if not isinstance(entry, dict):
-        raise InvalidLayerError("catalog entry is not an object", path=path, feature=layer_id)
-    for field in REQUIRED_FIELDS:
-        if entry.get(field) in (None, "", []):
-            raise InvalidLayerError("required catalog field is missing or empty",
-                                    path=path, feature=layer_id, field=field)
-    if entry["kind"] not in KINDS:
-        raise InvalidLayerError(f"kind must be one of {KINDS}, got {entry['kind']!r}",
-                                path=path, feature=layer_id, field="kind")
-    for source in entry["sources"]:
-        missing = [f for f in SOURCE_FIELDS if not source.get(f)]
-        if missing:
-            raise InvalidLayerError(f"a source lacks {', '.join(missing)}",
-                                    path=path, feature=layer_id, field="sources")
-    for field in entry["schema"]:
-        if not {"name", "type", "meaning"} <= set(field):
-            raise InvalidLayerError("schema entries need name, type and meaning",
-                                    path=path, feature=layer_id, field="schema")
-        if field["type"] not in SCHEMA_TYPES:
-            raise InvalidLayerError(
-                f"property {field['name']!r} has type {field['type']!r}; "
-                f"expected one of {SCHEMA_TYPES}", path=path, feature=layer_id, field="schema")
+def _entry_id(raw, where):
+    where = list(where)
+    if len(where) >= 2 and where[0] == "layers" and isinstance(where[1], int):
+        entry = raw["layers"][where[1]]
+        return entry.get("id") if isinstance(entry, dict) else where[1]
+    return None
+
+
+def _info(entry, folder):
     years = entry.get("years")
     return LayerInfo(
         id=entry["id"],
         title=entry["title"],
         description=entry["description"],
         kind=entry["kind"],
-        file=path.parent / entry["file"],
+        file=folder / entry["file"],
         sources=tuple(dict(s) for s in entry["sources"]),
         licence=entry["licence"],
         licence_url=entry.get("licence_url"),
@@ -228,17 +340,6 @@ def hmn_project_matches():
     return dict(_catalog()[2]["hmn_project_matches"])
 
 
-def country_name_iso3():
-    """Return ISO3 codes for the cable map's country names that Natural Earth spells otherwise.
-
-    Examples
-    --------
-    >>> country_name_iso3()["Réunion"]
-    'REU'
-    """
-    return dict(_catalog()[2]["country_name_iso3"])
-
-
 def citation(layer_id):
     """Return a one-line plain-text citation for a layer: sources, licence, as-of date.
 
@@ -249,6 +350,6 @@ def citation(layer_id):
     """
     info = get(layer_id)
     sources = "; ".join(
-        f"{s['publisher']}, \"{s['title']}\" ({s['as_of']}), {s['url']}" for s in info.sources
+        f'{s["publisher"]}, "{s["title"]}" ({s["as_of"]}), {s["url"]}' for s in info.sources
     )
     return f"{info.title}: {sources}. Licence: {info.licence}. {info.attribution}"

@@ -1,21 +1,25 @@
 """The ``dsrgeo`` command: argument parsing over the same calls as the Python API.
 
 Each subcommand has a parser function ``_add_<name>_parser(subparsers)`` and a runner
-``_cmd_<name>(args) -> int``; ``_PARSERS`` lists the parser functions in help order.
-Errors dsrgeo raises on purpose become one line on stderr and exit status 2.
+``_cmd_<name>(args) -> int``; ``_PARSERS`` lists the parser functions in help order. The
+runners only parse, call the library and print. Errors dsrgeo raises on purpose become one
+line on stderr and exit status 2.
 """
 
 import argparse
+import signal
 import sys
 
+from dsrgeo._version import __version__
 from dsrgeo.errors import DsrgeoError
 
 __all__ = ["main"]
 
 
 def _add_csv_option(parser):
-    parser.add_argument("--csv", metavar="PATH",
-                        help="write the table as CSV instead (replaced only when complete)")
+    parser.add_argument(
+        "--csv", metavar="PATH", help="write the table as CSV instead (replaced only when complete)"
+    )
 
 
 def _wrote_csv(table, path):
@@ -31,10 +35,19 @@ def _wrote_csv(table, path):
 
 def _add_page_options(parser, *, title_help):
     """-o FILE, --as-of YEAR and --title TEXT: the options of commands that write a page."""
-    parser.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="HTML file to write (replaced only by a complete new file)")
-    parser.add_argument("--as-of", type=int, metavar="YEAR",
-                        help="the world at the end of YEAR (layers with years only)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="HTML file to write (replaced only by a complete new file)",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=int,
+        metavar="YEAR",
+        help="the world at the end of YEAR (layers with years only)",
+    )
     parser.add_argument("--title", metavar="TEXT", help=title_help)
 
 
@@ -42,13 +55,18 @@ def _print_table(table, **display):
     """Print a DataFrame in full, without its index."""
     import pandas as pd
 
-    options = {"display.width": 200, "display.max_rows": None, "display.max_columns": None,
-               **{f"display.{k}": v for k, v in display.items()}}
+    options = {
+        "display.width": 200,
+        "display.max_rows": None,
+        "display.max_columns": None,
+        **{f"display.{k}": v for k, v in display.items()},
+    }
     with pd.option_context(*[x for item in options.items() for x in item]):
         print(table.to_string(index=False))
 
 
 # -- layers -----------------------------------------------------------------------------
+
 
 def _add_layers_parser(subparsers):
     parser = subparsers.add_parser("layers", help="list the shipped layers with sources")
@@ -57,7 +75,7 @@ def _add_layers_parser(subparsers):
 
 
 def _cmd_layers(args):
-    from dsrgeo.loader import layers
+    from dsrgeo.loading import layers
 
     table = layers()
     if not _wrote_csv(table, args.csv):
@@ -67,24 +85,33 @@ def _cmd_layers(args):
 
 # -- build ------------------------------------------------------------------------------
 
+
 def _add_build_parser(subparsers):
     parser = subparsers.add_parser(
-        "build", help="rebuild the layer GeoJSON files from layers/sources")
+        "build",
+        help="rebuild the layer GeoJSON files from layers/sources (in a source checkout)",
+        description="Rebuild layers from the raw inputs, byte for byte. Writes into the "
+        "source checkout's layers/ (or --out DIR); never into an installed package.",
+    )
     parser.add_argument("layers", nargs="*", metavar="LAYER", help="layer ids (default: all)")
-    parser.add_argument("--out", metavar="DIR",
-                        help="output folder (default: the shipped layers folder)")
+    parser.add_argument(
+        "--out", metavar="DIR", help="output folder (default: the source checkout's layers/)"
+    )
+    parser.add_argument(
+        "--sources", metavar="DIR", help="raw inputs (default: the checkout's layers/sources)"
+    )
     parser.set_defaults(run=_cmd_build)
 
 
 def _cmd_build(args):
-    from dsrgeo.build import build
+    from dsrgeo import build
 
-    for layer_id, path in build(args.out, args.layers or None).items():
-        print(f"{layer_id}: {path}")
-    return 0
+    build.show_build_log()
+    return build.run(args)
 
 
 # -- lengths ----------------------------------------------------------------------------
+
 
 def _add_lengths_parser(subparsers):
     parser = subparsers.add_parser(
@@ -94,21 +121,30 @@ def _add_lengths_parser(subparsers):
         "stated system length. Routes are stylised drawings, so a ratio far from 1 flags "
         "a disagreement between drawing and published figure, not an error in either.",
     )
-    parser.add_argument("--cable", metavar="NAME",
-                        help="only cables whose name contains NAME (any case) or whose id is NAME")
+    parser.add_argument(
+        "--cable",
+        metavar="NAME",
+        help="only cables whose name contains NAME (any case) or whose id is NAME",
+    )
     _add_csv_option(parser)
-    parser.add_argument("--short-ratio", type=float, metavar="R",
-                        help="flag drawn/stated below R as drawn_short (default: "
-                        "dsrgeo.geodesy.DEFAULT_SHORT_RATIO)")
-    parser.add_argument("--long-ratio", type=float, metavar="R",
-                        help="flag drawn/stated above R as drawn_long (default: "
-                        "dsrgeo.geodesy.DEFAULT_LONG_RATIO)")
+    parser.add_argument(
+        "--short-ratio",
+        type=float,
+        metavar="R",
+        help="flag drawn/stated below R as drawn_short (default: "
+        "dsrgeo.geodesy.DEFAULT_SHORT_RATIO)",
+    )
+    parser.add_argument(
+        "--long-ratio",
+        type=float,
+        metavar="R",
+        help="flag drawn/stated above R as drawn_long (default: dsrgeo.geodesy.DEFAULT_LONG_RATIO)",
+    )
     parser.set_defaults(run=_cmd_lengths)
 
 
 def _cmd_lengths(args):
-    import difflib
-
+    from dsrgeo.analysis import match_cables
     from dsrgeo.geodesy import DEFAULT_LONG_RATIO, DEFAULT_SHORT_RATIO, audit_lengths
 
     if args.short_ratio is None:
@@ -117,29 +153,25 @@ def _cmd_lengths(args):
         args.long_ratio = DEFAULT_LONG_RATIO
     table = audit_lengths(short_ratio=args.short_ratio, long_ratio=args.long_ratio)
     if args.cable:
-        wanted = args.cable.casefold()
-        keep = table["name"].str.casefold().str.contains(wanted, regex=False) | (
-            table["id"] == args.cable)
-        if not keep.any():
-            close = difflib.get_close_matches(args.cable, table["name"].tolist(), n=3, cutoff=0.4)
-            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-            raise DsrgeoError(f"no cable name contains {args.cable!r}{hint} "
-                              "(run `dsrgeo lengths` for all names)")
-        table = table[keep]
+        table = match_cables(table, args.cable)
     if _wrote_csv(table, args.csv):
         return 0
     _print_table(table, max_colwidth=50)
     counts = ", ".join(f"{flag} {n}" for flag, n in table["flag"].value_counts().items())
-    print(f"\n{len(table)} cables: {counts}. Routes are stylised drawings; "
-          f"ratio = drawn_km / stated_km, flagged outside {args.short_ratio}-{args.long_ratio}.")
+    print(
+        f"\n{len(table)} cables: {counts}. Routes are stylised drawings; "
+        f"ratio = drawn_km / stated_km, flagged outside {args.short_ratio}-{args.long_ratio}."
+    )
     return 0
 
 
 # -- claims -----------------------------------------------------------------------------
 
+
 def _add_claims_parser(subparsers):
     parser = subparsers.add_parser(
-        "claims", help="the policy brief's figures set against the layers, with verdicts")
+        "claims", help="the policy brief's figures set against the layers, with verdicts"
+    )
     _add_csv_option(parser)
     parser.set_defaults(run=_cmd_claims)
 
@@ -154,9 +186,11 @@ def _cmd_claims(args):
         return 0
     for row in table.itertuples():
         data = "n/a" if math.isnan(row.data) else f"{row.data:,.1f}"
-        print(f"[{row.paragraph}] \"{row.claim}\"  ({row.subject})")
-        print(f"    claimed {row.claimed:,.1f} {row.unit} | data {data} {row.unit} "
-              f"| {row.verdict.upper()}")
+        print(f'[{row.paragraph}] "{row.claim}"  ({row.subject})')
+        print(
+            f"    claimed {row.claimed:,.1f} {row.unit} | data {data} {row.unit} "
+            f"| {row.verdict.upper()}"
+        )
         print(f"    how: {row.how_computed}")
         print(f"    tolerance: {row.tolerance}\n")
     return 0
@@ -164,32 +198,49 @@ def _cmd_claims(args):
 
 # -- refresh ----------------------------------------------------------------------------
 
-def _add_refresh_parser(subparsers):
-    from dsrgeo.refresh import DEFAULT_CABLES_URL, DEFAULT_TLE_URL
 
+def _add_refresh_parser(subparsers):
     parser = subparsers.add_parser(
         "refresh",
         help="download fresh TLEs or cable data into the user data folder",
         description="Download, validate and store a new snapshot in the user data folder "
         "($DSRGEO_DATA_DIR, else the platform's user data folder). The shipped data stays "
-        "the default; ask for the refreshed one with tles=\"latest\" or snapshot=\"latest\". "
+        'the default; ask for the refreshed one with tles="latest" or snapshot="latest". '
         "A failed, truncated or invalid download changes nothing.",
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, default, what in [
-        ("tle", DEFAULT_TLE_URL, "two-line element sets (default: CelesTrak's GNSS group)"),
-        ("cables", DEFAULT_CABLES_URL, "cable routes, landing points and cable records from a "
-         "mirror of the Open Undersea Cable Map (URL is the mirror's base)"),
+        ("tle", "CelesTrak's GNSS group", "two-line element sets"),
+        (
+            "cables",
+            "the Open Undersea Cable Map on GitHub",
+            "cable routes, landing points and cable records from a "
+            "mirror of the Open Undersea Cable Map (URL is the mirror's base)",
+        ),
     ]:
         sub = kinds.add_parser(kind, help=what, description=what)
-        sub.add_argument("--url", default=default, help="where to download from "
-                         "(default: %(default)s)")
-        sub.add_argument("--timeout-s", type=float, default=30.0, metavar="S",
-                         help="seconds to wait to connect and for each read (default: 30)")
-        sub.add_argument("--retries", type=int, default=3, metavar="N",
-                         help="retries after connection errors and HTTP 5xx (default: 3)")
-        sub.add_argument("--keep", type=int, default=3, metavar="N",
-                         help="snapshots to keep, the new one included (default: 3)")
+        sub.add_argument("--url", help=f"where to download from (default: {default})")
+        sub.add_argument(
+            "--timeout-s",
+            type=float,
+            default=30.0,
+            metavar="S",
+            help="seconds to wait to connect and for each read (default: 30)",
+        )
+        sub.add_argument(
+            "--retries",
+            type=int,
+            default=3,
+            metavar="N",
+            help="retries after connection errors and HTTP 5xx (default: 3)",
+        )
+        sub.add_argument(
+            "--keep",
+            type=int,
+            default=3,
+            metavar="N",
+            help="snapshots to keep, the new one included (default: 3)",
+        )
         sub.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     kinds.add_parser("status", help="show the refreshed snapshots and where they are")
     parser.set_defaults(run=_cmd_refresh)
@@ -203,16 +254,31 @@ def _cmd_refresh(args):
         print(f"data folder: {data_dir()}")
         for kind in ("tle", "cables"):
             snapshot = latest_snapshot(kind)
-            print(f"{kind}: " + ("none (the shipped data is used)" if snapshot is None else
-                                 f"{snapshot.contents}, {snapshot.retrieved_utc} from "
-                                 f"{snapshot.source_url}\n  in {snapshot.folder}"))
+            print(
+                f"{kind}: "
+                + (
+                    "none (the shipped data is used)"
+                    if snapshot is None
+                    else f"{snapshot.contents}, {snapshot.retrieved_utc} from "
+                    f"{snapshot.source_url}\n  in {snapshot.folder}"
+                )
+            )
         return 0
     run = refresh.refresh_tles if args.kind == "tle" else refresh.refresh_cables
-    snapshot = run(args.url, timeout_s=args.timeout_s, retries=args.retries, keep=args.keep,
-                   progress=False if args.no_progress else None)
+    default = refresh.DEFAULT_TLE_URL if args.kind == "tle" else refresh.DEFAULT_CABLES_URL
+    args.url = args.url or default
+    snapshot = run(
+        args.url,
+        timeout_s=args.timeout_s,
+        retries=args.retries,
+        keep=args.keep,
+        progress=False if args.no_progress else None,
+    )
     size_bytes = sum(d.size_bytes for d in snapshot.downloads)
-    print(f"refreshed {args.kind}: {snapshot.contents} ({len(snapshot.downloads)} files, "
-          f"{size_bytes:,} bytes)")
+    print(
+        f"refreshed {args.kind}: {snapshot.contents} ({len(snapshot.downloads)} files, "
+        f"{size_bytes:,} bytes)"
+    )
     print(f"  from      {snapshot.source_url}")
     print(f"  retrieved {snapshot.retrieved_utc}")
     print(f"  saved in  {snapshot.folder}")
@@ -223,20 +289,33 @@ def _cmd_refresh(args):
 
 # -- map --------------------------------------------------------------------------------
 
+
 def _add_map_parser(subparsers):
     parser = subparsers.add_parser(
-        "map", help="write a self-contained HTML map (opens offline)",
+        "map",
+        help="write a self-contained HTML map (opens offline)",
         description="Write an interactive map of shipped layers and/or GeoJSON files to one "
-                    "HTML file that works without network. Without layers: the default map "
-                    "(bri_countries, cables, hmn_cables, landing_points (hidden at first), "
-                    "safe_cities and beidou_capitals).")
-    parser.add_argument("layers", nargs="*", metavar="LAYER_OR_FILE",
-                        help="layer ids (see `dsrgeo layers`) or GeoJSON files")
+        "HTML file that works without network. Without layers: the default map "
+        "(bri_countries, cables, hmn_cables, landing_points (hidden at first), "
+        "safe_cities and beidou_capitals).",
+    )
+    parser.add_argument(
+        "layers",
+        nargs="*",
+        metavar="LAYER_OR_FILE",
+        help="layer ids (see `dsrgeo layers`) or GeoJSON files",
+    )
     _add_page_options(parser, title_help="title shown on the map")
-    parser.add_argument("--slider", action="store_true",
-                        help="add a year slider for BRI joins and cable service years")
-    parser.add_argument("--tiles", metavar="NAME",
-                        help="also offer web tiles, e.g. OpenStreetMap (needs network to show)")
+    parser.add_argument(
+        "--slider",
+        action="store_true",
+        help="add a year slider for BRI joins and cable service years",
+    )
+    parser.add_argument(
+        "--tiles",
+        metavar="NAME",
+        help="also offer web tiles, e.g. OpenStreetMap (needs network to show)",
+    )
     parser.set_defaults(run=_cmd_map)
 
 
@@ -248,8 +327,9 @@ def _cmd_map(args):
 
     output = Path(args.output)
     if not output.parent.is_dir():
-        raise FileNotFoundError(f"cannot write {str(output)!r}: folder "
-                                f"{str(output.parent)!r} does not exist")
+        raise FileNotFoundError(
+            f"cannot write {str(output)!r}: folder {str(output.parent)!r} does not exist"
+        )
     options = {"title": args.title, "tiles": args.tiles, "time_slider": args.slider}
     if not args.layers:
         the_map = Map.default(as_of=args.as_of, **options)
@@ -257,8 +337,7 @@ def _cmd_map(args):
         the_map = Map(**options)
         ids = set(catalog.layer_ids())
         for layer in args.layers:  # as_of applies to catalog layers; GeoJSON files have no time
-            in_catalog = layer in ids and args.as_of is not None
-            the_map.add(layer, **({"as_of": args.as_of} if in_catalog else {}))
+            the_map.add(layer, as_of=args.as_of if layer in ids else None)
     path = the_map.save(output)
     size_kb = path.stat().st_size / 1024
     overlays = sum(layer.role == "overlay" for layer in the_map.layers)
@@ -268,15 +347,21 @@ def _cmd_map(args):
 
 # -- report -----------------------------------------------------------------------------
 
+
 def _add_report_parser(subparsers):
     parser = subparsers.add_parser(
-        "report", help="write a one-page HTML report (map, indicators, lengths, claims, sources)",
+        "report",
+        help="write a one-page HTML report (map, indicators, lengths, claims, sources)",
         description="Write one self-contained HTML page (no network needed): the default map, "
-                    "indicators by country, the cable length audit, BeiDou vs GPS over capitals "
-                    "(when that layer is built), the policy brief's claims and the sources.")
+        "indicators by country, the cable length audit, BeiDou vs GPS over capitals "
+        "(when that layer is built), the policy brief's claims and the sources.",
+    )
     _add_page_options(parser, title_help="title of the report")
-    parser.add_argument("--pdf", action="store_true",
-                        help="also write a PDF of the same content beside FILE (matplotlib)")
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write a PDF of the same content beside FILE (matplotlib)",
+    )
     parser.set_defaults(run=_cmd_report)
 
 
@@ -290,6 +375,7 @@ def _cmd_report(args):
 
 # -- gnss -------------------------------------------------------------------------------
 
+
 def _add_gnss_parser(subparsers):
     gnss = subparsers.add_parser("gnss", help="GNSS visibility: BeiDou vs GPS over the capitals")
     gnss.set_defaults(run=lambda args: gnss.print_help() or 2)
@@ -301,60 +387,75 @@ def _add_gnss_parser(subparsers):
         "national capital over one UTC day (00:00-24:00), with PDOP. Without -o, print a "
         "summary table.",
     )
-    capitals.add_argument("--date", metavar="D",
-                          help="UTC day YYYY-MM-DD (default: the layer's, 2022-02-05)")
-    capitals.add_argument("--mask", type=float, metavar="DEG",
-                          help="elevation mask in degrees (default: the layer's, 10)")
-    capitals.add_argument("--step-s", type=float, metavar="S",
-                          help="time step in seconds (default: the layer's, 60)")
-    capitals.add_argument("--tle", metavar="DIR",
-                          help="TLE file or folder of *.txt, or 'latest' after `dsrgeo refresh "
-                          "tle` (default: the shipped 2022-02-04 snapshot)")
-    capitals.add_argument("-o", "--output", metavar="FILE",
-                          help="write GeoJSON (.geojson, .json) or CSV (.csv), atomically")
+    capitals.add_argument(
+        "--date", metavar="D", help="UTC day YYYY-MM-DD (default: the layer's, 2022-02-05)"
+    )
+    capitals.add_argument(
+        "--mask",
+        type=float,
+        metavar="DEG",
+        help="elevation mask in degrees (default: the layer's, 10)",
+    )
+    capitals.add_argument(
+        "--step-s", type=float, metavar="S", help="time step in seconds (default: the layer's, 60)"
+    )
+    capitals.add_argument(
+        "--tle",
+        metavar="DIR",
+        help="TLE file or folder of *.txt, or 'latest' after `dsrgeo refresh "
+        "tle` (default: the shipped 2022-02-04 snapshot)",
+    )
+    capitals.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write GeoJSON (.geojson, .json) or CSV (.csv), atomically",
+    )
     capitals.set_defaults(run=_cmd_gnss_capitals)
 
 
 def _cmd_gnss_capitals(args):
-    import datetime as dt
     from pathlib import Path
 
     import pandas as pd
 
+    from dsrgeo.errors import ParameterError
     from dsrgeo.gnss import capitals_visibility
     from dsrgeo.gnss.capitals import LAYER_DATE, LAYER_MIN_ELEVATION_DEG, LAYER_STEP_S
+    from dsrgeo.tables import SUFFIXES, write_table
 
     args.date = LAYER_DATE if args.date is None else args.date
     args.mask = LAYER_MIN_ELEVATION_DEG if args.mask is None else args.mask
     args.step_s = LAYER_STEP_S if args.step_s is None else args.step_s
-    try:
-        day = dt.date.fromisoformat(args.date)
-    except ValueError:
-        raise DsrgeoError(f"--date {args.date!r} is not a day YYYY-MM-DD") from None
-    suffix = Path(args.output).suffix.lower() if args.output else None
-    if suffix not in (None, ".geojson", ".json", ".csv"):
-        raise DsrgeoError(f"-o {args.output!r}: give a .geojson, .json or .csv file name")
-    if args.output and not Path(args.output).resolve().parent.is_dir():
-        raise DsrgeoError(f"-o {args.output!r}: folder {str(Path(args.output).parent)!r} "
-                          "does not exist")
-    table = capitals_visibility(date=day, min_elevation_deg=args.mask, step_s=args.step_s,
-                                tles=args.tle)
+    if args.output and Path(args.output).suffix.lower() not in SUFFIXES:
+        raise ParameterError(
+            f"{args.output!r}: give a .geojson, .json or .csv file name", parameter="-o"
+        )
+    table = capitals_visibility(
+        date=args.date, min_elevation_deg=args.mask, step_s=args.step_s, tles=args.tle
+    )
     wins = int(table["bds_beats_gps"].sum())
-    summary = (f"BeiDou's daily max above GPS's at {wins} of {len(table)} capitals "
-               f"({table['iso3'].nunique()} countries); {day} UTC, mask {args.mask:g} deg, "
-               f"step {args.step_s:g} s, TLE epochs {table.attrs['tle_epochs']}")
-    if suffix == ".csv":
-        frame = table.assign(lat=table.geometry.y.round(6), lon=table.geometry.x.round(6))
-        _wrote_csv(pd.DataFrame(frame.drop(columns="geometry")), args.output)
-    elif suffix is not None:
-        from dsrgeo.build import write_geojson
-
-        write_geojson(table, args.output)
-    if suffix is not None:
+    summary = (
+        f"BeiDou's daily max above GPS's at {wins} of {len(table)} capitals "
+        f"({table['iso3'].nunique()} countries); {table.attrs['date']} UTC, mask "
+        f"{args.mask:g} deg, step {args.step_s:g} s, TLE epochs "
+        f"{table.attrs['tle_epochs']}"
+    )
+    if args.output:
+        write_table(table, args.output)
         print(f"wrote {len(table)} capitals to {args.output}\n{summary}")
         return 0
-    columns = ["name", "iso3", "bds_max", "gps_max", "gal_max", "glo_max", "bds_mean",
-               "gps_mean", "bds_minus_gps_max"]
+    columns = [
+        "name",
+        "iso3",
+        "bds_max",
+        "gps_max",
+        "gal_max",
+        "glo_max",
+        "bds_mean",
+        "gps_mean",
+        "bds_minus_gps_max",
+    ]
     ordered = table.sort_values(["bds_minus_gps_max", "id"], ascending=[False, True])
     _print_table(pd.DataFrame(ordered[columns]))
     print(f"\n{summary}")
@@ -374,8 +475,6 @@ _PARSERS = [
 
 
 def _parser():
-    from dsrgeo import __version__
-
     parser = argparse.ArgumentParser(
         prog="dsrgeo",
         description="Cited maps and layer math for China's Digital Silk Road.",
@@ -403,7 +502,8 @@ def main(argv=None):
         parser.print_help()
         return 2
     try:
-        return args.run(args)
+        with _terminated_as_exit():
+            return args.run(args)
     except DsrgeoError as err:
         print(f"dsrgeo {args.command}: error: {err}", file=sys.stderr)
         return 2
@@ -412,6 +512,27 @@ def main(argv=None):
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+class _terminated_as_exit:  # noqa: N801 (a context manager used as a statement)
+    """Within the block, SIGTERM raises SystemExit, so temporary files are cleaned up."""
+
+    def __enter__(self):
+        self.previous = None
+        try:
+            self.previous = signal.signal(signal.SIGTERM, self._exit)
+        except ValueError:  # not the main thread: leave signals alone
+            self.previous = None
+        return self
+
+    @staticmethod
+    def _exit(signum, frame):
+        raise SystemExit(128 + signum)
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+        return False
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ Layout, one folder per kind of data (``tle``, ``cables``)::
     <data_dir>/<kind>/LATEST                      name of the current snapshot (one line)
     <data_dir>/<kind>/20261128T125003Z/           one complete, validated download
     <data_dir>/<kind>/20261128T125003Z/provenance.json
-    <data_dir>/built/20261128T125003Z/            layers built from a cables snapshot, by
-                                                  ``load(..., snapshot="latest")``
+    <data_dir>/cables/20261128T125003Z/layers/    the cable layers built from that download
+                                                  before it was swapped in (what
+                                                  ``load(..., snapshot="latest")`` reads)
 
 A snapshot folder is written under a temporary name, renamed into place once complete, and
 only then does ``LATEST`` (replaced atomically) point to it, so a reader sees either the old
@@ -20,16 +21,21 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import RefreshError
-from .fileio import atomic_write
+from dsrgeo import catalog
+from dsrgeo.errors import ParameterError, RefreshError
+from dsrgeo.fileio import atomic_write
 
 __all__ = [
     "ENV_VAR",
+    "LAYERS_FOLDER",
     "PROVENANCE_FILE",
+    "TLE_FILE",
     "Download",
     "Snapshot",
     "data_dir",
+    "latest_cables_dir",
     "latest_snapshot",
+    "latest_tle_path",
     "write_snapshot",
 ]
 
@@ -37,13 +43,15 @@ __all__ = [
 ENV_VAR = "DSRGEO_DATA_DIR"
 #: The JSON sidecar in every snapshot folder: where, when and what was downloaded.
 PROVENANCE_FILE = "provenance.json"
+#: File name of the element sets inside a ``tle`` snapshot.
+TLE_FILE = "tle.txt"
+#: The folder, inside a snapshot, of the layers built from it.
+LAYERS_FOLDER = "layers"
 _POINTER = "LATEST"
-#: The loader's cache of layers built from a snapshot: ``<data_dir>/built/<snapshot name>/``
-_BUILT = "built"
 
 
 def data_dir():
-    """Return the folder where refreshed data lives (it may not exist yet).
+    r"""Return the folder where refreshed data lives (it may not exist yet).
 
     The folder is ``$DSRGEO_DATA_DIR`` when that variable is set and not empty, otherwise
     ``platformdirs.user_data_dir("dsrgeo")`` (``~/.local/share/dsrgeo`` on Linux,
@@ -56,9 +64,9 @@ def data_dir():
 
     Raises
     ------
-    RefreshError
-        If the folder would lie inside the installed ``dsrgeo`` package, whose files must stay
-        as shipped.
+    ParameterError
+        If the folder would lie inside the ``dsrgeo`` package or its shipped data folder,
+        whose files must stay as shipped.
 
     Examples
     --------
@@ -75,12 +83,13 @@ def data_dir():
         import platformdirs
 
         folder = Path(platformdirs.user_data_dir("dsrgeo", appauthor=False)).resolve()
-    package = Path(__file__).resolve().parent
-    if folder == package or package in folder.parents:
-        raise RefreshError(
-            f"data folder {str(folder)!r} is inside the installed dsrgeo package; "
-            f"set {ENV_VAR} to a folder outside {str(package)!r}"
-        )
+    for protected in (Path(__file__).resolve().parent, catalog.shipped_dir().resolve()):
+        if folder == protected or protected in folder.parents:
+            raise ParameterError(
+                f"{str(folder)!r} is inside {str(protected)!r}, whose files must stay as "
+                f"shipped; set {ENV_VAR} to a folder outside it",
+                parameter=ENV_VAR,
+            )
     return folder
 
 
@@ -138,8 +147,10 @@ class Snapshot:
 
     def __repr__(self):  # the full list of downloads can run to hundreds of files
         files = f"{len(self.downloads)} file{'' if len(self.downloads) == 1 else 's'}"
-        return (f"Snapshot({self.kind}: {self.contents}, {files}, "
-                f"retrieved {self.retrieved_utc}, in {str(self.folder)!r})")
+        return (
+            f"Snapshot({self.kind}: {self.contents}, {files}, "
+            f"retrieved {self.retrieved_utc}, in {str(self.folder)!r})"
+        )
 
     def to_json(self):
         """Return the provenance record as JSON text (the ``provenance.json`` sidecar)."""
@@ -219,7 +230,7 @@ def latest_snapshot(kind):
     return Snapshot.from_folder(root / name)
 
 
-def write_snapshot(kind, files, *, source_url, retrieved_utc, contents, keep=3):
+def write_snapshot(kind, files, *, source_url, retrieved_utc, contents, keep=3, prepare=None):
     """Store validated files as a new snapshot and make it the latest one.
 
     Nothing existing is modified until the new folder is complete; then ``LATEST`` is
@@ -236,6 +247,9 @@ def write_snapshot(kind, files, *, source_url, retrieved_utc, contents, keep=3):
         See :class:`Snapshot`.
     keep : int, default 3
         How many snapshots to keep, the new one included (at least 1).
+    prepare : callable, optional
+        Called with the new folder once its files are written and before it is swapped in
+        (a cables snapshot builds its layers there); if it raises, nothing is swapped.
 
     Returns
     -------
@@ -266,17 +280,22 @@ def write_snapshot(kind, files, *, source_url, retrieved_utc, contents, keep=3):
             target = incoming.joinpath(*download.name.split("/"))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        snapshot = Snapshot(kind, incoming, source_url, retrieved_utc, contents,
-                            tuple(d for d, _ in files))
+        snapshot = Snapshot(
+            kind, incoming, source_url, retrieved_utc, contents, tuple(d for d, _ in files)
+        )
         (incoming / PROVENANCE_FILE).write_text(snapshot.to_json(), encoding="utf-8")
+        if prepare is not None:
+            prepare(incoming)
         final = _rename_into_place(incoming, root, stamp)
         atomic_write(root / _POINTER, final.name + "\n")
     except BaseException as err:
         if final is not None or incoming is not None:
             shutil.rmtree(final if final is not None else incoming, ignore_errors=True)
         if isinstance(err, OSError) and not isinstance(err, RefreshError):
-            raise RefreshError(f"could not save the new snapshot in {str(root)!r} ({err}); "
-                               "the previous data is unchanged") from err
+            raise RefreshError(
+                f"could not save the new snapshot in {str(root)!r} ({err}); "
+                "the previous data is unchanged"
+            ) from err
         raise
     _prune(root, keep=max(1, keep), current=final.name)
     return dataclasses.replace(snapshot, folder=final)
@@ -301,14 +320,56 @@ def _rename_into_place(incoming, root, stamp):
 def _prune(root, *, keep, current):
     """Remove all but the ``keep`` newest snapshot folders (never ``current``).
 
-    The layers the loader built from a removed snapshot go with it.
+    The layers built from a removed snapshot are inside it and go with it.
     """
-    from .loader import SNAPSHOT_LAYERS
-
-    builds = root.name in SNAPSHOT_LAYERS.values()  # only these kinds are built from
     names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     for name in names[:-keep] if len(names) > keep else []:
         if name != current:
             shutil.rmtree(root / name, ignore_errors=True)
-            if builds:
-                shutil.rmtree(root.parent / _BUILT / name, ignore_errors=True)
+
+
+def latest_tle_path():
+    """Return the refreshed TLE file, or None if ``dsrgeo refresh tle`` never succeeded.
+
+    Returns
+    -------
+    pathlib.Path or None
+        A 3-line-per-satellite TLE text file (name line, line 1, line 2) whose checksums and
+        line pairs were checked; its provenance is in ``provenance.json`` beside it.
+
+    Raises
+    ------
+    RefreshError
+        If the data folder's pointer to the latest snapshot is damaged.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["DSRGEO_DATA_DIR"] = tempfile.mkdtemp()
+    >>> latest_tle_path() is None
+    True
+    >>> del os.environ["DSRGEO_DATA_DIR"]
+    """
+    snapshot = latest_snapshot("tle")
+    return None if snapshot is None else snapshot.folder / TLE_FILE
+
+
+def latest_cables_dir():
+    """Return the refreshed cable folder, or None if ``dsrgeo refresh cables`` never succeeded.
+
+    Returns
+    -------
+    pathlib.Path or None
+        A folder with the layout of the shipped ``layers/sources/cables/`` plus the layers
+        built from it (``layers/``) and ``provenance.json``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["DSRGEO_DATA_DIR"] = tempfile.mkdtemp()
+    >>> latest_cables_dir() is None
+    True
+    >>> del os.environ["DSRGEO_DATA_DIR"]
+    """
+    snapshot = latest_snapshot("cables")
+    return None if snapshot is None else snapshot.folder

@@ -1,26 +1,94 @@
-"""Exceptions and warnings that dsrgeo raises on purpose.
+"""The errors and warnings dsrgeo raises on purpose: one tree, each also a builtin.
 
-Every error derives from :class:`DsrgeoError` and also from the builtin a caller would
-expect (``KeyError`` for an unknown layer, ``ValueError`` for bad data), so either
-``except`` clause works.
+Which error means what:
+
+- :class:`ParameterError` (a ``ValueError``): an argument of a public function or an option
+  of the command line is not allowed. The message names the argument and what is allowed.
+  :class:`AsOfOutOfRangeError` and :class:`WorkTooLargeError` are kinds of it.
+- :class:`LayerNotFoundError` (a ``KeyError``): no layer with this id.
+- :class:`InvalidLayerError` (a ``ValueError``): layer data (a shipped file, a user's GeoJSON,
+  a frame handed to ``Map.add``) is malformed; names the file, feature and field.
+- :class:`ElementSetError` (a ``ValueError``): an unusable two-line element set.
+- :class:`RefreshError` (an ``OSError``): a download failed, was cut short or did not
+  validate; the data on disk was left as it was.
+
+Catch :class:`DsrgeoError` for all of them, or the builtin a caller would expect.
 """
 
 __all__ = [
-    "DsrgeoError",
-    "LayerNotFoundError",
-    "InvalidLayerError",
     "AsOfOutOfRangeError",
-    "ElementSetError",
-    "MissingDependencyError",
-    "RefreshError",
-    "ExportError",
+    "DsrgeoError",
     "DsrgeoWarning",
+    "ElementSetError",
+    "InvalidLayerError",
+    "LayerNotFoundError",
+    "ParameterError",
+    "RefreshError",
     "StaleElementsWarning",
+    "WorkTooLargeError",
 ]
+
+
+def _where(parts):
+    return ", ".join(f"{label} {value}" for label, value in parts if value is not None)
 
 
 class DsrgeoError(Exception):
     """Base class for errors dsrgeo raises on purpose."""
+
+
+class ParameterError(DsrgeoError, ValueError):
+    """An argument is not allowed; the message names it and says what is.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what is allowed.
+    parameter : str, optional
+        The argument's name (``"as_of"``, ``"--deadline-s"``), kept as an attribute.
+
+    Examples
+    --------
+    >>> str(ParameterError("must be a year such as 2019, got 'x'", parameter="as_of"))
+    "as_of: must be a year such as 2019, got 'x'"
+    """
+
+    def __init__(self, message, *, parameter=None):
+        self.parameter = parameter
+        super().__init__(f"{parameter}: {message}" if parameter else message)
+
+
+class AsOfOutOfRangeError(ParameterError):
+    """``as_of`` lies outside the years the data covers."""
+
+    def __init__(self, as_of, first_year, last_year, layer_id=None):
+        self.as_of = as_of
+        self.first_year = first_year
+        self.last_year = last_year
+        self.layer_id = layer_id
+        what = f"layer {layer_id!r}" if layer_id else "the data"
+        super().__init__(
+            f"{as_of!r} is outside the years {what} covers ({first_year}-{last_year}); "
+            "pass a year in that range or as_of=None",
+            parameter="as_of",
+        )
+
+
+class WorkTooLargeError(ParameterError):
+    """A job would exceed the work budget; the message says how long it would take.
+
+    Attributes
+    ----------
+    estimate_s : float
+        The estimated run time in seconds on a machine like the one measured.
+    budget_s : float
+        The budget it exceeds.
+    """
+
+    def __init__(self, message, *, estimate_s, budget_s, parameter=None):
+        self.estimate_s = float(estimate_s)
+        self.budget_s = float(budget_s)
+        super().__init__(message, parameter=parameter)
 
 
 class LayerNotFoundError(DsrgeoError, KeyError):
@@ -39,36 +107,20 @@ class LayerNotFoundError(DsrgeoError, KeyError):
 
 
 class InvalidLayerError(DsrgeoError, ValueError):
-    """A layer file or catalog entry is malformed; names file, feature and field."""
+    """Layer data is malformed; the message names the file, feature and field."""
 
     def __init__(self, message, *, path=None, feature=None, field=None):
         self.path = None if path is None else str(path)
         self.feature = feature
         self.field = field
-        where = []
-        if self.path is not None:
-            where.append(f"file {self.path}")
-        if feature is not None:
-            where.append(f"feature {feature!r}")
-        if field is not None:
-            where.append(f"field {field!r}")
-        text = f"{', '.join(where)}: {message}" if where else message
-        super().__init__(text)
-
-
-class AsOfOutOfRangeError(DsrgeoError, ValueError):
-    """``as_of`` lies outside the years the data covers."""
-
-    def __init__(self, as_of, first_year, last_year, layer_id=None):
-        self.as_of = as_of
-        self.first_year = first_year
-        self.last_year = last_year
-        self.layer_id = layer_id
-        what = f"layer {layer_id!r}" if layer_id else "the data"
-        super().__init__(
-            f"as_of={as_of!r} is outside the years {what} covers "
-            f"({first_year}-{last_year}); pass a year in that range or as_of=None"
+        where = _where(
+            [
+                ("file", self.path),
+                ("feature", None if feature is None else repr(feature)),
+                ("field", None if field is None else repr(field)),
+            ]
         )
+        super().__init__(f"{where}: {message}" if where else message)
 
 
 class ElementSetError(DsrgeoError, ValueError):
@@ -85,16 +137,8 @@ class ElementSetError(DsrgeoError, ValueError):
         super().__init__(f"{':'.join(where)}: {message}" if where else message)
 
 
-class MissingDependencyError(DsrgeoError, ImportError):
-    """An optional dependency is missing; the message says what to install."""
-
-
 class RefreshError(DsrgeoError, OSError):
-    """A refresh download failed, was truncated or did not validate; old data kept."""
-
-
-class ExportError(DsrgeoError, ValueError):
-    """A static export or report was asked for with impossible options (size, format, year)."""
+    """A download failed, was cut short or did not validate; the old data was kept."""
 
 
 class DsrgeoWarning(UserWarning):

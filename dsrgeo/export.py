@@ -3,38 +3,55 @@
 The drawing reads the map's own layer record (:attr:`dsrgeo.Map.layers`: geometries already
 filtered for ``as_of`` and split at the antimeridian, a colour and a Leaflet style per feature,
 the legend, the citations), so a static figure shows the same layers, colours, legend, title and
-sources as the interactive page, with no browser. Only layers that the page shows when it opens
+credits as the interactive page, with no browser. Only layers that the page shows when it opens
 are drawn (landing points, off by default, are left out unless added with ``show=True``).
-Web tiles (``Map(tiles=...)``) are not drawn: the offline ``land`` basemap always is. Layers
-added with ``as_of`` are drawn as of that year.
+Web tiles (``Map(tiles=...)``) are not drawn: the offline ``land`` basemap always is.
+
+Legends are matplotlib legends (categories, with real text extents measured by the renderer)
+and colorbars (continuous scales, with their title in words); the credit line is short (the
+layers' attributions, each once) or full (every citation). Every text from data is drawn as
+given: ``$`` never starts matplotlib's math mode.
 
 Output is deterministic: the same map gives byte-identical files (no timestamps in the
-metadata, a fixed SVG hash salt). matplotlib is imported inside the functions.
+metadata, a fixed SVG hash salt).
 """
 
+import functools
 import io
-import math
-import textwrap
 from pathlib import Path
 
-from dsrgeo.errors import ExportError
+from dsrgeo import checks
+from dsrgeo.errors import ParameterError
+from dsrgeo.fileio import atomic_path, atomic_write
 
 __all__ = [
+    "CREDITS",
     "DEFAULT_DPI",
     "DEFAULT_WIDTH_IN",
     "DEFAULT_WIDTH_PX",
+    "MAX_PIXELS",
     "OCEAN_COLOR",
+    "credit_text",
     "deterministic_metadata",
     "figure",
+    "figure_bytes",
+    "pdf_pages",
+    "text_width_pt",
     "to_pdf",
     "to_png",
     "to_svg",
+    "wrap_text",
 ]
 
 DEFAULT_WIDTH_PX = 1600
 DEFAULT_DPI = 200
 #: Width of SVG and PDF figures, inches (A4 text width is about 6.3 in; a slide about 10 in)
 DEFAULT_WIDTH_IN = 8.0
+#: The widest figure accepted, inches, and the most pixels a PNG may have (about 100 MP)
+MAX_WIDTH_IN = 60.0
+MAX_PIXELS = 100_000_000
+#: Credit lines: "short" (each layer's attribution, once) or "full" (every citation)
+CREDITS = ("short", "full")
 #: Sea colour: the background of the interactive map (``.dsrgeo-map`` in the page's CSS)
 OCEAN_COLOR = "#dbe7f0"
 #: Leaflet stroke widths are screen pixels on a map about 1,000 px wide; on an 8-inch figure
@@ -49,14 +66,10 @@ SVG_HASH_SALT = "dsrgeo"
 
 _TITLE_PT = 12
 _LEGEND_PT = 7
-_SOURCES_PT = 5.5
+_CREDIT_PT = 5.5
 _MARGIN_IN = 0.12
-_ROW_IN = 0.155
-_SWATCH_IN = (0.22, 0.11)
-_MAX_LEGEND_COLUMNS = 4
-_PT_PER_IN = 72.0
-_CHAR_WIDTH_EM = 0.56  # mean glyph width of DejaVu Sans, in em, for wrapping text
-_BOLD_WIDTH_EM = 0.64
+_GAP_IN = 0.08
+_COLORBAR_IN = (2.2, 0.09)  # width, bar height
 
 
 def deterministic_metadata(fmt):
@@ -83,10 +96,10 @@ def deterministic_metadata(fmt):
         return {"Creator": CREATOR, "Date": None}
     if fmt == "pdf":
         return {"Creator": CREATOR, "Producer": CREATOR, "CreationDate": None}
-    raise ExportError(f"unknown format {fmt!r}; use 'png', 'svg' or 'pdf'")
+    raise ParameterError(f"unknown format {fmt!r}; use 'png', 'svg' or 'pdf'", parameter="fmt")
 
 
-# -- geometry to matplotlib paths ----------------------------------------------------------
+# -- geometry to matplotlib ------------------------------------------------------------------
 
 
 def _rgba(color, alpha):
@@ -234,34 +247,70 @@ _DRAW = {
 }
 
 
-# -- legend, title, sources ----------------------------------------------------------------
+# -- legends, title, credits ---------------------------------------------------------------
+
+_PT_PER_IN = 72.0
 
 
-def _wrap(text, width_in, size_pt, *, bold=False):
-    em = _BOLD_WIDTH_EM if bold else _CHAR_WIDTH_EM
-    chars = max(8, int(width_in * _PT_PER_IN / (size_pt * em)))
-    return textwrap.wrap(str(text), chars) or [""]
-
-
-def _stop_label(value, span):
-    """A ramp stop as text, with as many decimals as the ramp's span needs.
+@functools.lru_cache(maxsize=50_000)
+def text_width_pt(text, size_pt, bold=False):
+    """Return the width of ``text`` in points, from matplotlib's font metrics (no math mode).
 
     Examples
     --------
-    >>> _stop_label(2016.0, 12), _stop_label(2015.5, 12), _stop_label(0.125, 0.4)
-    ('2016', '2016', '0.12')
+    >>> text_width_pt("ab", 10) > text_width_pt("a", 10) > 0
+    True
     """
-    decimals = 0 if span >= 5 else (1 if span >= 0.5 else 2)
-    return f"{float(value):.{decimals}f}"
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(size=size_pt, weight="bold" if bold else "normal")
+    width, _, _ = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
+    return width
 
 
-def _legend_rows(legend):
-    """(label, colour) rows of a legend; a continuous ramp becomes one row per stop."""
-    rows = []
-    if legend.kind == "continuous" and legend.stops:
-        span = legend.stops[-1][0] - legend.stops[0][0]
-        rows += [(_stop_label(value, span), color) for value, color in legend.stops]
-    return rows + [(str(label), color) for label, color in legend.entries]
+def wrap_text(text, width_in, size_pt, *, bold=False):
+    """Wrap ``text`` into lines at most ``width_in`` inches wide, measured with matplotlib.
+
+    Parameters
+    ----------
+    text : str
+    width_in : float
+    size_pt : float
+    bold : bool
+
+    Returns
+    -------
+    list of str
+        Never empty (an empty text gives ``[""]``); a word too long for a line is broken.
+
+    Examples
+    --------
+    >>> wrap_text("a b c", 10, 8)
+    ['a b c']
+    >>> len(wrap_text("word " * 60, 2.0, 8)) > 3
+    True
+    """
+    limit = max(width_in, 0.2) * _PT_PER_IN
+    lines = []
+    for paragraph in str(text).split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if text_width_pt(candidate, size_pt, bold) <= limit:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while text_width_pt(word, size_pt, bold) > limit and len(word) > 1:
+                cut = len(word) - 1
+                while cut > 1 and text_width_pt(word[:cut], size_pt, bold) > limit:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines or [""]
 
 
 def _drawn(layer):
@@ -278,146 +327,197 @@ def _legend_layers(layers):
     ]
 
 
-def _legend_sections(layers, width_in):
-    """Return (sections, columns, column width in) of the legend ``width_in`` inches wide.
+def credit_text(layers, credit="short"):
+    """Return the credit line(s) of the drawn layers.
 
-    One section, (title lines, [(label lines, colour)], geometry), per visible styled overlay,
-    wrapped to the width of a column; up to ``_MAX_LEGEND_COLUMNS`` columns.
+    Parameters
+    ----------
+    layers : list of dsrgeo.maps.MapLayer
+    credit : {"short", "full"}
+        ``"short"``: each attribution once, on one line (what a licence such as CC BY-NC-SA
+        requires); ``"full"``: one citation per layer (sources, URLs, licence).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import dsrgeo
+    >>> print(credit_text(dsrgeo.Map().add("hmn_cables").layers))  # doctest: +ELLIPSIS
+    Credits: ...TeleGeography, CC BY-NC-SA 3.0...
     """
-    legend_layers = _legend_layers(layers)
-    columns = max(1, min(len(legend_layers), _MAX_LEGEND_COLUMNS))
-    column_in = width_in / columns
-    sections = []
-    for layer in legend_layers:
-        legend = layer.legend
-        label_in = column_in - _SWATCH_IN[0] - 0.12
-        rows = [
-            (_wrap(label, label_in, _LEGEND_PT), color) for label, color in _legend_rows(legend)
-        ]
-        geometry = "polygon" if layer.kind == "coverage" else legend.geometry
-        sections.append(
-            (_wrap(legend.title, column_in - 0.1, _LEGEND_PT, bold=True), rows, geometry)
-        )
-    return sections, columns, column_in
+    checks.choice(credit, "credit", CREDITS)
+    drawn = [layer for layer in layers if _drawn(layer)]
+    if credit == "full":
+        seen = list(dict.fromkeys(layer.citation for layer in drawn if layer.citation))
+        return "\n".join(["Sources:", *seen])
+    parts = []
+    for layer in drawn:
+        text = layer.attribution or (None if layer.layer_id else layer.citation)
+        for part in (text or "").split("; "):
+            if part and part not in parts:
+                parts.append(part)
+    return "Credits: " + "; ".join(parts) + "." if parts else ""
 
 
-def _section_height_in(section):
-    title, rows, _ = section
-    return _ROW_IN * (len(title) + sum(len(lines) for lines, _ in rows)) + 0.08
+def _plain(text_artist):
+    """Draw text as given: no math mode for '$'."""
+    text_artist.set_parse_math(False)
+    return text_artist
 
 
-def _swatch(ax, x, y, color, geometry):
-    """Draw a legend swatch whose top-left corner is (x, y) inches (y grows downwards)."""
+def _handles(legend):
+    """(handles, labels) of a categorical or single legend."""
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import Patch
 
-    width, height = _SWATCH_IN
-    middle = y + _ROW_IN / 2
-    if geometry == "line":
-        ax.add_line(
-            Line2D(
-                [x, x + width], [middle, middle], color=color, linewidth=2.2, solid_capstyle="butt"
-            )
-        )
-    elif geometry == "point":
-        ax.plot(
-            [x + width / 2],
-            [middle],
-            marker="o",
-            markersize=5,
-            color=color,
-            markeredgecolor="#333333",
-            markeredgewidth=0.4,
-            linestyle="",
-        )
-    else:
-        ax.add_patch(
-            Rectangle(
-                (x, middle - height / 2),
-                width,
-                height,
-                facecolor=color,
-                edgecolor="#555555",
-                linewidth=0.3,
-            )
-        )
-
-
-def _pack(sections, columns):
-    """Return ([(column, top in)] per section, height in): each goes in the shortest column."""
-    tops = [0.0] * columns
-    places = []
-    for section in sections:
-        column = tops.index(min(tops))
-        places.append((column, tops[column]))
-        tops[column] += _section_height_in(section)
-    return places, max(tops)
-
-
-def _draw_legend(ax, sections, places, column_in):
-    for section, (column, top) in zip(sections, places):
-        x, y = column * column_in, top
-        title, rows, geometry = section
-        for line in title:
-            ax.text(
-                x,
-                y + _ROW_IN / 2,
-                line,
-                fontsize=_LEGEND_PT,
-                fontweight="bold",
-                va="center",
-                ha="left",
-            )
-            y += _ROW_IN
-        for lines, color in rows:
-            _swatch(ax, x, y, color, geometry)
-            for line in lines:
-                ax.text(
-                    x + _SWATCH_IN[0] + 0.06,
-                    y + _ROW_IN / 2,
-                    line,
-                    fontsize=_LEGEND_PT,
-                    va="center",
-                    ha="left",
+    handles = []
+    for _, color in legend.entries:
+        if legend.geometry == "line":
+            handles.append(Line2D([], [], color=color, linewidth=2.2))
+        elif legend.geometry == "point":
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    markersize=5,
+                    markerfacecolor=color,
+                    markeredgecolor="#333333",
+                    markeredgewidth=0.4,
                 )
-                y += _ROW_IN
+            )
+        else:
+            handles.append(Patch(facecolor=color, edgecolor="#555555", linewidth=0.3))
+    return handles, [str(label) for label, _ in legend.entries]
 
 
-def _sources_lines(layers, width_in):
-    seen = []
-    for layer in filter(_drawn, layers):
-        if layer.citation and layer.citation not in seen:
-            seen.append(layer.citation)
-    lines = []
-    for i, text in enumerate(seen):
-        lines += _wrap(("Sources: " if i == 0 else "") + text, width_in, _SOURCES_PT)
-    return lines + ["Made with dsrgeo; colours and data as in the interactive map."]
+def _legend_blocks(fig, layers, width_in):
+    """Make one legend or colorbar block per visible styled overlay; return their sizes.
+
+    Each block is (kind, artist-maker, width_in, height_in); sizes are measured with the
+    figure's renderer, so wrapping and packing follow real text extents.
+    """
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    from dsrgeo.styles import colormap
+
+    renderer = fig.canvas.get_renderer()
+    blocks = []
+    for layer in _legend_layers(layers):
+        legend = layer.legend
+        if legend.kind == "continuous" and legend.stops:
+            low, high = legend.stops[0][0], legend.stops[-1][0]
+            mappable = ScalarMappable(
+                Normalize(low, high if high > low else low + 1), colormap(legend.colormap or None)
+            )
+            blocks.append(("colorbar", (mappable, legend), _COLORBAR_IN[0] + 0.3, 0.55))
+            if legend.entries:
+                blocks.append(_categorical_block(fig, renderer, legend, "", width_in))
+        else:
+            blocks.append(_categorical_block(fig, renderer, legend, legend.title, width_in))
+    return blocks
 
 
-# -- the figure ----------------------------------------------------------------------------
+def _categorical_block(fig, renderer, legend, title, width_in):
+    handles, labels = _handles(legend)
+    columns = 1 if len(labels) <= 3 else 2
+    made = _make_legend(fig, handles, labels, title, columns, (0, 0))
+    box = made.get_window_extent(renderer)
+    if box.width / fig.dpi > width_in and columns > 1:
+        made.remove()
+        columns = 1
+        made = _make_legend(fig, handles, labels, title, columns, (0, 0))
+        box = made.get_window_extent(renderer)
+    made.remove()
+    return ("legend", (handles, labels, title, columns), box.width / fig.dpi, box.height / fig.dpi)
 
 
-def _check_positive(name, value):
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as err:
-        raise ExportError(f"{name} must be a positive number, got {value!r}") from err
-    if not math.isfinite(number) or number <= 0:
-        raise ExportError(f"{name} must be a positive number, got {value!r}")
-    return number
+def _make_legend(fig, handles, labels, title, columns, anchor_in):
+    made = fig.legend(
+        handles,
+        labels,
+        title=title or None,
+        ncols=columns,
+        loc="upper left",
+        bbox_to_anchor=anchor_in,
+        bbox_transform=fig.dpi_scale_trans,
+        frameon=False,
+        fontsize=_LEGEND_PT,
+        title_fontsize=_LEGEND_PT,
+        alignment="left",
+        borderaxespad=0,
+        borderpad=0.2,
+        handlelength=1.6,
+        columnspacing=1.2,
+    )
+    for text in made.get_texts():
+        _plain(text)
+    _plain(made.get_title()).set_fontweight("bold")
+    return made
 
 
-def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
-    """Draw ``map_`` as a matplotlib Figure: title, map, legend and sources, top to bottom.
+def _pack(blocks, width_in):
+    """Place blocks left to right in rows: return ([(x_in, row_top_in)], total height)."""
+    places, x, row_top, row_height = [], 0.0, 0.0, 0.0
+    for _, _, width, height in blocks:
+        if x > 0 and x + width > width_in:
+            row_top += row_height + _GAP_IN
+            x, row_height = 0.0, 0.0
+        places.append((x, row_top))
+        x += width + 0.25
+        row_height = max(row_height, height)
+    return places, (row_top + row_height if blocks else 0.0)
+
+
+def _draw_blocks(fig, blocks, places, top_in, height_in):
+    for (kind, payload, _, _), (x, y) in zip(blocks, places):
+        left, top = _MARGIN_IN + x, height_in - (top_in + y)
+        if kind == "legend":
+            handles, labels, title, columns = payload
+            _make_legend(fig, handles, labels, title, columns, (left, top))
+        else:
+            mappable, legend = payload
+            bar_w, bar_h = _COLORBAR_IN
+            cax = fig.add_axes(
+                (
+                    left / fig.get_figwidth(),
+                    (top - 0.2 - bar_h) / height_in,
+                    bar_w / fig.get_figwidth(),
+                    bar_h / height_in,
+                )
+            )
+            bar = fig.colorbar(mappable, cax=cax, orientation="horizontal")
+            bar.ax.tick_params(labelsize=_LEGEND_PT - 1, length=2, pad=1)
+            bar.outline.set_linewidth(0.4)
+            span = mappable.norm.vmax - mappable.norm.vmin
+            if span >= 5:
+                bar.ax.xaxis.set_major_formatter("{x:.0f}")
+            _plain(
+                cax.set_title(
+                    legend.title, fontsize=_LEGEND_PT, fontweight="bold", loc="left", pad=3
+                )
+            )
+
+
+def figure(map_, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
+    """Draw ``map_`` as a matplotlib Figure: title, map, legends and credits, top to bottom.
 
     The height follows from the width, the map's bounds (plate carrée: one degree of longitude
-    as wide as one of latitude) and the space the legend and sources need.
+    as wide as one of latitude) and the space the legends and credits need, measured with the
+    renderer.
 
     Parameters
     ----------
     map_ : dsrgeo.Map
     width_in : float
         Figure width in inches.
+    credit : {"full", "short"}
+        The credits below the map: every citation, or one short line of attributions (each
+        credit once; reports use it, with the full sources elsewhere).
 
     Returns
     -------
@@ -427,8 +527,9 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
 
     Raises
     ------
-    ExportError
-        If ``width_in`` is not a positive number.
+    ParameterError
+        If ``width_in`` is not a positive number of inches (at most 60) or ``credit`` is not
+        one of :data:`CREDITS`.
 
     Examples
     --------
@@ -437,33 +538,66 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
     >>> float(fig.get_figwidth()), fig.texts[0].get_text()
     (6.0, 'HMN Tech cables')
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    width_in = _check_positive("width_in", width_in)
+    width_in = checks.number(width_in, "width_in", low=0.5, high=MAX_WIDTH_IN)
+    checks.choice(credit, "credit", CREDITS)
     west, south, east, north = map_.bounds
     layers = map_.layers
     inner_in = width_in - 2 * _MARGIN_IN
     map_in = width_in * (north - south) / (east - west)
-    title_lines = _wrap(map_.title, inner_in, _TITLE_PT, bold=True) if map_.title else []
-    title_in = len(title_lines) * _TITLE_PT * 1.35 / _PT_PER_IN + (_MARGIN_IN if title_lines else 0)
-    sections, columns, column_in = _legend_sections(layers, inner_in)
-    places, legend_in = _pack(sections, columns)
-    sources = _sources_lines(layers, inner_in)
-    sources_in = len(sources) * _SOURCES_PT * 1.3 / _PT_PER_IN
-    height_in = title_in + map_in + _MARGIN_IN + legend_in + sources_in + 2 * _MARGIN_IN
 
-    fig = Figure(figsize=(width_in, height_in), facecolor="white")
-    top = height_in
-    if title_lines:
-        fig.text(
-            0.5,
-            (top - _MARGIN_IN) / height_in,
-            "\n".join(title_lines),
-            fontsize=_TITLE_PT,
-            fontweight="bold",
-            ha="center",
-            va="top",
+    fig = Figure(figsize=(width_in, map_in + 1.0), facecolor="white")
+    FigureCanvasAgg(fig)  # measures text with the renderer that draws PNGs
+    renderer = fig.canvas.get_renderer()
+    title = None
+    title_in = 0.0
+    if map_.title:
+        lines = wrap_text(map_.title, inner_in, _TITLE_PT, bold=True)
+        title = _plain(
+            fig.text(
+                0.5,
+                1.0,
+                "\n".join(lines),
+                fontsize=_TITLE_PT,
+                fontweight="bold",
+                ha="center",
+                va="top",
+            )
         )
+        title_in = title.get_window_extent(renderer).height / fig.dpi + 2 * _MARGIN_IN
+    blocks = _legend_blocks(fig, layers, inner_in)
+    places, legend_in = _pack(blocks, inner_in)
+    credit_lines = wrap_text(credit_text(layers, credit), inner_in, _CREDIT_PT)
+    credits = _plain(
+        fig.text(
+            0,
+            0,
+            "\n".join(credit_lines),
+            fontsize=_CREDIT_PT,
+            color="#444444",
+            ha="left",
+            va="top",
+            linespacing=1.3,
+        )
+    )
+    credits.set_position((_MARGIN_IN / width_in, 0.5))
+    credits_in = credits.get_window_extent(renderer).height / fig.dpi
+    height_in = (
+        title_in
+        + map_in
+        + _MARGIN_IN
+        + legend_in
+        + (_GAP_IN if blocks else 0)
+        + credits_in
+        + 2 * _MARGIN_IN
+    )
+    fig.set_size_inches(width_in, height_in)
+
+    top = height_in
+    if title is not None:
+        title.set_position((0.5, (top - _MARGIN_IN) / height_in))
         top -= title_in
     ax = fig.add_axes((0, (top - map_in) / height_in, 1, map_in / height_in))
     ax.set_facecolor(OCEAN_COLOR)
@@ -478,121 +612,10 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN):
         if _drawn(layer) and layer.kind in _DRAW and len(layer.gdf):
             _DRAW[layer.kind](ax, layer, zorder)
     top -= map_in + _MARGIN_IN
-    if sections:
-        legend_ax = fig.add_axes(
-            (
-                _MARGIN_IN / width_in,
-                (top - legend_in) / height_in,
-                inner_in / width_in,
-                legend_in / height_in,
-            )
-        )
-        legend_ax.set_xlim(0, inner_in)
-        legend_ax.set_ylim(legend_in, 0)
-        legend_ax.set_axis_off()
-        _draw_legend(legend_ax, sections, places, column_in)
-        top -= legend_in
-    fig.text(
-        _MARGIN_IN / width_in,
-        (top - 0.04) / height_in,
-        "\n".join(sources),
-        fontsize=_SOURCES_PT,
-        color="#444444",
-        ha="left",
-        va="top",
-        linespacing=1.3,
-    )
+    _draw_blocks(fig, blocks, places, height_in - top, height_in)
+    top -= legend_in + (_GAP_IN if blocks else 0)
+    credits.set_position((_MARGIN_IN / width_in, top / height_in))
     return fig
-
-
-def _save(fig, path, fmt, **kwargs):
-    from dsrgeo.fileio import atomic_write
-
-    return atomic_write(path, figure_bytes(fig, fmt, **kwargs))
-
-
-def to_png(map_, path, *, width_px=DEFAULT_WIDTH_PX, dpi=DEFAULT_DPI):
-    """Write ``map_`` as a PNG image ``width_px`` pixels wide.
-
-    Parameters
-    ----------
-    map_ : dsrgeo.Map
-    path : str or os.PathLike
-        Written atomically (temp file in the same folder, then renamed).
-    width_px : int
-        Image width in pixels; the height follows from the map's bounds and legend.
-    dpi : float
-        Pixels per inch: sets the size of text and lines relative to the image (the figure is
-        ``width_px / dpi`` inches wide).
-
-    Returns
-    -------
-    pathlib.Path
-
-    Raises
-    ------
-    ExportError
-        If ``width_px`` or ``dpi`` is not positive.
-
-    Examples
-    --------
-    >>> import dsrgeo, tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "hmn.png"
-    >>> dsrgeo.Map().add("hmn_cables").to_png(out, width_px=400, dpi=50).read_bytes()[:4]
-    b'\\x89PNG'
-    """
-    width_px = int(_check_positive("width_px", width_px))
-    dpi = _check_positive("dpi", dpi)
-    fig = figure(map_, width_in=width_px / dpi)
-    return _save(fig, path, "png", dpi=dpi)
-
-
-def to_svg(map_, path, *, width_in=DEFAULT_WIDTH_IN):
-    """Write ``map_`` as an SVG drawing (text as outlines, so it looks the same everywhere).
-
-    Parameters
-    ----------
-    map_ : dsrgeo.Map
-    path : str or os.PathLike
-        Written atomically.
-    width_in : float
-        Drawing width in inches.
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    fig = figure(map_, width_in=width_in)
-    return _save(fig, path, "svg")
-
-
-def to_pdf(map_, path, *, width_in=DEFAULT_WIDTH_IN):
-    """Write ``map_`` as a one-page vector PDF.
-
-    Parameters
-    ----------
-    map_ : dsrgeo.Map
-    path : str or os.PathLike
-        Written atomically.
-    width_in : float
-        Page width in inches; the page height fits the figure.
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    fig = figure(map_, width_in=width_in)
-    return _save(fig, path, "pdf")
-
-
-# -- report pages --------------------------------------------------------------------------
-
-#: Page size of report PDFs, inches (A4 portrait)
-PAGE_IN = (8.27, 11.69)
-_PAGE_MARGIN_IN = 0.6
-_BLOCK_PT = {"title": 15, "heading": 12, "caption": 8, "text": 8.5, "table": 6.5}
-_LINE_SPACING = 1.35
-_MAX_CELL_CHARS = 400
 
 
 def figure_bytes(fig, fmt, **kwargs):
@@ -629,8 +652,6 @@ def pdf_pages(figures, path):
     """
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from dsrgeo.fileio import atomic_path
-
     path = Path(path)
     with atomic_path(path) as tmp, PdfPages(tmp, metadata=deterministic_metadata("pdf")) as pdf:
         for fig in figures:
@@ -638,160 +659,94 @@ def pdf_pages(figures, path):
     return path
 
 
-def _line_in(size_pt):
-    return size_pt * _LINE_SPACING / _PT_PER_IN
-
-
-def _cell_text(value):
-    import pandas as pd
-
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return ""
-    text = str(value)
-    return text if len(text) <= _MAX_CELL_CHARS else text[: _MAX_CELL_CHARS - 1] + "…"
-
-
-def _table_rows(frame, width_in):
-    """Wrap a DataFrame's header and cells to column widths; return (widths, header, rows)."""
-    size = _BLOCK_PT["table"]
-    texts = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
-    header = [str(c) for c in frame.columns]
-    longest = [
-        max(
-            [
-                len(header[j]) // 2 + 1,
-                *(round(len(w) * _BOLD_WIDTH_EM / _CHAR_WIDTH_EM) + 1 for w in header[j].split()),
-                *(min(len(r[j]), 60) for r in texts),
-            ]
-        )
-        + 2
-        for j in range(len(header))
-    ]
-    total = sum(longest)
-    widths = [width_in * n / total for n in longest]
-
-    def wrap_row(row, bold=False):
-        return [
-            _wrap(cell, w - 0.06, size, bold=bold) if cell else [""] for cell, w in zip(row, widths)
-        ]
-
-    return widths, wrap_row(header, bold=True), [wrap_row(r) for r in texts]
-
-
-class _Pages:
-    """Stack blocks of text and tables down A4 pages, starting a new page when one is full."""
-
-    def __init__(self):
-        self.figures = []
-        self.width_in = PAGE_IN[0] - 2 * _PAGE_MARGIN_IN
-        self._new_page()
-
-    def _new_page(self):
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=PAGE_IN, facecolor="white")
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, PAGE_IN[0])
-        ax.set_ylim(PAGE_IN[1], 0)
-        ax.set_axis_off()
-        self.figures.append(fig)
-        self.ax = ax
-        self.y = _PAGE_MARGIN_IN
-
-    def _room(self, height_in):
-        if self.y + height_in > PAGE_IN[1] - _PAGE_MARGIN_IN and self.y > _PAGE_MARGIN_IN:
-            self._new_page()
-
-    def text(self, kind, text):
-        size = _BLOCK_PT[kind]
-        bold = kind != "text"
-        lines = _wrap(text, self.width_in, size, bold=bold)
-        gap = {"title": 0.15, "heading": 0.18, "caption": 0.06, "text": 0.06}[kind]
-        if kind == "heading":
-            self._room(len(lines) * _line_in(size) + gap + 0.8)  # keep a heading with its text
-            self.y += gap
-        for line in lines:
-            self._room(_line_in(size))
-            self.ax.text(
-                _PAGE_MARGIN_IN,
-                self.y,
-                line,
-                fontsize=size,
-                va="top",
-                fontweight="bold" if bold else "normal",
-            )
-            self.y += _line_in(size)
-        self.y += gap if kind != "heading" else 0.05
-
-    def table(self, frame):
-        size = _BLOCK_PT["table"]
-        line = _line_in(size)
-        widths, header, rows = _table_rows(frame, self.width_in)
-
-        def draw_row(cells, bold, shade):
-            height = max(len(c) for c in cells) * line + 0.04
-            self._room(height)
-            if shade:
-                from matplotlib.patches import Rectangle
-
-                self.ax.add_patch(
-                    Rectangle(
-                        (_PAGE_MARGIN_IN, self.y),
-                        self.width_in,
-                        height,
-                        facecolor=shade,
-                        edgecolor="none",
-                    )
-                )
-            x = _PAGE_MARGIN_IN
-            for cell, width in zip(cells, widths):
-                self.ax.text(
-                    x + 0.03,
-                    self.y + 0.02,
-                    "\n".join(cell),
-                    fontsize=size,
-                    va="top",
-                    linespacing=_LINE_SPACING,
-                    fontweight="bold" if bold else "normal",
-                )
-                x += width
-            self.y += height
-
-        draw_row(header, True, "#e6e6e6")
-        for i, cells in enumerate(rows):
-            if self.y + line > PAGE_IN[1] - _PAGE_MARGIN_IN:
-                self._new_page()
-                draw_row(header, True, "#e6e6e6")
-            draw_row(cells, False, "#f5f5f5" if i % 2 else None)
-        self.y += 0.15
-
-
-def flow_pages(blocks):
-    """Lay out report blocks on A4 pages.
+def to_png(map_, path, *, width_px=DEFAULT_WIDTH_PX, dpi=DEFAULT_DPI, credit="full"):
+    r"""Write ``map_`` as a PNG image ``width_px`` pixels wide.
 
     Parameters
     ----------
-    blocks : iterable of (kind, content)
-        kind "title", "heading", "caption" or "text" with a plain string, or "table" with a
-        DataFrame (long cells are wrapped; a table continues on the next page with its header).
+    map_ : dsrgeo.Map
+    path : str or os.PathLike
+        Written atomically (temp file in the same folder, then renamed).
+    width_px : int
+        Image width in pixels (16 to 20,000); the height follows from the map's bounds and
+        legend.
+    dpi : float
+        Pixels per inch (10 to 1,200): sets the size of text and lines relative to the image
+        (the figure is ``width_px / dpi`` inches wide).
+    credit : {"full", "short"}
+        See :func:`figure`.
 
     Returns
     -------
-    list of matplotlib.figure.Figure
+    pathlib.Path
+
+    Raises
+    ------
+    ParameterError
+        If ``width_px`` or ``dpi`` is out of range, or the image would exceed
+        :data:`MAX_PIXELS`.
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> pages = flow_pages([("heading", "Lengths"), ("table", pd.DataFrame({"km": [1, 2]}))])
-    >>> len(pages)
-    1
+    >>> import dsrgeo, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "hmn.png"
+    >>> dsrgeo.Map().add("hmn_cables").to_png(out, width_px=400, dpi=50).read_bytes()[:4]
+    b'\x89PNG'
     """
-    pages = _Pages()
-    for kind, content in blocks:
-        if kind == "table":
-            pages.table(content)
-        elif kind in _BLOCK_PT:
-            pages.text(kind, str(content))
-        else:
-            raise ExportError(f"unknown report block {kind!r}; use one of {sorted(_BLOCK_PT)}")
-    return pages.figures
+    width_px = checks.number(width_px, "width_px", low=16, high=20_000, integer=True)
+    dpi = checks.number(dpi, "dpi", low=10, high=1200)
+    width_in = width_px / dpi
+    if width_in > MAX_WIDTH_IN:
+        raise ParameterError(
+            f"{width_px} px at {dpi:g} dpi is {width_in:.0f} in wide, over {MAX_WIDTH_IN:g} "
+            "in; raise dpi or lower width_px",
+            parameter="width_px",
+        )
+    fig = figure(map_, width_in=width_in, credit=credit)
+    pixels = width_px * fig.get_figheight() * dpi
+    if pixels > MAX_PIXELS:
+        raise ParameterError(
+            f"the image would have {pixels:,.0f} pixels, over {MAX_PIXELS:,}; lower width_px",
+            parameter="width_px",
+        )
+    return atomic_write(path, figure_bytes(fig, "png", dpi=dpi))
+
+
+def to_svg(map_, path, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
+    """Write ``map_`` as an SVG drawing (text as outlines, so it looks the same everywhere).
+
+    Parameters
+    ----------
+    map_ : dsrgeo.Map
+    path : str or os.PathLike
+        Written atomically.
+    width_in : float
+        Drawing width in inches.
+    credit : {"full", "short"}
+        See :func:`figure`.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return atomic_write(path, figure_bytes(figure(map_, width_in=width_in, credit=credit), "svg"))
+
+
+def to_pdf(map_, path, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
+    """Write ``map_`` as a one-page vector PDF.
+
+    Parameters
+    ----------
+    map_ : dsrgeo.Map
+    path : str or os.PathLike
+        Written atomically.
+    width_in : float
+        Page width in inches; the page height fits the figure.
+    credit : {"full", "short"}
+        See :func:`figure`.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return atomic_write(path, figure_bytes(figure(map_, width_in=width_in, credit=credit), "pdf"))

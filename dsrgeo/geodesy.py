@@ -6,13 +6,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from dsrgeo import checks, loading
 from dsrgeo.errors import InvalidLayerError
 
 __all__ = [
-    "WGS84",
+    "DEFAULT_LONG_RATIO",
+    "DEFAULT_SHORT_RATIO",
     "LENGTH_FLAGS",
-    "geodesic_length_km",
+    "WGS84",
     "audit_lengths",
+    "geodesic_length_km",
     "split_antimeridian",
 ]
 
@@ -45,7 +48,7 @@ _LINE_TYPE_IDS = (1, 2, 5)  # shapely type ids: LineString, LinearRing, MultiLin
 
 
 def _geod():
-    import pyproj  # pyproj is light, but only this module needs it
+    import pyproj  # imported on first use: only this module needs it
 
     return pyproj.Geod(ellps=WGS84)
 
@@ -222,9 +225,7 @@ def geodesic_length_km(geoms):
     return lengths_km
 
 
-def audit_lengths(
-    cables=None, *, short_ratio=DEFAULT_SHORT_RATIO, long_ratio=DEFAULT_LONG_RATIO
-):
+def audit_lengths(cables=None, *, short_ratio=DEFAULT_SHORT_RATIO, long_ratio=DEFAULT_LONG_RATIO):
     """Compare each cable's drawn route length with its stated system length.
 
     Cable routes in the source map are stylised drawings made for display, not surveyed
@@ -256,8 +257,9 @@ def audit_lengths(
     Raises
     ------
     InvalidLayerError
-        If ``cables`` lacks a required column, or the ratio bounds are not
-        ``0 < short_ratio <= 1 <= long_ratio``.
+        If ``cables`` lacks a required column.
+    ParameterError
+        If the ratio bounds are not ``0 < short_ratio <= 1 <= long_ratio``.
 
     See Also
     --------
@@ -283,15 +285,10 @@ def audit_lengths(
     0  a    5009.4    0.5       drawn_short
     1  b     111.3    NaN  no_stated_length
     """
-    if not (0 < short_ratio <= 1 <= long_ratio):
-        raise InvalidLayerError(
-            f"ratio bounds must satisfy 0 < short_ratio <= 1 <= long_ratio, got "
-            f"short_ratio={short_ratio!r}, long_ratio={long_ratio!r}"
-        )
+    short_ratio = checks.number(short_ratio, "short_ratio", low=0, low_open=True, high=1)
+    long_ratio = checks.number(long_ratio, "long_ratio", low=1)
     if cables is None:
-        from dsrgeo.loader import load
-
-        cables = load("cables")
+        cables = loading.load("cables")
     for column in ("id", "name", "stated_length_km"):
         if column not in cables.columns:
             raise InvalidLayerError(

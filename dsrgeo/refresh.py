@@ -1,9 +1,10 @@
 """Fresh TLEs and cable data over HTTP: timeouts, retries, validation, atomic swap, provenance.
 
-The shipped snapshot under ``layers/`` stays the default everywhere; a refresh only adds a
-snapshot to the per-user data folder (:func:`dsrgeo.datadir.data_dir`), and code uses it when
-asked to (``tles="latest"``, ``snapshot="latest"``) through :func:`latest_tle_path` and
-:func:`latest_cables_dir`.
+The shipped data stays the default everywhere; a refresh only adds a snapshot to the
+per-user data folder (:func:`dsrgeo.datadir.data_dir`), and code uses it when asked to
+(``tles="latest"``, ``snapshot="latest"``). A cables snapshot carries the layers built from
+it: they are built (and checked against the catalog schema) before the snapshot is swapped
+in, so ``load(..., snapshot="latest")`` only reads.
 
 Every download is checked before anything on disk changes: HTTP status, ``Content-Length``
 against the bytes received, then the content itself (TLE checksums and line pairs; GeoJSON
@@ -14,30 +15,28 @@ feature collections with the right geometry kinds and ids). Any failure raises
 import contextlib
 import hashlib
 import json
-import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from . import __version__
-from .datadir import Download, data_dir, latest_snapshot, write_snapshot
-from .errors import RefreshError
+from dsrgeo import build, checks
+from dsrgeo._version import __version__
+from dsrgeo.build.cables import check_cable_record
+from dsrgeo.datadir import LAYERS_FOLDER, TLE_FILE, Download, data_dir, write_snapshot
+from dsrgeo.errors import ElementSetError, InvalidLayerError, RefreshError
+from dsrgeo.geojson import check_geometry
+from dsrgeo.gnss.elements import read_tles
 
 __all__ = [
-    "DEFAULT_TLE_URL",
     "DEFAULT_CABLES_URL",
-    "TLE_FILE",
-    "refresh_tles",
+    "DEFAULT_TLE_URL",
     "refresh_cables",
-    "latest_tle_path",
-    "latest_cables_dir",
+    "refresh_tles",
 ]
 
 #: CelesTrak's "gnss" group (GPS, BeiDou, Galileo, GLONASS, QZSS, NavIC, SBAS) as 3-line TLEs.
 DEFAULT_TLE_URL = "https://celestrak.org/NORAD/elements/gp.php?GROUP=gnss&FORMAT=tle"
 #: The Open Undersea Cable Map repository (TeleGeography's late-2022 CC BY-NC-SA data), raw.
 DEFAULT_CABLES_URL = "https://raw.githubusercontent.com/stevesong/open_undersea_cable_map/main/"
-#: File name of the element sets inside a ``tle`` snapshot.
-TLE_FILE = "tle.txt"
 
 # (path in the snapshot, path under the mirror's base URL): the mirror has the upstream
 # repository layout, the snapshot the layout of the shipped ``layers/sources/cables/``.
@@ -53,63 +52,6 @@ _MAX_BYTES = 512 * 1024 * 1024  # refuse anything bigger: no mirror file is near
 _RETRY_STATUSES = (429, 500, 502, 503, 504)
 _BACKOFF_FACTOR_S = 0.5  # urllib3: waits 0, 1, 2, 4 ... s between retries
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*", re.IGNORECASE)
-
-
-def latest_tle_path():
-    """Return the refreshed TLE file, or None if ``dsrgeo refresh tle`` never succeeded.
-
-    Returns
-    -------
-    pathlib.Path or None
-        A 3-line-per-satellite TLE text file (name line, line 1, line 2) whose checksums and
-        line pairs were checked; its provenance is in ``provenance.json`` beside it.
-
-    Raises
-    ------
-    RefreshError
-        If the data folder's pointer to the latest snapshot is damaged.
-
-    See Also
-    --------
-    refresh_tles : make one.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> os.environ["DSRGEO_DATA_DIR"] = tempfile.mkdtemp()
-    >>> latest_tle_path() is None
-    True
-    >>> del os.environ["DSRGEO_DATA_DIR"]
-    """
-    snapshot = latest_snapshot("tle")
-    return None if snapshot is None else snapshot.folder / TLE_FILE
-
-
-def latest_cables_dir():
-    """Return the refreshed cable folder, or None if ``dsrgeo refresh cables`` never succeeded.
-
-    Returns
-    -------
-    pathlib.Path or None
-        A folder with the layout of the shipped ``layers/sources/cables/``:
-        ``cable-geo.json``, ``landing-point-geo.json``, ``cable/all.json``, one
-        ``cable/<id>.json`` per cable, ``supplier/hmn-tech.json``, the mirror's ``LICENSE``
-        when it has one, and ``provenance.json``.
-
-    See Also
-    --------
-    refresh_cables : make one.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> os.environ["DSRGEO_DATA_DIR"] = tempfile.mkdtemp()
-    >>> latest_cables_dir() is None
-    True
-    >>> del os.environ["DSRGEO_DATA_DIR"]
-    """
-    snapshot = latest_snapshot("cables")
-    return None if snapshot is None else snapshot.folder
 
 
 def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=None, keep=3):
@@ -133,7 +75,8 @@ def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=Non
     Returns
     -------
     dsrgeo.datadir.Snapshot
-        ``snapshot.folder / TLE_FILE`` is the file; see also :func:`latest_tle_path`.
+        ``snapshot.folder / "tle.txt"`` is the file; see also
+        :func:`dsrgeo.datadir.latest_tle_path`.
 
     Raises
     ------
@@ -191,7 +134,8 @@ def refresh_cables(
     Returns
     -------
     dsrgeo.datadir.Snapshot
-        Its folder is laid out like ``layers/sources/cables/``; see :func:`latest_cables_dir`.
+        Its folder is laid out like ``layers/sources/cables/``, plus the layers built from it
+        in ``layers/``; see :func:`dsrgeo.datadir.latest_cables_dir`.
 
     Raises
     ------
@@ -213,8 +157,14 @@ def refresh_cables(
 
         def get(paths, *, optional=False):
             name, remote = paths
-            return _fetch(session, base + remote, name, timeout_s=timeout_s,
-                          progress=progress, optional=optional)
+            return _fetch(
+                session,
+                base + remote,
+                name,
+                timeout_s=timeout_s,
+                progress=progress,
+                optional=optional,
+            )
 
         routes = get(_ROUTES)
         route_ids = _check_feature_collection(routes, "line", unique_ids=False)
@@ -229,16 +179,39 @@ def refresh_cables(
         if licence is not None:
             files.append(licence)
         records = _fetch_many(
-            session, [(f"cable/{i}.json", f"{base}cable/{i}.json") for i in cable_ids],
-            timeout_s=timeout_s, progress=progress, workers=workers,
+            session,
+            [(f"cable/{i}.json", f"{base}cable/{i}.json") for i in cable_ids],
+            timeout_s=timeout_s,
+            progress=progress,
+            workers=workers,
         )
         for record in records:
             _check_cable_record(record)
         files += records
-    contents = (f"{len(route_ids)} route features, {len(landing_ids)} landing points, "
-                f"{len(cable_ids)} cable records")
-    return write_snapshot("cables", files, source_url=base, retrieved_utc=retrieved_utc,
-                          contents=contents, keep=keep)
+    contents = (
+        f"{len(route_ids)} route features, {len(landing_ids)} landing points, "
+        f"{len(cable_ids)} cable records"
+    )
+    return write_snapshot(
+        "cables",
+        files,
+        source_url=base,
+        retrieved_utc=retrieved_utc,
+        contents=contents,
+        keep=keep,
+        prepare=_build_layers,
+    )
+
+
+def _build_layers(folder):
+    """Build the cable layers inside a new snapshot folder, before it is swapped in."""
+    try:
+        build.build_snapshot_layers(folder, folder / LAYERS_FOLDER)
+    except (InvalidLayerError, KeyError, TypeError, ValueError) as err:
+        raise RefreshError(
+            f"the downloaded cable data do not build into layers ({err}); "
+            "the previous data is unchanged"
+        ) from err
 
 
 # --- HTTP -----------------------------------------------------------------------------------
@@ -255,15 +228,12 @@ def _keeping_previous_data():
 
 def _check_before_download(timeout_s):
     """Fail fast on a bad timeout or an unusable data folder, before any download."""
-    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not (
-        math.isfinite(timeout_s) and timeout_s > 0
-    ):
-        raise RefreshError(f"timeout_s={timeout_s!r}: expected a number of seconds > 0")
+    checks.number(timeout_s, "timeout_s", low=0, low_open=True)
     data_dir()
 
 
 def _utc_now():
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _session(retries, *, workers):
@@ -272,8 +242,7 @@ def _session(retries, *, workers):
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
 
-    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise RefreshError(f"retries={retries!r}: expected a whole number >= 0")
+    retries = checks.number(retries, "retries", low=0, high=20, integer=True)
     retry = Retry(
         total=retries,
         connect=retries,
@@ -307,8 +276,10 @@ def _fetch(session, url, name, *, timeout_s, progress, optional=False):
     try:
         response = session.get(url, timeout=timeout_s, stream=True)
     except requests.RequestException as err:
-        raise RefreshError(f"could not download {url}: {_reason(err, timeout_s)}; "
-                           "check the URL and the connection, then try again") from err
+        raise RefreshError(
+            f"could not download {url}: {_reason(err, timeout_s)}; "
+            "check the URL and the connection, then try again"
+        ) from err
     with response:
         if response.status_code == 404 and optional:
             return None
@@ -322,15 +293,22 @@ def _fetch(session, url, name, *, timeout_s, progress, optional=False):
         show = None if progress is None else bool(progress)
         if show is None and expected is not None and expected < _LARGE_BYTES:
             show = False
-        bar = tqdm(total=expected, unit="B", unit_scale=True, desc=name, leave=False,
-                   disable=None if show is None else not show)
+        bar = tqdm(
+            total=expected,
+            unit="B",
+            unit_scale=True,
+            desc=name,
+            leave=False,
+            disable=None if show is None else not show,
+        )
         try:
             for chunk in response.iter_content(_CHUNK_BYTES):
                 body += chunk
                 bar.update(len(chunk))
                 if len(body) > _MAX_BYTES:
-                    raise RefreshError(f"{url} sent more than {_MAX_BYTES} bytes; "
-                                       "is this the right URL?")
+                    raise RefreshError(
+                        f"{url} sent more than {_MAX_BYTES} bytes; is this the right URL?"
+                    )
         except requests.RequestException as err:
             raise RefreshError(
                 f"download of {url} broke off after {response.raw.tell()} of "
@@ -346,8 +324,13 @@ def _fetch(session, url, name, *, timeout_s, progress, optional=False):
                 f"{received} arrived; try again"
             )
     data = bytes(body)
-    download = Download(name=name, url=url, retrieved_utc=retrieved_utc,
-                        sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))
+    download = Download(
+        name=name,
+        url=url,
+        retrieved_utc=retrieved_utc,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+    )
     return download, data
 
 
@@ -358,8 +341,13 @@ def _fetch_many(session, targets, *, timeout_s, progress, workers):
     from tqdm import tqdm
 
     results = [None] * len(targets)
-    bar = tqdm(total=len(targets), unit="file", desc="cable records", leave=False,
-               disable=None if progress is None else not progress)
+    bar = tqdm(
+        total=len(targets),
+        unit="file",
+        desc="cable records",
+        leave=False,
+        disable=None if progress is None else not progress,
+    )
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     try:
         futures = {
@@ -421,22 +409,21 @@ def _check_tles(fetched):
 
     Return the number of distinct satellites.
     """
-    from .errors import ElementSetError
-    from .gnss import read_tles
-
     download, data = fetched
     try:
         text = data.decode("ascii")
     except UnicodeDecodeError as err:
-        raise RefreshError(f"{download.url}: not TLE text (byte {err.start} is not ASCII); "
-                           "is this the right URL?") from err
+        raise RefreshError(
+            f"{download.url}: not TLE text (byte {err.start} is not ASCII); is this the right URL?"
+        ) from err
     try:
         satellites = read_tles(text, source=download.url)
     except ElementSetError as err:
         raise RefreshError(str(err)) from err
     if len(satellites) == 0:
-        raise RefreshError(f"{download.url}: no element sets found ({_excerpt(data)}); "
-                           "is this the right URL?")
+        raise RefreshError(
+            f"{download.url}: no element sets found ({_excerpt(data)}); is this the right URL?"
+        )
     return len(satellites)
 
 
@@ -446,11 +433,13 @@ def _parse_json(fetched):
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as err:
-        raise RefreshError(f"{source}: not UTF-8 text (byte {err.start}); "
-                           "is this the right URL?") from err
+        raise RefreshError(
+            f"{source}: not UTF-8 text (byte {err.start}); is this the right URL?"
+        ) from err
     except json.JSONDecodeError as err:
-        raise RefreshError(f"{source}: invalid JSON at line {err.lineno} column {err.colno}: "
-                           f"{err.msg}") from err
+        raise RefreshError(
+            f"{source}: invalid JSON at line {err.lineno} column {err.colno}: {err.msg}"
+        ) from err
 
 
 def _check_feature_collection(fetched, kind, *, unique_ids):
@@ -460,9 +449,6 @@ def _check_feature_collection(fetched, kind, *, unique_ids):
     positions); here only what a download adds: features present, each with a geometry
     and a slug id (a file name later), unique if ``unique_ids``.
     """
-    from .errors import InvalidLayerError
-    from .loader import check_geometry
-
     source = fetched[0].url
     doc = _parse_json(fetched)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
@@ -478,8 +464,9 @@ def _check_feature_collection(fetched, kind, *, unique_ids):
         properties = feature.get("properties")
         fid = properties.get("id") if isinstance(properties, dict) else None
         if not isinstance(fid, str) or not _SAFE_ID.fullmatch(fid):
-            raise RefreshError(f"{where}: property 'id' is {fid!r}, expected a slug "
-                               "like 'peace-cable'")
+            raise RefreshError(
+                f"{where}: property 'id' is {fid!r}, expected a slug like 'peace-cable'"
+            )
         geometry = feature.get("geometry")
         if geometry is None:
             raise RefreshError(f"{where} ({fid!r}) has no geometry")
@@ -510,21 +497,25 @@ def _check_cable_index(fetched, route_ids):
         raise RefreshError(f"{source}: cable ids are not unique")
     unlisted = sorted(set(route_ids) - set(ids))
     if unlisted:
-        raise RefreshError(f"{source}: {len(unlisted)} routed cables have no record, e.g. "
-                           f"{', '.join(unlisted[:5])}; the mirror is inconsistent")
+        raise RefreshError(
+            f"{source}: {len(unlisted)} routed cables have no record, e.g. "
+            f"{', '.join(unlisted[:5])}; the mirror is inconsistent"
+        )
     return ids
 
 
 def _check_cable_record(fetched):
+    """Check a downloaded cable record with the schema the build reads records with."""
     source = fetched[0].url
     doc = _parse_json(fetched)
     expected = fetched[0].name.rsplit("/", 1)[-1].removesuffix(".json")
     if not isinstance(doc, dict) or doc.get("id") != expected:
         got = doc.get("id") if isinstance(doc, dict) else type(doc).__name__
-        raise RefreshError(f"{source}: expected a cable record with id {expected!r}, "
-                           f"got {got!r}")
-    if not isinstance(doc.get("name"), str):
-        raise RefreshError(f"{source}: cable record {expected!r} has no 'name'")
+        raise RefreshError(f"{source}: expected a cable record with id {expected!r}, got {got!r}")
+    try:
+        check_cable_record(doc, source=source)
+    except InvalidLayerError as err:
+        raise RefreshError(str(err)) from err
 
 
 def _check_supplier(fetched):
@@ -534,5 +525,6 @@ def _check_supplier(fetched):
     if not isinstance(cables, list) or not all(
         isinstance(c, dict) and isinstance(c.get("id"), str) for c in cables
     ):
-        raise RefreshError(f"{source}: expected an object with a 'cables' list of "
-                           "{'id': ...} records")
+        raise RefreshError(
+            f"{source}: expected an object with a 'cables' list of {{'id': ...}} records"
+        )

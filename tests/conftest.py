@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import dsrgeo
-from dsrgeo import loader
+from dsrgeo import catalog, geojson
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -35,8 +35,10 @@ def write_geojson_file(tmp_path):
 
     def write(features, name="layer.geojson", **extra):
         path = tmp_path / name
-        path.write_text(json.dumps({"type": "FeatureCollection", "features": features,
-                                    **extra}), encoding="utf-8")
+        path.write_text(
+            json.dumps({"type": "FeatureCollection", "features": features, **extra}),
+            encoding="utf-8",
+        )
         return path
 
     return write
@@ -48,39 +50,28 @@ def three_cables():
     ``cables`` schema, as a GeoDataFrame with list-valued properties."""
     import geopandas
 
-    from dsrgeo import catalog
-
-    features = loader.read_layer_file(DATA / "three_cables.geojson", catalog.get("cables"))
+    features = geojson.read_layer_file(DATA / "three_cables.geojson", catalog.get("cables"))
     return geopandas.GeoDataFrame.from_features(features, crs="EPSG:4326")
 
 
 @pytest.fixture
-def stand_in_beidou_layer(monkeypatch):
-    """Make ``load("beidou_capitals")`` return made-up figures for three countries:
-    PAK and FRA see more BeiDou than GPS satellites, USA fewer. Pakistan has a second,
-    noted capital row that a per-country count must skip."""
-    import geopandas
-    import shapely
+def disk_full_halfway(monkeypatch):
+    """Make every atomic write fail inside the write: half the bytes reach the file, then the
+    disk "fills up" (ENOSPC). Returns the list of files the failing writes went to."""
+    import errno
+    import os
 
-    frame = geopandas.GeoDataFrame(
-        {"id": ["pak-islamabad", "fra-paris", "usa-washington", "pak-a-second-capital"],
-         "iso3": ["PAK", "FRA", "USA", "PAK"],
-         "name": ["Islamabad", "Paris", "Washington", "A Second Capital"],
-         "capital_note": [None, None, None, "made-up second capital"],
-         "bds_max": [30, 20, 12, 0], "gps_max": [12, 12, 13, 20],
-         "bds_mean": [25.0, 14.0, 8.0, 0.0], "gps_mean": [9.0, 9.5, 10.0, 20.0],
-         "bds_minus_gps_max": [18, 8, -1, -20],
-         "bds_beats_gps": [True, True, False, False]},
-        geometry=[shapely.Point(73.06, 33.72), shapely.Point(2.35, 48.86),
-                  shapely.Point(-77.04, 38.9), shapely.Point(67.0, 24.86)], crs="EPSG:4326")
-    frame.attrs.update(as_of="2022-02-05", min_elevation_deg=10.0)
-    real_load = loader.load
+    from dsrgeo import fileio
 
-    def load(layer_id, **kwargs):
-        return frame.copy() if layer_id == "beidou_capitals" else real_load(layer_id, **kwargs)
+    started = []
 
-    monkeypatch.setattr(loader, "load", load)
-    return frame
+    def half_then_full(fd, chunk):
+        os.write(fd, bytes(chunk[: max(1, len(chunk) // 2)]))
+        started.append(Path(os.readlink(f"/proc/self/fd/{fd}")))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio, "_write_chunk", half_then_full)
+    return started
 
 
 @pytest.fixture
@@ -105,8 +96,14 @@ def layer_named():
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -133,7 +130,9 @@ def browser():
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-            headless=True, args=CHROMIUM_ARGS)
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
         yield launched
         launched.close()
 

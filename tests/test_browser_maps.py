@@ -50,9 +50,14 @@ def test_default_map_draws_every_feature_offline(offline_page, default_map, tmp_
     drawn = counts(offline_page, name)
     by_title = {info["name"]: info for info in drawn.values()}
     expected_ids = [layer.layer_id for layer in Map.default().layers]  # land included
-    assert {"land", "bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities"} <= set(
-        expected_ids
-    )
+    assert {
+        "land",
+        "bri_countries",
+        "cables",
+        "hmn_cables",
+        "landing_points",
+        "safe_cities",
+    } <= set(expected_ids)
     for layer_id in expected_ids:
         frame = dsrgeo.load(layer_id)
         info = by_title[dsrgeo.catalog.get(layer_id).title]
@@ -92,7 +97,9 @@ def test_slider_steps_through_the_years(offline_page, tmp_path):
     cables = dsrgeo.load("cables")
     total = counts(offline_page, name)
     key = [k for k, v in total.items() if v["name"] == dsrgeo.catalog.get("cables").title][0]
-    assert total[key]["visible"] == len(cables)
+    # the page opens at the slider's last year: the rows load(as_of=<data's last year>) keeps
+    # (one rule for both, dsrgeo.timeline); planned cables are not in service yet
+    assert total[key]["visible"] == len(dsrgeo.load("cables", as_of=2022)) < len(cables)
 
     def set_year(year):
         offline_page.evaluate(
@@ -114,8 +121,10 @@ def test_slider_steps_through_the_years(offline_page, tmp_path):
         )
 
     in_2005 = set_year(2005)
-    expected = int((cables["rfs_year"].isna() | (cables["rfs_year"] <= 2005)).sum())
-    assert in_2005[key]["visible"] == expected < len(cables)
+    # in service by the end of 2005, computed here from the raw columns
+    in_service = (cables["rfs_year"] <= 2005) & ~cables["is_planned"].fillna(False).astype(bool)
+    expected = int(in_service.fillna(False).sum())
+    assert in_2005[key]["visible"] == expected == len(dsrgeo.load("cables", as_of=2005))
     assert paths_in_pane(offline_page, "dsrgeo-120") == expected
     assert offline_page.locator(".dsrgeo-slider output").inner_text() == "2005"
     assert italy_fill() == "#e3e3e3"  # not yet a member
@@ -193,16 +202,22 @@ def test_two_fragments_on_one_page(offline_page, tmp_path, layer_named):
 
 
 def _overlap(a, b):
-    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
 
 
 def test_fragment_legend_leaves_the_layer_control_usable(offline_page, tmp_path):
     """In a fixed-height fragment the legend scrolls instead of covering the layer control."""
     fragment = Map.default().to_html(fragment=True)
     host = tmp_path / "embedded.html"
-    host.write_text(f"<!DOCTYPE html><html><body style='width:1200px'>{fragment}</body></html>",
-                    encoding="utf-8")
+    host.write_text(
+        f"<!DOCTYPE html><html><body style='width:1200px'>{fragment}</body></html>",
+        encoding="utf-8",
+    )
     offline_page.set_viewport_size({"width": 1280, "height": 2400})  # tall page, short map
     open_map(offline_page, host)
     legend = offline_page.locator(".dsrgeo-legend").bounding_box()
@@ -215,8 +230,9 @@ def test_the_same_map_twice_with_keys(offline_page, tmp_path):
     the_map = Map(title="Twice").add("hmn_cables")
     copies = [the_map.to_html(fragment=True, key=key) for key in ("left", "right")]
     host = tmp_path / "twice.html"
-    host.write_text(f"<!DOCTYPE html><html><body>{copies[0]}{copies[1]}</body></html>",
-                    encoding="utf-8")
+    host.write_text(
+        f"<!DOCTYPE html><html><body>{copies[0]}{copies[1]}</body></html>", encoding="utf-8"
+    )
     names = open_map(offline_page, host)
     assert len(names) == 2
     assert offline_page.locator(".dsrgeo-map").count() == 2

@@ -19,7 +19,7 @@ def test_version(capsys):
 def test_layers_prints_the_table(capsys):
     assert main(["layers"]) == 0
     out = capsys.readouterr().out
-    for layer_id in dsrgeo.loader.names():
+    for layer_id in dsrgeo.loading.names():
         assert layer_id in out
     assert "CC BY-NC-SA 3.0" in out
 
@@ -36,7 +36,8 @@ def test_layers_csv_is_written_atomically(tmp_path, capsys):
 def test_build_into_a_folder(tmp_path, capsys):
     assert main(["build", "land", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "land.geojson").read_bytes() == (
-        dsrgeo.catalog.get("land").file.read_bytes())
+        dsrgeo.catalog.get("land").file.read_bytes()
+    )
 
 
 def test_unknown_layer_in_build_exits_2(tmp_path, capsys):
@@ -45,6 +46,7 @@ def test_unknown_layer_in_build_exits_2(tmp_path, capsys):
 
 
 def test_entry_point_runs():
-    result = subprocess.run([sys.executable, "-m", "dsrgeo", "layers"], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "dsrgeo", "layers"], capture_output=True, text=True, check=True
+    )
     assert "bri_countries" in result.stdout

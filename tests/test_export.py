@@ -13,7 +13,7 @@ from shapely.geometry import LineString
 
 import dsrgeo
 from dsrgeo import export
-from dsrgeo.errors import ExportError
+from dsrgeo.errors import ParameterError
 
 SMALL_PX = 480  # fast PNGs; the drawing code is the same at any size
 SMALL_DPI = 60
@@ -90,26 +90,61 @@ def test_colours_are_the_pages_colours(hmn_map):
     assert faces == set(bri.colors)
 
 
+def _legend_texts(fig):
+    """Every text of the figure's legends and colorbar titles."""
+    texts = []
+    for legend in fig.legends:
+        texts.append(legend.get_title().get_text())
+        texts += [t.get_text() for t in legend.get_texts()]
+    texts += [ax.get_title(loc="left") for ax in fig.axes[1:]]
+    return texts
+
+
 def test_legend_title_and_sources_as_on_the_page(hmn_map):
     fig = export.figure(hmn_map)
-    texts = [t.get_text() for t in fig.texts] + [
-        t.get_text() for ax in fig.axes[1:] for t in ax.texts
-    ]
-    joined = "\n".join(texts)
-    assert texts[0] == "HMN <Tech> cables"  # plain text in a figure: nothing to escape
+    legend = _legend_texts(fig)
+    credits = "\n".join(t.get_text() for t in fig.texts)
+    assert fig.texts[0].get_text() == "HMN <Tech> cables"  # plain text: nothing to escape
     for layer in hmn_map.layers[1:]:
-        assert layer.legend.title.split()[0] in joined
+        assert layer.legend.title in legend
         for label, _ in layer.legend.entries:
-            assert label.split()[0] in joined
-    assert "Highlighted: PEACE Cable" in joined
-    assert "TeleGeography" in joined and "Natural Earth" in joined
+            assert label in legend
+    assert "Highlighted: PEACE Cable" in legend
+    assert "TeleGeography" in credits and "Natural Earth" in credits
+
+
+def test_continuous_scales_are_colorbars_titled_in_words(hmn_map):
+    fig = export.figure(hmn_map)
+    (bar_ax,) = fig.axes[1:]  # bri_countries' signing years: one colorbar
+    assert bar_ax.get_title(loc="left") == "BRI member: year of signing"
+    ticks = [t.get_text() for t in bar_ax.get_xticklabels() if t.get_text()]
+    assert ticks and all(re.fullmatch(r"20\d\d", t) for t in ticks)  # years, no decimals
+
+
+def test_short_credit_names_each_attribution_once(hmn_map):
+    text = export.credit_text(hmn_map.layers, "short")
+    assert text.count("TeleGeography") == 1
+    assert "\n" not in text
+    full = export.credit_text(hmn_map.layers, "full")
+    assert full.startswith("Sources:") and "https://" in full
+
+
+def test_text_from_data_is_drawn_as_given(tmp_path, layer_named):
+    # matplotlib would read "$x^$" as math and fail at draw time; dsrgeo draws it as text
+    frame = layer_named("Cost $x^$", kind=["a $1 b", "b $2 c", "c"])
+    m = dsrgeo.Map(title="Cost $x^$").add(frame, color_by="kind", legend_title="$x^$")
+    for fmt in ("png", "svg", "pdf"):
+        options = {"width_px": SMALL_PX, "dpi": SMALL_DPI} if fmt == "png" else {}
+        assert getattr(m, f"to_{fmt}")(tmp_path / f"m.{fmt}", **options).stat().st_size > 0
+    fig = export.figure(m)
+    assert fig.texts[0].get_text() == "Cost $x^$" and "a $1 b" in _legend_texts(fig)
 
 
 def test_hidden_layers_are_not_drawn():
     shown = export.figure(dsrgeo.Map().add("landing_points", show=True))
     hidden = export.figure(dsrgeo.Map().add("landing_points", show=False))
     assert len(_collections(shown)) == len(_collections(hidden)) + 1
-    assert len(hidden.axes) == 1  # no legend for a layer that is off
+    assert len(hidden.axes) == 1 and hidden.legends == []  # no legend for a layer that is off
 
 
 def test_user_line_across_the_antimeridian_is_split():
@@ -142,12 +177,21 @@ def test_coverage_grid_is_drawn_as_an_image():
 
 
 @pytest.mark.parametrize(
-    "options", [{"width_px": 0}, {"width_px": -5}, {"dpi": "many"}, {"dpi": float("nan")}]
+    "options, words",
+    [
+        ({"width_px": 0}, r"width_px: expected a number in \[16, 20000\]"),
+        ({"width_px": -5}, r"width_px: expected a number in \[16, 20000\]"),
+        ({"width_px": 10**6}, r"width_px: expected a number in \[16, 20000\]"),
+        ({"width_px": 20_000, "dpi": 10}, "2000 in wide"),
+        ({"dpi": "many"}, "dpi: expected a finite number"),
+        ({"dpi": float("nan")}, "dpi: expected a finite number"),
+        ({"credit": "long"}, "credit: expected one of 'short', 'full'"),
+    ],
 )
-def test_bad_size_is_refused_and_old_file_kept(hmn_map, tmp_path, options):
+def test_bad_size_is_refused_and_old_file_kept(hmn_map, tmp_path, options, words):
     path = tmp_path / "map.png"
     path.write_bytes(b"old")
-    with pytest.raises(ExportError, match="positive number"):
+    with pytest.raises(ParameterError, match=words):
         hmn_map.to_png(path, **options)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
@@ -178,15 +222,3 @@ def test_importing_export_does_not_import_matplotlib():
     code = "import sys, dsrgeo.export; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-def test_report_pages_flow_tables_over_pages(tmp_path):
-    import pandas as pd
-
-    frame = pd.DataFrame({"name": [f"<cable {i}>" for i in range(150)], "km": range(150)})
-    pages = export.flow_pages([("title", "T"), ("table", frame)])
-    assert len(pages) >= 2
-    pdf = export.pdf_pages(pages, tmp_path / "t.pdf").read_bytes()
-    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == len(pages)
-    with pytest.raises(ExportError, match="unknown report block"):
-        export.flow_pages([("poem", "x")])

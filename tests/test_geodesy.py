@@ -10,7 +10,7 @@ import pytest
 import shapely
 from shapely import LineString, MultiLineString, Point, Polygon
 
-from dsrgeo.errors import InvalidLayerError
+from dsrgeo.errors import InvalidLayerError, ParameterError
 from dsrgeo.geodesy import LENGTH_FLAGS, audit_lengths, geodesic_length_km
 
 ONE_METRE_KM = 0.001
@@ -69,10 +69,13 @@ def test_gap_between_parts_is_not_counted():
 
 def test_features_do_not_bleed_into_each_other():
     lines = [
-        LineString([(0, 0), (1, 0)]), LineString([(50, 0), (52, 0)]), LineString([(3, 0), (4, 0)])
+        LineString([(0, 0), (1, 0)]),
+        LineString([(50, 0), (52, 0)]),
+        LineString([(3, 0), (4, 0)]),
     ]
     np.testing.assert_allclose(
-        geodesic_length_km(lines), [EQUATOR_DEGREE_KM, 2 * EQUATOR_DEGREE_KM, EQUATOR_DEGREE_KM],
+        geodesic_length_km(lines),
+        [EQUATOR_DEGREE_KM, 2 * EQUATOR_DEGREE_KM, EQUATOR_DEGREE_KM],
         atol=ONE_METRE_KM,
     )
 
@@ -185,7 +188,7 @@ def test_audit_thresholds_are_parameters(audit_cables):
 
 @pytest.mark.parametrize("bounds", [(0, 1.2), (1.1, 1.2), (0.8, 0.9)])
 def test_audit_refuses_bad_bounds(audit_cables, bounds):
-    with pytest.raises(InvalidLayerError, match="short_ratio"):
+    with pytest.raises(ParameterError, match="(short|long)_ratio: expected a number"):
         audit_lengths(audit_cables, short_ratio=bounds[0], long_ratio=bounds[1])
 
 
@@ -196,7 +199,7 @@ def test_audit_names_missing_column(audit_cables):
 
 @pytest.fixture
 def cables_layer():
-    from dsrgeo.loader import load
+    from dsrgeo.loading import load
 
     return load("cables")
 
@@ -237,7 +240,9 @@ def test_audit_of_three_cable_fixture(three_cables):
     report = audit_lengths(three_cables).set_index("id")
     # known by construction: tests/data/README.md
     assert report["flag"].to_dict() == {
-        "alpha": "ok", "beta": "drawn_short", "gamma": "no_stated_length"
+        "alpha": "ok",
+        "beta": "drawn_short",
+        "gamma": "no_stated_length",
     }
     assert report.loc["alpha", "ratio"] == pytest.approx(5251.5 / 5300, abs=0.001)
     np.testing.assert_allclose(report["drawn_km"], three_cables["drawn_length_km"], atol=0.05)

@@ -1,11 +1,11 @@
-"""Tests for the beidou_capitals layer builder (dsrgeo.gnss.capitals)."""
+"""The beidou_capitals layer: its builder (dsrgeo.build.capitals) and recipe (dsrgeo.gnss.capitals)."""
 
 import numpy as np
 import pytest
 
 from dsrgeo import catalog
-from dsrgeo.gnss.capitals import build_beidou_capitals, capital_sites
-from dsrgeo.loader import sources_dir
+from dsrgeo.build.capitals import build_beidou_capitals, capital_sites
+from dsrgeo.catalog import sources_dir
 
 SYSTEMS = ("bds", "gps", "gal", "glo")
 

@@ -1,7 +1,6 @@
 """Tests for ``dsrgeo gnss capitals``: summary, GeoJSON and CSV output, errors."""
 
 import json
-import pathlib
 
 import pandas as pd
 import pytest
@@ -43,10 +42,12 @@ def test_csv_output_has_coordinates(tmp_path):
 @pytest.mark.parametrize(
     "argv, words",
     [
-        (["--date", "2022-13-01"], "is not a day YYYY-MM-DD"),
+        (["--date", "2022-13-01"], "date: expected a day YYYY-MM-DD, got '2022-13-01'"),
+        (["--date", "9999-12-31"], "outside the years 1957-2100"),
+        (["--step-s", "1e-9"], "step_s: expected a number"),
         (["-o", "out.txt"], "give a .geojson, .json or .csv"),
         (["-o", "/no/such/folder/out.csv"], "does not exist"),
-        (["--mask", "100"], "min_elevation_deg=100.0 must be"),
+        (["--mask", "100"], r"min_elevation_deg: expected a number in [-90, 90], got 100.0"),
     ],
 )
 def test_errors_exit_2_with_one_line(argv, words, capsys):
@@ -62,19 +63,11 @@ def test_latest_without_refresh(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("name", ["capitals.csv", "capitals.geojson"])
-def test_existing_output_survives_a_failed_run(tmp_path, monkeypatch, capsys, name):
+def test_existing_output_survives_a_failed_run(tmp_path, disk_full_halfway, capsys, name):
     # the run succeeds; the disk "fills up" halfway through writing the new file
     path = tmp_path / name
     path.write_text("old, good content\n")
-    started = []
-
-    def half_then_disk_full(self, data):
-        with open(self, "wb") as handle:
-            handle.write(data[: len(data) // 2])
-        started.append(self)
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(pathlib.Path, "write_bytes", half_then_disk_full)
+    started = disk_full_halfway
     assert main(["gnss", "capitals", *HOURLY, "-o", str(path)]) == 2
     assert "No space left on device" in capsys.readouterr().err
     assert len(started) == 1 and started[0].parent == tmp_path  # a temp file beside it

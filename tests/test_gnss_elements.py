@@ -163,7 +163,9 @@ def test_text_with_a_source_is_never_a_path(tmp_path, monkeypatch):
     one_line = C01.splitlines()[1]
     monkeypatch.chdir(tmp_path)
     (tmp_path / one_line).write_text(C01)  # a file named like the text is not read
-    with pytest.raises(ElementSetError, match=r"^https://example\.org/gnss\.txt:line 2: ") as caught:
+    with pytest.raises(
+        ElementSetError, match=r"^https://example\.org/gnss\.txt:line 2: "
+    ) as caught:
         read_tles(one_line, source=url)
     assert caught.value.source == url and caught.value.line_number == 2
     assert read_tles(C01, source=url).source.tolist() == [url]

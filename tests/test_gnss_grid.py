@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dsrgeo.errors import ParameterError
 from dsrgeo.gnss import coverage_grid, visibility
 from dsrgeo.gnss.grid import grid_points
 
@@ -26,7 +27,7 @@ def test_grid_sizes():
 
 @pytest.mark.parametrize("bad", [0, -1, 91, float("nan"), "1"])
 def test_bad_resolution(bad):
-    with pytest.raises(ValueError, match="resolution_deg"):
+    with pytest.raises(ParameterError, match="resolution_deg"):
         coverage_grid(bad, **SMALL, progress=False)
 
 

@@ -3,15 +3,26 @@
 import subprocess
 import sys
 
-HEAVY = ("folium", "branca", "sgp4", "dask", "distributed", "matplotlib", "networkx",
-         "skyfield", "requests", "geopandas")
+HEAVY = (
+    "folium",
+    "branca",
+    "sgp4",
+    "dask",
+    "distributed",
+    "matplotlib",
+    "networkx",
+    "skyfield",
+    "requests",
+    "geopandas",
+)
 
 
 def _loaded_after(code, modules):
     """Run ``code`` in a fresh interpreter; return which of ``modules`` it imported."""
     probe = f"import sys; {code}; print(','.join(m for m in {modules!r} if m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
     return result.stdout.strip()
 
 

@@ -7,12 +7,15 @@ import pytest
 import shapely
 
 import dsrgeo
-from dsrgeo import build, catalog, loader
+from dsrgeo import build, catalog, loading
 
-LAYER_IDS = loader.names()
+LAYER_IDS = loading.names()
 BUILT_IDS = [layer_id for layer_id in LAYER_IDS if layer_id in build.BUILDERS]
-GEOMETRY_TYPES = {"line": {"LineString", "MultiLineString"}, "point": {"Point"},
-                  "polygon": {"Polygon", "MultiPolygon"}}
+GEOMETRY_TYPES = {
+    "line": {"LineString", "MultiLineString"},
+    "point": {"Point"},
+    "polygon": {"Polygon", "MultiPolygon"},
+}
 
 
 def test_every_catalog_layer_has_a_builder():

@@ -97,7 +97,21 @@ def test_identical_bytes_across_processes(tmp_path):
     for seed in ("1", "2"):
         out = tmp_path / f"map_{seed}.html"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "dsrgeo", "map", "hmn_cables", "safe_cities",
-                        "--slider", "-o", str(out)], check=True, env=env, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "dsrgeo",
+                "map",
+                "hmn_cables",
+                "safe_cities",
+                "--slider",
+                "-o",
+                str(out),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]

@@ -13,7 +13,7 @@ from httpserver import LocalServer, Route
 
 import dsrgeo
 from dsrgeo import datadir, refresh
-from dsrgeo.errors import RefreshError
+from dsrgeo.errors import ParameterError, RefreshError
 
 # CelesTrak's beidou.txt of 2022-02-04: 50 satellites (../shared/data/README.md, gnss row).
 TLE_FILE = Path(__file__).parents[1] / "layers" / "sources" / "gnss" / "2022-02-04" / "beidou.txt"
@@ -28,32 +28,53 @@ def _cable_mirror():
     routes = {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": {"id": "peace-cable", "name": "PEACE Cable"},
-             "geometry": {"type": "MultiLineString",
-                          "coordinates": [[[67.0, 24.8], [60.0, 20.0], [43.1, 11.6]]]}},
-            {"type": "Feature", "properties": {"id": "sagres", "name": "Sagres"},
-             "geometry": {"type": "LineString", "coordinates": [[-9.1, 38.4], [-8.8, 37.1]]}},
+            {
+                "type": "Feature",
+                "properties": {"id": "peace-cable", "name": "PEACE Cable"},
+                "geometry": {
+                    "type": "MultiLineString",
+                    "coordinates": [[[67.0, 24.8], [60.0, 20.0], [43.1, 11.6]]],
+                },
+            },
+            {
+                "type": "Feature",
+                "properties": {"id": "sagres", "name": "Sagres"},
+                "geometry": {"type": "LineString", "coordinates": [[-9.1, 38.4], [-8.8, 37.1]]},
+            },
         ],
     }
     points = {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": {"id": pid, "name": pid},
-             "geometry": {"type": "Point", "coordinates": lonlat}}
-            for pid, lonlat in [("karachi-pakistan", [67.0, 24.8]),
-                                ("djibouti-city-djibouti", [43.1, 11.6]),
-                                ("sesimbra-portugal", [-9.1, 38.4])]
+            {
+                "type": "Feature",
+                "properties": {"id": pid, "name": pid},
+                "geometry": {"type": "Point", "coordinates": lonlat},
+            }
+            for pid, lonlat in [
+                ("karachi-pakistan", [67.0, 24.8]),
+                ("djibouti-city-djibouti", [43.1, 11.6]),
+                ("sesimbra-portugal", [-9.1, 38.4]),
+            ]
         ],
     }
     index = [{"id": "peace-cable", "name": "PEACE Cable"}, {"id": "sagres", "name": "Sagres"}]
     records = {
-        "peace-cable": {"id": "peace-cable", "name": "PEACE Cable", "length": "21,500 km",
-                        "landing_points": [{"id": "karachi-pakistan", "name": "Karachi, Pakistan",
-                                            "country": "Pakistan"}]},
+        "peace-cable": {
+            "id": "peace-cable",
+            "name": "PEACE Cable",
+            "length": "21,500 km",
+            "landing_points": [
+                {"id": "karachi-pakistan", "name": "Karachi, Pakistan", "country": "Pakistan"}
+            ],
+        },
         "sagres": {"id": "sagres", "name": "Sagres", "length": "140 km"},
     }
-    supplier = {"id": "hmn-tech", "name": "HMN Tech",
-                "cables": [{"id": "peace-cable", "name": "PEACE Cable"}]}
+    supplier = {
+        "id": "hmn-tech",
+        "name": "HMN Tech",
+        "cables": [{"id": "peace-cable", "name": "PEACE Cable"}],
+    }
     files = {
         "/mirror/cable/cable-geo.json": routes,
         "/mirror/landing-point/landing-point-geo.json": points,
@@ -61,8 +82,10 @@ def _cable_mirror():
         "/mirror/supplier/hmn-tech.json": supplier,
     }
     files |= {f"/mirror/cable/{cid}.json": rec for cid, rec in records.items()}
-    served = {path: Route(json.dumps(doc).encode(), content_type="application/json")
-              for path, doc in files.items()}
+    served = {
+        path: Route(json.dumps(doc).encode(), content_type="application/json")
+        for path, doc in files.items()
+    }
     served["/mirror/LICENSE"] = Route(b"CC BY-NC-SA 3.0\n", content_type="text/plain")
     return served
 
@@ -99,8 +122,8 @@ def fingerprint(folder):
 def test_tle_refresh_stores_file_and_provenance(data_dir, server):
     snapshot = refresh.refresh_tles(server.url("/gnss.txt"))
 
-    path = refresh.latest_tle_path()
-    assert path == snapshot.folder / refresh.TLE_FILE
+    path = datadir.latest_tle_path()
+    assert path == snapshot.folder / datadir.TLE_FILE
     assert path.read_bytes() == TLE_BYTES
     assert data_dir in path.parents
     assert snapshot.contents == f"{TLE_COUNT} satellites"
@@ -120,7 +143,7 @@ def test_tle_refresh_stores_file_and_provenance(data_dir, server):
 def test_gzip_response_is_stored_decoded(data_dir, server):
     server.routes["/gnss.txt"].gzip = True  # Content-Length counts the compressed bytes
     snapshot = refresh.refresh_tles(server.url("/gnss.txt"))
-    assert refresh.latest_tle_path().read_bytes() == TLE_BYTES
+    assert datadir.latest_tle_path().read_bytes() == TLE_BYTES
     assert snapshot.downloads[0].sha256 == hashlib.sha256(TLE_BYTES).hexdigest()
 
 
@@ -128,13 +151,13 @@ def test_refreshed_tles_read_back_with_read_tles(data_dir, server):
     from dsrgeo.gnss import read_tles
 
     refresh.refresh_tles(server.url("/gnss.txt"))
-    assert len(read_tles(refresh.latest_tle_path())) == TLE_COUNT
+    assert len(read_tles(datadir.latest_tle_path())) == TLE_COUNT
 
 
 def test_cables_refresh_mirrors_the_shipped_layout(data_dir, server):
     snapshot = refresh.refresh_cables(server.url("/mirror"))
 
-    folder = refresh.latest_cables_dir()
+    folder = datadir.latest_cables_dir()
     assert folder == snapshot.folder
     names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     assert names == [
@@ -144,6 +167,9 @@ def test_cables_refresh_mirrors_the_shipped_layout(data_dir, server):
         "cable/peace-cable.json",
         "cable/sagres.json",
         "landing-point-geo.json",
+        "layers/cables.geojson",
+        "layers/hmn_cables.geojson",
+        "layers/landing_points.geojson",
         "provenance.json",
         "supplier/hmn-tech.json",
     ]
@@ -166,7 +192,7 @@ def test_server_error_then_success_is_retried(data_dir, server):
     server.routes["/gnss.txt"].fail_first = 1
     refresh.refresh_tles(server.url("/gnss.txt"), retries=1)
     assert server.hits["/gnss.txt"] == 2
-    assert refresh.latest_tle_path().read_bytes() == TLE_BYTES
+    assert datadir.latest_tle_path().read_bytes() == TLE_BYTES
 
 
 def test_new_snapshot_replaces_pointer_and_old_ones_are_pruned(data_dir, server):
@@ -174,7 +200,7 @@ def test_new_snapshot_replaces_pointer_and_old_ones_are_pruned(data_dir, server)
     second = refresh.refresh_tles(server.url("/gnss.txt"), keep=2)
     third = refresh.refresh_tles(server.url("/gnss.txt"), keep=2)
 
-    assert refresh.latest_tle_path() == third.folder / refresh.TLE_FILE
+    assert datadir.latest_tle_path() == third.folder / datadir.TLE_FILE
     assert len({first.folder, second.folder, third.folder}) == 3  # same second: -2, -3 suffix
     assert not first.folder.exists() and second.folder.exists()
 
@@ -183,7 +209,7 @@ def test_progress_bars_when_asked(data_dir, server, capsys):
     refresh.refresh_tles(server.url("/gnss.txt"), progress=True)
     refresh.refresh_cables(server.url("/mirror"), progress=True)
     err = capsys.readouterr().err
-    assert f"{refresh.TLE_FILE}:" in err and f"/{len(TLE_BYTES) / 1000:.2f}k" in err
+    assert f"{datadir.TLE_FILE}:" in err and f"/{len(TLE_BYTES) / 1000:.2f}k" in err
     assert "cable records:" in err and "/2 " in err
 
 
@@ -193,8 +219,8 @@ def test_no_progress_bars_when_told_not_to(data_dir, server, capsys):
 
 
 def test_no_refresh_means_no_latest_data(data_dir):
-    assert refresh.latest_tle_path() is None
-    assert refresh.latest_cables_dir() is None
+    assert datadir.latest_tle_path() is None
+    assert datadir.latest_cables_dir() is None
 
 
 # --- faults: the previous data stays byte-identical ----------------------------------------
@@ -215,8 +241,10 @@ TLE_FAULTS = {
     "slow": (dict(delay_s=SLOW_DELAY_S), f"timeout_s={FAST_TIMEOUT_S:g}"),
     "bad checksum": (dict(body=_bad_checksum(TLE_BYTES)), "line 2: checksum"),
     "line 2 missing": (dict(body=b"\n".join(TLE_BYTES.split(b"\n")[:2])), "line 2"),
-    "not TLE": (dict(body=b"<html><body>Maintenance</body></html>\n<p>soon</p>\n"),
-                "expected TLE line 1"),
+    "not TLE": (
+        dict(body=b"<html><body>Maintenance</body></html>\n<p>soon</p>\n"),
+        "expected TLE line 1",
+    ),
     "empty": (dict(body=b""), "no element sets"),
 }
 
@@ -235,7 +263,7 @@ def test_tle_fault_keeps_previous_data(data_dir, server, fault):
     assert str(caught.value).endswith("the previous data is unchanged")
 
     assert fingerprint(data_dir) == before
-    assert refresh.latest_tle_path().read_bytes() == TLE_BYTES
+    assert datadir.latest_tle_path().read_bytes() == TLE_BYTES
 
 
 def test_first_refresh_failing_leaves_data_folder_empty(data_dir, server):
@@ -259,51 +287,81 @@ def _replace_json(route, edit):
 
 
 CABLE_FAULTS = {
-    "routes 404": ("/mirror/cable/cable-geo.json", lambda r: setattr(r, "status", 404),
-                   "HTTP 404"),
-    "routes invalid JSON": ("/mirror/cable/cable-geo.json",
-                            lambda r: setattr(r, "body", r.body[:-10]), "invalid JSON"),
+    "routes 404": ("/mirror/cable/cable-geo.json", lambda r: setattr(r, "status", 404), "HTTP 404"),
+    "routes invalid JSON": (
+        "/mirror/cable/cable-geo.json",
+        lambda r: setattr(r, "body", r.body[:-10]),
+        "invalid JSON",
+    ),
     "routes as points": (
         "/mirror/cable/cable-geo.json",
-        lambda r: _replace_json(r, lambda d: d["features"][0].update(
-            geometry={"type": "Point", "coordinates": [0, 0]})),
-        "geometry must be LineString or MultiLineString"),
+        lambda r: _replace_json(
+            r, lambda d: d["features"][0].update(geometry={"type": "Point", "coordinates": [0, 0]})
+        ),
+        "geometry must be LineString or MultiLineString",
+    ),
     "landing point without id": (
         "/mirror/landing-point/landing-point-geo.json",
         lambda r: _replace_json(r, lambda d: d["features"][1]["properties"].pop("id")),
-        "property 'id' is None"),
+        "property 'id' is None",
+    ),
     "landing point ids twice": (
         "/mirror/landing-point/landing-point-geo.json",
         lambda r: _replace_json(r, lambda d: d["features"].append(d["features"][0])),
-        "not unique"),
+        "not unique",
+    ),
     "latitude out of range": (
         "/mirror/landing-point/landing-point-geo.json",
-        lambda r: _replace_json(r, lambda d: d["features"][0]["geometry"].update(
-            coordinates=[24.8, 167.0])),
-        "(24.8, 167.0) is not lon/lat in degrees"),
-    "not a FeatureCollection": ("/mirror/landing-point/landing-point-geo.json",
-                                lambda r: setattr(r, "body", b"[]"), "FeatureCollection"),
+        lambda r: _replace_json(
+            r, lambda d: d["features"][0]["geometry"].update(coordinates=[24.8, 167.0])
+        ),
+        "(24.8, 167) is not lon/lat in degrees",
+    ),
+    "not a FeatureCollection": (
+        "/mirror/landing-point/landing-point-geo.json",
+        lambda r: setattr(r, "body", b"[]"),
+        "FeatureCollection",
+    ),
     "index misses a routed cable": (
-        "/mirror/cable/all.json", lambda r: _replace_json(r, lambda d: d.pop()),
-        "routed cables have no record"),
+        "/mirror/cable/all.json",
+        lambda r: _replace_json(r, lambda d: d.pop()),
+        "routed cables have no record",
+    ),
     "id that escapes the folder": (
         "/mirror/cable/all.json",
         lambda r: _replace_json(r, lambda d: d.append({"id": "../../evil", "name": "x"})),
-        "expected a slug"),
-    "record 500 every time": ("/mirror/cable/sagres.json",
-                              lambda r: setattr(r, "fail_first", 99), "HTTP 500"),
-    "record dropped mid-body": ("/mirror/cable/sagres.json",
-                                lambda r: setattr(r, "send_bytes", 5), "broke off"),
-    "record slow": ("/mirror/cable/peace-cable.json",
-                    lambda r: setattr(r, "delay_s", SLOW_DELAY_S), "timeout_s="),
+        "expected a slug",
+    ),
+    "record 500 every time": (
+        "/mirror/cable/sagres.json",
+        lambda r: setattr(r, "fail_first", 99),
+        "HTTP 500",
+    ),
+    "record dropped mid-body": (
+        "/mirror/cable/sagres.json",
+        lambda r: setattr(r, "send_bytes", 5),
+        "broke off",
+    ),
+    "record slow": (
+        "/mirror/cable/peace-cable.json",
+        lambda r: setattr(r, "delay_s", SLOW_DELAY_S),
+        "timeout_s=",
+    ),
     "record for another cable": (
         "/mirror/cable/sagres.json",
         lambda r: _replace_json(r, lambda d: d.update(id="peace-cable")),
-        "with id 'sagres'"),
-    "supplier invalid JSON": ("/mirror/supplier/hmn-tech.json",
-                              lambda r: setattr(r, "body", b"{"), "invalid JSON"),
-    "licence 500 every time": ("/mirror/LICENSE", lambda r: setattr(r, "fail_first", 99),
-                               "HTTP 500"),
+        "with id 'sagres'",
+    ),
+    "supplier invalid JSON": (
+        "/mirror/supplier/hmn-tech.json",
+        lambda r: setattr(r, "body", b"{"),
+        "invalid JSON",
+    ),
+    "licence 500 every time": (
+        "/mirror/LICENSE",
+        lambda r: setattr(r, "fail_first", 99),
+        "HTTP 500",
+    ),
 }
 
 
@@ -319,7 +377,7 @@ def test_cables_fault_keeps_previous_data(data_dir, server, fault):
     assert str(caught.value).endswith("the previous data is unchanged")
 
     assert fingerprint(data_dir) == before
-    assert refresh.latest_cables_dir() == good.folder
+    assert datadir.latest_cables_dir() == good.folder
 
 
 def test_unwritable_data_folder_is_a_refresh_error(data_dir, server):
@@ -348,8 +406,12 @@ def test_data_dir_defaults_to_platformdirs(monkeypatch):
 def test_data_dir_inside_the_package_is_refused(monkeypatch):
     import dsrgeo
 
-    monkeypatch.setenv(datadir.ENV_VAR, str(Path(dsrgeo.__file__).parent / "layers"))
-    with pytest.raises(RefreshError, match="inside the installed dsrgeo package"):
+    monkeypatch.setenv(datadir.ENV_VAR, str(Path(dsrgeo.__file__).parent / "data"))
+    with pytest.raises(ParameterError, match="DSRGEO_DATA_DIR: .* must stay as shipped"):
+        datadir.data_dir()
+    # in a source checkout the shipped data folder is layers/: refused too
+    monkeypatch.setenv(datadir.ENV_VAR, str(dsrgeo.catalog.shipped_dir() / "sub"))
+    with pytest.raises(ParameterError, match="must stay as shipped"):
         datadir.data_dir()
 
 
@@ -357,7 +419,7 @@ def test_refresh_into_the_package_is_refused_before_downloading(server, monkeypa
     import dsrgeo
 
     monkeypatch.setenv(datadir.ENV_VAR, str(Path(dsrgeo.__file__).parent / "data"))
-    with pytest.raises(RefreshError, match="inside the installed dsrgeo package"):
+    with pytest.raises(ParameterError, match="must stay as shipped"):
         refresh.refresh_tles(server.url("/gnss.txt"))
     assert server.hits == {}
 
@@ -366,14 +428,15 @@ def test_damaged_pointer_says_to_refresh_again(data_dir, server):
     snapshot = refresh.refresh_tles(server.url("/gnss.txt"))
     (data_dir / "tle" / "LATEST").write_text("gone\n")
     with pytest.raises(RefreshError, match="dsrgeo refresh tle"):
-        refresh.latest_tle_path()
+        datadir.latest_tle_path()
     assert snapshot.folder.is_dir()
 
 
-@pytest.mark.parametrize("kwargs", [dict(timeout_s=0), dict(timeout_s=float("nan")),
-                                    dict(retries=-1), dict(retries=1.5)])
+@pytest.mark.parametrize(
+    "kwargs", [dict(timeout_s=0), dict(timeout_s=float("nan")), dict(retries=-1), dict(retries=1.5)]
+)
 def test_bad_arguments_are_refused(data_dir, server, kwargs):
-    with pytest.raises(RefreshError, match=next(iter(kwargs))):
+    with pytest.raises(ParameterError, match=next(iter(kwargs))):
         refresh.refresh_tles(server.url("/gnss.txt"), **kwargs)
 
 
@@ -387,7 +450,7 @@ def test_cli_refresh_tle_prints_provenance(data_dir, server, capsys):
     out = capsys.readouterr().out
     assert f"refreshed tle: {TLE_COUNT} satellites" in out
     assert hashlib.sha256(TLE_BYTES).hexdigest() in out
-    assert str(refresh.latest_tle_path().parent) in out
+    assert str(datadir.latest_tle_path().parent) in out
 
 
 def test_cli_refresh_cables_then_status(data_dir, server, capsys):
@@ -437,17 +500,19 @@ def test_load_latest_builds_cable_layers_from_the_refreshed_snapshot(data_dir, s
         dsrgeo.load("cables", snapshot="newest")
 
 
-def test_pruned_cables_snapshot_takes_its_built_layers_along(data_dir, server):
+def test_layers_are_built_before_the_swap_and_pruned_with_their_snapshot(data_dir, server):
     first = refresh.refresh_cables(server.url("/mirror"), keep=1)
-    dsrgeo.load("cables", snapshot="latest")
-    first_built = data_dir / "built" / first.folder.name
-    assert (first_built / "cables.geojson").is_file()
+    first_built = first.folder / datadir.LAYERS_FOLDER
+    assert (first_built / "cables.geojson").is_file()  # built before LATEST pointed at it
+    before = fingerprint(data_dir)
+    dsrgeo.load("cables", snapshot="latest")  # reading builds nothing, writes nothing
+    assert fingerprint(data_dir) == before
 
     second = refresh.refresh_tles(server.url("/gnss.txt"), keep=1)  # another kind: no effect
     refresh.refresh_tles(server.url("/gnss.txt"), keep=1)
     assert not second.folder.exists() and first_built.is_dir()
 
     third = refresh.refresh_cables(server.url("/mirror"), keep=1)
-    assert not first.folder.exists() and not first_built.exists()
+    assert not first.folder.exists()
     assert sorted(dsrgeo.load("cables", snapshot="latest")["id"]) == ["peace-cable", "sagres"]
-    assert [p.name for p in (data_dir / "built").iterdir()] == [third.folder.name]
+    assert (third.folder / datadir.LAYERS_FOLDER / "cables.geojson").is_file()

@@ -1,14 +1,15 @@
 """`dsrgeo report`: one offline page with the map, tables, figures and sources; text escaped."""
 
+import json
 import re
 
 import pandas as pd
 import pytest
 
 import dsrgeo
-from dsrgeo import loader, report
+from dsrgeo import report
 from dsrgeo.cli import main
-from dsrgeo.maps.report_page import render_report
+from dsrgeo.report.html import render_report
 
 HOSTILE = "<img src=x onerror=window.__pwned=1>"
 # PEACE: 7,500 international miles x 1.609344 km/mi (policy brief, para 5.5); 21,500 km stated
@@ -65,7 +66,7 @@ def test_write_report_takes_a_built_report(written, tmp_path):
     built = tmp_path / "built.html"
     assert report.write_report(built, report=report.build_report()) == [built]
     assert built.read_bytes() == written.read_bytes()
-    with pytest.raises(dsrgeo.ExportError, match="build_report"):
+    with pytest.raises(dsrgeo.ParameterError, match="build_report"):
         report.write_report(built, report=report.build_report(), as_of=2015)
 
 
@@ -106,9 +107,7 @@ def test_report_renders_offline_and_runs_nothing_hostile(written, offline_page, 
     )
     assert offline_page.errors == [] and offline_page.blocked == []
     assert offline_page.locator("table.dsrgeo-table").count() >= 5
-    assert offline_page.locator("figure img").count() == (
-        1 if loader.available("beidou_capitals") else 0
-    )
+    assert offline_page.locator("figure img").count() == 1
     hostile = tmp_path / "hostile.html"
     hostile.write_text(render_report(_hostile_report()), encoding="utf-8")
     offline_page.goto(hostile.as_uri())
@@ -127,29 +126,23 @@ def test_as_of_cuts_the_layers(tmp_path):
     assert status["member"] < now["member"]  # fewer BRI members at the end of 2015 than today
 
 
-def test_without_the_beidou_layer(monkeypatch):
-    names = [n for n in loader.names() if n != "beidou_capitals"]
-    monkeypatch.setattr(loader, "names", lambda: names)
-    built = report.build_report()
-    assert "beidou_capitals" not in [layer.layer_id for layer in built.map.layers]
-    beidou = next(s for s in built.sections if s.id == "beidou")
-    assert beidou.tables == () and beidou.figures == ()
-    assert "not built" in beidou.paragraphs[0]
-    assert "beidou_capitals" not in set(built.citations["layer"])
-
-
-def test_capitals_where_gps_wins(stand_in_beidou_layer):
-    section = report._beidou()
+def test_capitals_where_gps_wins(repo_root):
+    # the oracle: the shipped layer file read as plain JSON
+    raw = json.loads((repo_root / "layers" / "beidou_capitals.geojson").read_text("utf-8"))
+    props = [f["properties"] for f in raw["features"]]
+    gps_ahead = {p["name"] for p in props if p["bds_max"] < p["gps_max"]}
+    wins = sum(p["bds_max"] > p["gps_max"] for p in props)
+    section = next(s for s in report.build_report().sections if s.id == "beidou")
     (table,) = section.tables
-    assert table.frame["Capital"].tolist() == ["A Second Capital", "Washington"]
-    assert "BeiDou beats GPS over 2 of 4 capitals" in section.paragraphs[2]
+    assert set(table.frame["Capital"]) == gps_ahead
+    assert f"BeiDou beats GPS over {wins} of {len(props)} capitals" in section.paragraphs[2]
     assert section.figures[0].svg.lstrip().startswith("<?xml")
 
 
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--as-of", "1800"], "as_of=1800 is outside the years the data covers (2013-2022)"),
+        (["--as-of", "1800"], "as_of: 1800 is outside the years the data covers (2013-2022)"),
         (["--as-of", "2024"], "(2013-2022)"),
         ([], "does not exist"),
     ],
@@ -159,3 +152,17 @@ def test_cli_errors_leave_no_file(tmp_path, capsys, argv, message):
     assert main(["report", "-o", str(out), *argv]) == 2
     assert message in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_pages_flow_tables_over_a4_pages(tmp_path):
+    from dsrgeo.export import pdf_pages
+    from dsrgeo.report.pdf import PAGE_IN, flow_pages
+
+    frame = pd.DataFrame({"name": [f"<cable {i}>" for i in range(150)], "km": range(150)})
+    pages = flow_pages([("title", "T"), ("table", frame)])
+    assert len(pages) >= 2
+    assert {tuple(p.get_size_inches().round(2)) for p in pages} == {PAGE_IN}
+    pdf = pdf_pages(pages, tmp_path / "t.pdf").read_bytes()
+    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == len(pages)
+    with pytest.raises(dsrgeo.ParameterError, match="unknown report block"):
+        flow_pages([("poem", "x")])

@@ -5,6 +5,11 @@ visible satellites and PDOP per site, :func:`coverage_grid` does the same over a
 on Dask, and :func:`capitals_visibility` recomputes the ``beidou_capitals`` layer for any
 day, mask or TLE set.
 
+Modules: :mod:`~dsrgeo.gnss.elements` (TLEs and constellations), :mod:`~dsrgeo.gnss.frames`
+(time and reference frames), :mod:`~dsrgeo.gnss.inputs` (argument checks),
+:mod:`~dsrgeo.gnss.engine` (the vectorised counting engine), :mod:`~dsrgeo.gnss.sites`,
+:mod:`~dsrgeo.gnss.grid` and :mod:`~dsrgeo.gnss.capitals` (the three public entry points).
+
 Examples
 --------
 >>> import dsrgeo
@@ -18,7 +23,7 @@ Satellites(134: bds 50, gps 31, gal 28, glo 25; epochs 2022-01-29..2022-02-04)
 from dsrgeo.gnss.capitals import capitals_visibility
 from dsrgeo.gnss.elements import Satellites, load_satellites, read_tles, snapshot_dir
 from dsrgeo.gnss.grid import coverage_grid
-from dsrgeo.gnss.visibility import visibility
+from dsrgeo.gnss.sites import visibility
 
 __all__ = [
     "Satellites",

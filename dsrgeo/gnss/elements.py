@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dsrgeo.errors import ElementSetError
+from dsrgeo import catalog, datadir
+from dsrgeo.errors import ElementSetError, RefreshError
 
 __all__ = [
     "CORE_SYSTEMS",
@@ -264,9 +265,7 @@ def snapshot_dir(as_of=DEFAULT_SNAPSHOT):
     >>> read_tles(snapshot_dir("2026-06-06"))
     Satellites(172: bds 54, gps 32, gal 33, glo 28, qzss 5, navic 7, sbas 13; epochs 2026-05-16..2026-06-06)
     """
-    from dsrgeo.loader import sources_dir
-
-    root = sources_dir() / "gnss"
+    root = catalog.sources_dir() / "gnss"
     folder = root / str(as_of)
     if not folder.is_dir():
         shipped = sorted(p.name for p in root.iterdir() if p.is_dir())
@@ -310,10 +309,7 @@ def load_satellites(tles=None):
     if tles is None:
         return read_tles(snapshot_dir())
     if isinstance(tles, str) and tles == "latest":
-        from dsrgeo.errors import RefreshError
-        from dsrgeo.refresh import latest_tle_path
-
-        latest = latest_tle_path()
+        latest = datadir.latest_tle_path()
         if latest is None:
             raise RefreshError(
                 "tles='latest' but no refreshed TLEs were found; run `dsrgeo refresh tle` "

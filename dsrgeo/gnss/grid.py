@@ -3,16 +3,15 @@
 import numpy as np
 import pandas as pd
 
-from dsrgeo.gnss.visibility import (
-    _core_satellites,
-    check_mask,
-    epoch_times,
+from dsrgeo import checks
+from dsrgeo.gnss.engine import (
     propagate_ecef_km,
     single_threaded_blas,
     statistics_from_positions,
     system_slices,
     visibility_columns,
 )
+from dsrgeo.gnss.inputs import check_mask, core_satellites, epoch_times
 
 __all__ = ["coverage_grid", "grid_points"]
 
@@ -40,8 +39,7 @@ def grid_points(resolution_deg):
     >>> len(lat), float(lat[0]), float(lon[0]), float(lat[-1]), float(lon[-1])
     (65160, -90.0, -180.0, 90.0, 179.0)
     """
-    if not isinstance(resolution_deg, (int, float, np.number)) or not 0 < resolution_deg <= 90:
-        raise ValueError(f"resolution_deg={resolution_deg!r} must be a number in (0, 90]")
+    checks.number(resolution_deg, "resolution_deg", low=0, low_open=True, high=90)
     n_lat = int(np.floor(180.0 / resolution_deg + 1e-9)) + 1
     n_lon = int(np.ceil(360.0 / resolution_deg - 1e-9))
     lat = -90.0 + resolution_deg * np.arange(n_lat)
@@ -65,7 +63,7 @@ def coverage_grid(
     """Count visible BeiDou, GPS, Galileo and GLONASS satellites over a global grid.
 
     Satellites are propagated once; the grid is cut into chunks of 2,048 points, each a Dask
-    task running the engine of :func:`~dsrgeo.gnss.visibility`. Local threads are used by
+    task running the engine of :mod:`~dsrgeo.gnss.engine`. Local threads are used by
     default; give a ``dask.distributed`` ``client`` to run on its cluster. Both give the same
     numbers.
 
@@ -117,7 +115,7 @@ def coverage_grid(
     lat, lon = grid_points(resolution_deg)
     times = epoch_times(start, end, step_s)
     check_mask(min_elevation_deg)
-    core = _core_satellites(tles, times, stacklevel=3)
+    core = core_satellites(tles, times, stacklevel=3)
     sat_km = propagate_ecef_km(core, times)
     slices = system_slices(core)
     columns = visibility_columns(pdop)

@@ -1,16 +1,15 @@
 """Interactive maps: ``dsrgeo.Map`` and the only code in dsrgeo that imports folium or writes HTML.
 
 Modules: :mod:`~dsrgeo.maps.map` (the Map), :mod:`~dsrgeo.maps.layer` (inputs to styled
-layers), :mod:`~dsrgeo.maps.styles` (colours, legends), :mod:`~dsrgeo.maps.legend` (escaped
-HTML boxes), :mod:`~dsrgeo.maps.vector` (compact GeoJSON in the page),
-:mod:`~dsrgeo.maps.coverage` (grid overlays), :mod:`~dsrgeo.maps.slider` (year slider),
-:mod:`~dsrgeo.maps.page` (map, title and image elements), :mod:`~dsrgeo.maps.runtime` (the
-page's JS), :mod:`~dsrgeo.maps.assets` (vendored Leaflet), :mod:`~dsrgeo.maps.ids`
-(deterministic element ids), :mod:`~dsrgeo.maps.report_page` (the HTML of ``dsrgeo report``).
+layers), :mod:`~dsrgeo.maps.legend` (escaped HTML boxes), :mod:`~dsrgeo.maps.vector`
+(compact GeoJSON in the page), :mod:`~dsrgeo.maps.coverage` (grid overlays),
+:mod:`~dsrgeo.maps.slider` (year slider), :mod:`~dsrgeo.maps.page` (map, title and image
+elements), :mod:`~dsrgeo.maps.runtime` (the page's JS), :mod:`~dsrgeo.maps.assets` (vendored
+Leaflet), :mod:`~dsrgeo.maps.safe` (what may enter a script), :mod:`~dsrgeo.maps.ids`
+(deterministic element ids). Colours and legends come from :mod:`dsrgeo.styles`.
 """
 
 from dsrgeo.maps.layer import MapLayer
 from dsrgeo.maps.map import Map
-from dsrgeo.maps.styles import Legend
 
-__all__ = ["Map", "MapLayer", "Legend"]
+__all__ = ["Map", "MapLayer"]

@@ -12,15 +12,19 @@ import math
 
 import numpy as np
 
-from dsrgeo.errors import InvalidLayerError
-from dsrgeo.maps.styles import (
-    CONTINUOUS_PALETTE,
-    Legend,
-    _hex_to_rgb,
-    interpolate_color,
-)
+from dsrgeo.errors import ParameterError
+from dsrgeo.styles import Legend, colormap, ramp_colors
 
-__all__ = ["MERCATOR_MAX_LAT_DEG", "coverage_image", "coverage_colors", "png_data_uri"]
+__all__ = [
+    "MERCATOR_MAX_LAT_DEG",
+    "coverage_colors",
+    "coverage_image",
+    "coverage_legend",
+    "png_data_uri",
+]
+
+#: Default ramp of coverage overlays: light to dark green (ColorBrewer Greens)
+COVERAGE_PALETTE = ("#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b")
 
 MERCATOR_MAX_LAT_DEG = 85.05112878  # Web Mercator's square world
 PIXELS_PER_CELL = 2  # output resolution relative to the grid spacing in longitude
@@ -32,11 +36,11 @@ def _mercator_y(lat_deg):
 
 
 def _rgb_table(palette, steps=256):
-    colors = [interpolate_color(palette, i / (steps - 1)) for i in range(steps)]
-    return np.array([_hex_to_rgb(c) for c in colors], dtype=np.uint8)
+    rgba = colormap(tuple(palette))(np.linspace(0.0, 1.0, steps))
+    return np.round(rgba[:, :3] * 255).astype(np.uint8)
 
 
-def coverage_colors(values, low, high, palette=CONTINUOUS_PALETTE):
+def coverage_colors(values, low, high, palette=COVERAGE_PALETTE):
     """Return ``#rrggbb`` per value on the ramp from ``low`` to ``high`` (NaN -> None).
 
     Examples
@@ -44,14 +48,10 @@ def coverage_colors(values, low, high, palette=CONTINUOUS_PALETTE):
     >>> coverage_colors([0, 10, float("nan")], 0, 10, ["#000000", "#ffffff"])
     ['#000000', '#ffffff', None]
     """
-    span = (high - low) or 1.0
-    return [
-        None if not np.isfinite(v) else interpolate_color(palette, (v - low) / span)
-        for v in np.asarray(values, dtype=float)
-    ]
+    return ramp_colors(values, low, high, tuple(palette))
 
 
-def coverage_image(grid, column, *, palette=CONTINUOUS_PALETTE, value_range=None, opacity=0.65):
+def coverage_image(grid, column, *, palette=COVERAGE_PALETTE, value_range=None, opacity=0.65):
     """Render one column of a regular lat/lon grid as a Web-Mercator-ready RGBA PNG.
 
     Parameters
@@ -74,8 +74,9 @@ def coverage_image(grid, column, *, palette=CONTINUOUS_PALETTE, value_range=None
 
     Raises
     ------
-    InvalidLayerError
-        If ``lat``/``lon``/``column`` are missing or the grid has fewer than 2x2 points.
+    ParameterError
+        If ``grid`` is not a table with ``lat``, ``lon`` and ``column``, or has fewer than
+        2x2 points, or its values are not finite numbers.
 
     Examples
     --------
@@ -88,18 +89,9 @@ def coverage_image(grid, column, *, palette=CONTINUOUS_PALETTE, value_range=None
     """
     from PIL import Image
 
-    for needed in ("lat", "lon", column):
-        if needed not in grid.columns:
-            raise InvalidLayerError(
-                f"coverage grid has no column {needed!r}; columns: {', '.join(map(str, grid.columns))}",
-                field=needed,
-            )
+    check_grid(grid, column)
     lats = np.unique(grid["lat"].to_numpy(dtype=float))
     lons = np.unique(grid["lon"].to_numpy(dtype=float))
-    if lats.size < 2 or lons.size < 2:
-        raise InvalidLayerError(
-            "coverage grid needs at least 2 latitudes and 2 longitudes", field="lat"
-        )
     dlat, dlon = float(np.min(np.diff(lats))), float(np.min(np.diff(lons)))
     table = np.full((lats.size, lons.size), np.nan)
     rows = np.searchsorted(lats, grid["lat"].to_numpy(dtype=float))
@@ -107,6 +99,8 @@ def coverage_image(grid, column, *, palette=CONTINUOUS_PALETTE, value_range=None
     table[rows, cols] = grid[column].to_numpy(dtype=float)
 
     finite = table[np.isfinite(table)]
+    if not finite.size:
+        raise ParameterError(f"column {column!r} has no finite value to colour", parameter="grid")
     low, high = (
         (float(v) for v in value_range)
         if value_range
@@ -134,10 +128,47 @@ def coverage_image(grid, column, *, palette=CONTINUOUS_PALETTE, value_range=None
     rgba[..., 3] = np.where(np.isfinite(values), int(round(opacity * 255)), 0)
     buffer = io.BytesIO()
     Image.fromarray(rgba, "RGBA").save(buffer, format="PNG", optimize=True)
-    count = len(palette)
-    stops = tuple((low + (high - low) * i / (count - 1), palette[i]) for i in range(count))
+    levels = np.linspace(low, high, len(palette))
+    stops = tuple(zip(levels.tolist(), tuple(palette)))
     bounds = (float(south), float(west), float(north), float(east))
     return buffer.getvalue(), bounds, stops, (low, high)
+
+
+def check_grid(grid, column):
+    """Check that ``grid`` is a regular lat/lon table with a numeric ``column``.
+
+    Raises
+    ------
+    ParameterError
+        Naming what is missing or wrong.
+    """
+    import pandas as pd
+
+    if not isinstance(grid, pd.DataFrame):
+        raise ParameterError(
+            f"expected a DataFrame from dsrgeo.gnss.coverage_grid, got {type(grid).__name__}",
+            parameter="grid",
+        )
+    for needed in ("lat", "lon", column):
+        if needed not in grid.columns:
+            columns = ", ".join(map(str, grid.columns))
+            raise ParameterError(f"has no column {needed!r}; columns: {columns}", parameter="grid")
+    for needed in ("lat", "lon", column):
+        if not pd.api.types.is_numeric_dtype(grid[needed]):
+            raise ParameterError(f"column {needed!r} must hold numbers", parameter="grid")
+    lat, lon = grid["lat"].to_numpy(float), grid["lon"].to_numpy(float)
+    if not (
+        np.isfinite(lat).all()
+        and np.isfinite(lon).all()
+        and np.abs(lat).max() <= 90
+        and np.abs(lon).max() <= 180
+    ):
+        raise ParameterError(
+            "lat/lon must be finite degrees (lat in [-90, 90], lon in [-180, 180])",
+            parameter="grid",
+        )
+    if np.unique(lat).size < 2 or np.unique(lon).size < 2:
+        raise ParameterError("needs at least 2 latitudes and 2 longitudes", parameter="grid")
 
 
 def png_data_uri(png):
@@ -151,6 +182,6 @@ def png_data_uri(png):
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def coverage_legend(title, stops):
-    """Return the continuous :class:`Legend` of a coverage overlay."""
-    return Legend(title, "continuous", "polygon", stops=stops)
+def coverage_legend(title, stops, palette=COVERAGE_PALETTE):
+    """Return the continuous :class:`~dsrgeo.styles.Legend` of a coverage overlay."""
+    return Legend(title, "continuous", "polygon", stops=stops, colormap=tuple(palette))

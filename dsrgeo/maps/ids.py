@@ -1,20 +1,19 @@
-"""Deterministic element ids for folium/branca trees, so identical maps give identical HTML.
+"""Deterministic element ids for a map's folium/branca tree, so identical maps give identical HTML.
 
-branca gives every element a random id (``Element._generate_id`` reads ``os.urandom``), which
-ends up in JavaScript variable names and ``<div id=...>``. While a map is built and rendered,
-:func:`deterministic_ids` swaps that one class method for a counter that starts from a seed
-derived from the map's content, and restores the original afterwards. Two different maps get
-different seeds, so two fragments on one page do not collide; nothing leaks between maps.
+branca gives every element a random id when it is created (``Element._generate_id`` reads
+``os.urandom``), and the ids end up in JavaScript variable names and ``<div id=...>``. Before a
+page is rendered, :func:`assign_ids` walks the map's own tree and gives each element an id
+derived from the map's content and the element's place in the tree. Nothing global is
+patched: maps built at the same time in other threads, by dsrgeo or by folium directly, keep
+their own ids.
 """
 
-import contextlib
 import hashlib
 import itertools
-import threading
 
-__all__ = ["content_seed", "deterministic_ids"]
+from branca.element import Element
 
-_LOCK = threading.RLock()  # one patched render at a time; others wait
+__all__ = ["SEED_HEX_CHARS", "assign_ids", "content_seed"]
 
 SEED_HEX_CHARS = 12  # 48 bits of the content hash: collisions between two maps are negligible
 
@@ -47,42 +46,40 @@ def content_seed(*parts):
     return digest.hexdigest()[:SEED_HEX_CHARS]
 
 
-@contextlib.contextmanager
-def deterministic_ids(seed):
-    """Within the block, new branca elements get ids ``<seed><counter>`` instead of random ones.
+def assign_ids(root, seed):
+    """Give ``root`` and every element below it the id ``<seed><counter>``, in tree order.
+
+    A branca ``Figure``'s ``header``, ``html`` and ``script`` parts are walked too.
 
     Parameters
     ----------
+    root : branca.element.Element
     seed : str
-        Hex string from :func:`content_seed`; the same seed gives the same sequence of ids.
+        From :func:`content_seed`; the same seed and tree give the same ids.
 
-    Yields
-    ------
-    None
+    Returns
+    -------
+    int
+        How many elements got an id.
 
     Examples
     --------
-    >>> from branca.element import Element
-    >>> with deterministic_ids("abc"):
-    ...     first = Element()._id
-    >>> with deterministic_ids("abc"):
-    ...     again = Element()._id
-    >>> first == again == "abc000001"
-    True
-    >>> Element()._id != first  # random again outside the block
-    True
+    >>> from branca.element import Element, Figure
+    >>> figure = Figure()
+    >>> _ = figure.add_child(Element("<p>hi</p>"), name="p")
+    >>> assign_ids(figure, "abc")
+    6
+    >>> figure._id, figure._children["p"]._id
+    ('abc000001', 'abc000002')
     """
-    from branca.element import Element
-
     counter = itertools.count(1)
-
-    def _next_id(cls):
-        return f"{seed}{next(counter):06d}"
-
-    with _LOCK:
-        original = Element.__dict__["_generate_id"]
-        Element._generate_id = classmethod(_next_id)
-        try:
-            yield
-        finally:
-            Element._generate_id = original
+    stack = [root]
+    seen = 0
+    while stack:
+        element = stack.pop()
+        element._id = f"{seed}{next(counter):06d}"
+        seen += 1
+        parts = [getattr(element, p, None) for p in ("header", "html", "script")]
+        children = list(element._children.values()) + [p for p in parts if isinstance(p, Element)]
+        stack.extend(reversed(children))
+    return seen

@@ -1,13 +1,13 @@
 """From an ``add()`` call to a :class:`MapLayer`: read the input, style it, keep what is drawn.
 
-Accepts a catalog id, a GeoDataFrame or a GeoJSON path; brings it to EPSG:4326, splits user
-geometry at the antimeridian (:func:`dsrgeo.geodesy.split_antimeridian`), applies ``as_of``,
-resolves colours and the legend (:mod:`dsrgeo.maps.styles`) and the tooltip/popup fields. No
-HTML here.
+Accepts a catalog id, a GeoDataFrame or a GeoJSON path (read strictly, as JSON:
+:func:`dsrgeo.geojson.read_user_file`); brings it to EPSG:4326, checks its coordinates, splits
+user geometry at the antimeridian (:func:`dsrgeo.geodesy.split_antimeridian`), applies
+``as_of`` (:mod:`dsrgeo.timeline`), resolves colours and the legend (:mod:`dsrgeo.styles`)
+and the tooltip/popup fields. No HTML here.
 """
 
 import dataclasses
-import difflib
 import os
 from pathlib import Path
 
@@ -15,13 +15,20 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dsrgeo.errors import InvalidLayerError, LayerNotFoundError
+from dsrgeo import catalog, checks, geojson, loading, timeline
+from dsrgeo.errors import InvalidLayerError, LayerNotFoundError, ParameterError
 from dsrgeo.geodesy import split_antimeridian
-from dsrgeo.maps.legend import check_color
-from dsrgeo.maps.styles import MISSING_COLOR, apply_marks, resolve_colors, year_of
 from dsrgeo.maps.vector import COORD_DECIMALS
+from dsrgeo.styles import (
+    MISSING_COLOR,
+    apply_marks,
+    check_color,
+    resolve_colors,
+    validate_palette,
+)
+from dsrgeo.text import did_you_mean
 
-__all__ = ["MapLayer", "TimeRule", "resolve_layer"]
+__all__ = ["AddOptions", "MapLayer", "TimeRule", "coverage_frame", "resolve_layer"]
 
 #: Leaflet path options per geometry kind (the catalog's ``style`` and ``style=`` override them)
 BASE_STYLE = {
@@ -33,22 +40,36 @@ BASE_STYLE = {
 BASE_ORDER = {"polygon": 0, "line": 20, "point": 40}
 HIGHLIGHT_COLOR = "#ff00cc"
 HIGHLIGHT_WEIGHT = 5
-STYLE_KEYS = {"color", "weight", "opacity", "fillColor", "fillOpacity", "radius", "dashArray"}
-OPTION_NAMES = (
-    "color",
-    "color_by",
-    "tooltip",
-    "popup",
-    "popup_html",
-    "highlight",
-    "name",
-    "show",
-    "as_of",
-    "categories",
-    "palette",
-    "legend_title",
-    "style",
-)
+#: Leaflet path options ``style=`` may set, with the range each numeric one allows.
+STYLE_RANGES = {
+    "weight": (0.0, 50.0),
+    "opacity": (0.0, 1.0),
+    "fillOpacity": (0.0, 1.0),
+    "radius": (0.0, 100.0),
+}
+STYLE_COLORS = ("color", "fillColor")
+STYLE_KEYS = {*STYLE_RANGES, *STYLE_COLORS, "dashArray"}
+#: The most features one layer may draw (a page beyond this would not open usefully).
+MAX_FEATURES = 2_000_000
+
+
+@dataclasses.dataclass(frozen=True)
+class AddOptions:
+    """The options of :meth:`dsrgeo.Map.add`; None means "the catalog's default"."""
+
+    color: object = None
+    color_by: object = None
+    tooltip: object = None
+    popup: object = None
+    popup_html: object = None
+    highlight: object = None
+    name: object = None
+    show: object = None
+    as_of: object = None
+    categories: object = None
+    palette: object = None
+    legend_title: object = None
+    style: object = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,7 +80,7 @@ class TimeRule:
     ----------
     start, end : tuple of (int or None)
         Per row of the layer's ``gdf``: first year shown (None: always), first year of the
-        "after" state (None: never), e.g. BRI MoU year and exit year.
+        "after" state (None: never), from :func:`dsrgeo.timeline.row_years`.
     during : tuple of dict
         Per row: the Leaflet style between ``start`` and ``end`` (a BRI member by signing
         year even if it has exited since).
@@ -143,9 +164,10 @@ class MapLayer:
         )
 
 
-def _catalog_info(layer_id):
-    from dsrgeo import catalog
+# -- reading the input ----------------------------------------------------------------------
 
+
+def _catalog_info(layer_id):
     try:
         return catalog.get(layer_id)
     except LayerNotFoundError:
@@ -156,64 +178,74 @@ def _read_input(layer, as_of):
     """Return (frame, catalog info or None, source label)."""
     import geopandas
 
-    from dsrgeo import catalog, loader
-
     if isinstance(layer, geopandas.GeoDataFrame):
         layer_id = layer.attrs.get("id")
         info = _catalog_info(layer_id) if isinstance(layer_id, str) else None
         if as_of is not None:
             if info is None:
                 raise _no_years(as_of)
-            layer = loader.apply_as_of(layer, info.id, as_of)  # what load(as_of=) does
+            cables = None
+            if info.id == "landing_points":
+                cables = loading.load("cables", as_of=as_of)
+            layer = timeline.apply_as_of(layer, info, as_of, cables=cables)
         return layer, info, "GeoDataFrame"
-    if isinstance(layer, (str, os.PathLike)):
+    if isinstance(layer, str | os.PathLike):
         text = os.fspath(layer)
         if isinstance(layer, str) and text in catalog.layer_ids():
-            return loader.load(text, as_of=as_of), catalog.get(text), text
+            return loading.load(text, as_of=as_of), catalog.get(text), text
         path = Path(text)
         if path.suffix.lower() in (".geojson", ".json") or path.exists():
             if as_of is not None:
                 raise _no_years(as_of)
-            return _read_geojson(path), None, str(path)
+            return geojson.read_user_file(path), None, str(path)
         raise LayerNotFoundError(text, catalog.layer_ids())
-    raise InvalidLayerError(
+    raise ParameterError(
         f"cannot add {type(layer).__name__}; pass a layer id (see dsrgeo.layers()), "
-        "a GeoDataFrame or the path of a GeoJSON file"
+        "a GeoDataFrame or the path of a GeoJSON file",
+        parameter="layer",
     )
 
 
 def _no_years(as_of):
-    return InvalidLayerError(
-        f"as_of={as_of!r} needs a layer with years; pass a catalog id such as "
-        "'bri_countries' or a frame from dsrgeo.load(...)",
-        field="as_of",
+    return ParameterError(
+        f"{as_of!r} needs a layer with years; pass a catalog id such as 'bri_countries' or "
+        "a frame from dsrgeo.load(...)",
+        parameter="as_of",
     )
 
 
-def _read_geojson(path):
-    import geopandas
-
-    if not path.is_file():
-        raise InvalidLayerError("no such GeoJSON file", path=path)
-    try:
-        frame = geopandas.read_file(path)
-    except Exception as err:  # pyogrio raises several types for unreadable files
-        raise InvalidLayerError(f"not a readable GeoJSON file ({err})", path=path) from err
-    frame.attrs.setdefault("title", path.stem)
-    return frame
+def _check_columns(frame, name):
+    names = [c for c in frame.columns if c != frame.geometry.name]
+    bad = [c for c in names if not isinstance(c, str)]
+    if bad:
+        raise InvalidLayerError(
+            f"layer {name!r} has a column named {bad[0]!r}; column names must be text "
+            "(rename them, e.g. frame.columns = frame.columns.map(str))",
+            field=str(bad[0]),
+        )
+    twice = sorted({c for c in names if names.count(c) > 1})
+    if twice:
+        raise InvalidLayerError(
+            f"layer {name!r} has the column {twice[0]!r} more than once", field=twice[0]
+        )
 
 
 def _to_wgs84(frame, name):
     if frame.crs is None:
         minx, miny, maxx, maxy = frame.total_bounds if len(frame) else (0, 0, 0, 0)
-        if not (-180 <= minx and maxx <= 360 and -90 <= miny and maxy <= 90):
+        if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
             raise InvalidLayerError(
                 f"layer {name!r} has no CRS and its coordinates are not lon/lat degrees; "
                 "set one with gdf.set_crs(...)"
             )
         return frame.set_crs("EPSG:4326")
     if frame.crs.to_epsg() != 4326:
-        return frame.to_crs("EPSG:4326")
+        try:
+            return frame.to_crs("EPSG:4326")
+        except Exception as err:  # pyproj raises several types for impossible transforms
+            raise InvalidLayerError(
+                f"layer {name!r} cannot be reprojected from {frame.crs} to EPSG:4326 ({err})"
+            ) from err
     return frame
 
 
@@ -228,6 +260,39 @@ def _kind_of(frame, name):
             field="geometry",
         )
     return found.pop() if found else "point"
+
+
+def _drawable(frame, info, block, name):
+    """EPSG:4326, rows with a geometry, checked coordinates, user data split at ±180°."""
+    if not hasattr(frame, "geometry"):
+        raise InvalidLayerError(f"layer {name!r} has no geometry column")
+    _check_columns(frame, name)
+    frame = _to_wgs84(frame, name)
+    keep = ~(frame.geometry.isna() | frame.geometry.is_empty)
+    frame = frame[keep.to_numpy()].copy()
+    if not len(frame):
+        raise InvalidLayerError(
+            f"layer {name!r} has nothing to draw: every geometry is missing or empty",
+            field="geometry",
+        )
+    if len(frame) > MAX_FEATURES:
+        raise InvalidLayerError(
+            f"layer {name!r} has {len(frame):,} features, over the limit of {MAX_FEATURES:,} "
+            "for one page; aggregate or select first"
+        )
+    if info is None:  # catalog layers were checked and split when they were built
+        geojson.check_coordinates(frame.geometry.values, name=name)
+        frame = frame.set_geometry(split_antimeridian(frame.geometry.values), crs="EPSG:4326")
+    if block.get("simplify_deg"):
+        tolerance = float(block["simplify_deg"])
+        values = np.asarray(frame.geometry.values, dtype=object)
+        frame = frame.set_geometry(
+            shapely.simplify(values, tolerance, preserve_topology=True), crs="EPSG:4326"
+        )
+    return frame
+
+
+# -- options ---------------------------------------------------------------------------------
 
 
 def _labels(info, block, columns):
@@ -252,19 +317,37 @@ def _labels(info, block, columns):
 def _as_columns(value, frame, option, name):
     if value is None or value is False:
         return ()
-    columns = (value,) if isinstance(value, str) else tuple(value)
+    if isinstance(value, str):
+        columns = (value,)
+    elif isinstance(value, list | tuple):
+        columns = tuple(value)
+    else:
+        raise ParameterError(
+            f"expected a column name or a list of column names, got {value!r}",
+            parameter=option,
+        )
+    available = [c for c in frame.columns if c != frame.geometry.name]
     for column in columns:
-        if column not in frame.columns or column == "geometry":
-            available = ", ".join(c for c in frame.columns if c != "geometry")
-            raise InvalidLayerError(
-                f"{option} column {column!r} is not in layer {name!r}; available: {available}",
-                field=column,
+        if not isinstance(column, str) or column not in available:
+            raise ParameterError(
+                f"{column!r} is not a column of layer {name!r}"
+                f"{did_you_mean(column, available) if isinstance(column, str) else ''}; "
+                f"available: {', '.join(map(str, available))}",
+                parameter=option,
             )
     return columns
 
 
 def _highlight_rows(frame, highlight, name):
-    wanted = [highlight] if isinstance(highlight, str) else list(highlight)
+    if isinstance(highlight, str):
+        wanted = [highlight]
+    elif isinstance(highlight, list | tuple):
+        wanted = list(highlight)
+    else:
+        raise ParameterError(
+            f"expected a feature id or name, or a list of them, got {highlight!r}",
+            parameter="highlight",
+        )
     hit = np.zeros(len(frame), dtype=bool)
     names = frame["name"].astype(str).str.casefold() if "name" in frame.columns else None
     for item in wanted:
@@ -275,40 +358,12 @@ def _highlight_rows(frame, highlight, name):
             match |= (names == str(item).casefold()).to_numpy()
         if not match.any():
             choices = [] if names is None else frame["name"].astype(str).tolist()
-            close = difflib.get_close_matches(str(item), choices, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-            raise InvalidLayerError(
-                f"highlight={item!r} matches no id or name in layer {name!r}{hint}",
-                field="highlight",
+            raise ParameterError(
+                f"{item!r} matches no id or name in layer {name!r}{did_you_mean(item, choices)}",
+                parameter="highlight",
             )
         hit |= match
     return hit
-
-
-def _time_rule(frame, block, base_style, kind, during, colour_of_mark):
-    spec = block.get("time")
-    if not spec:
-        return None
-    start = (
-        tuple(year_of(v) for v in frame[spec["start"]])
-        if spec.get("start")
-        else (None,) * len(frame)
-    )
-    end = tuple(year_of(v) for v in frame[spec["end"]]) if spec.get("end") else (None,) * len(frame)
-
-    def rule(value):
-        if value in (None, "hide"):
-            return "hide"
-        color = colour_of_mark(value)
-        return _style_for(base_style, kind, color)
-
-    return TimeRule(
-        start=start,
-        end=end,
-        during=tuple(during),
-        before=rule(spec.get("before")),
-        after=rule(spec.get("after")),
-    )
 
 
 def _style_for(base, kind, color):
@@ -320,15 +375,126 @@ def _style_for(base, kind, color):
     return style
 
 
+def _check_style(style):
+    if not isinstance(style, dict):
+        raise ParameterError(
+            f"expected a dict of Leaflet path options, got {style!r}", parameter="style"
+        )
+    bad = sorted(str(k) for k in set(style) - STYLE_KEYS)
+    if bad:
+        raise ParameterError(f"unknown keys {bad}; use {sorted(STYLE_KEYS)}", parameter="style")
+    for key, value in style.items():
+        if key in STYLE_RANGES:
+            low, high = STYLE_RANGES[key]
+            checks.number(value, f"style[{key!r}]", low=low, high=high)
+        elif key in STYLE_COLORS:
+            check_color(value, option=f"style[{key!r}]")
+        elif key == "dashArray" and not (
+            isinstance(value, str) and all(p.isdigit() for p in value.replace(",", " ").split())
+        ):
+            raise ParameterError(
+                f"expected numbers such as '4 4', got {value!r}", parameter="style['dashArray']"
+            )
+    return style
+
+
+def _base_style(kind, block, options):
+    return _check_style({**BASE_STYLE[kind], **block.get("style", {}), **(options.style or {})})
+
+
+def _colour(frame, block, options, name, kind, time_rows):
+    """Return (colours, colours while "during" a time span or None without a slider, legend)."""
+    user_color = options.color
+    restyled = user_color is not None or options.color_by is not None
+    categories = (
+        options.categories
+        if options.categories is not None
+        else (None if restyled else block.get("categories"))
+    )
+    if categories is not None and not isinstance(categories, dict):
+        raise ParameterError(
+            f"expected {{value: colour}}, got {categories!r}", parameter="categories"
+        )
+    palette = validate_palette(options.palette) or block.get("palette")
+    color_by = (
+        options.color_by
+        if options.color_by is not None
+        else (None if user_color is not None else block.get("color_by"))
+    )
+    if color_by is not None and not isinstance(color_by, str):
+        raise ParameterError(f"expected a column name, got {color_by!r}", parameter="color_by")
+    color_options = {
+        "layer_name": name,
+        "geometry": kind,
+        "color": check_color(user_color or block.get("color") or "#3388ff"),
+        "color_by": color_by,
+        "categories": categories,
+        "palette": tuple(palette) if palette is not None else None,
+        "value_range": None if restyled else block.get("value_range"),
+        "legend_title": options.legend_title or block.get("legend_title") or name,
+        "single_label": block.get("label") or name,
+        "missing_label": block.get("missing_label", "No data"),
+        "category_labels": None if restyled else block.get("category_labels"),
+    }
+    marks = None if restyled else block.get("marks")
+    plain = resolve_colors(frame, marks=None, **color_options)
+    colors, legend = list(plain.colors), plain.legend
+    if marks:
+        colors, legend = apply_marks(frame, colors, legend, marks, name)
+    if time_rows is None:
+        return colors, None, legend
+    during = list(colors)
+    time_block = block.get("time") or {}
+    if marks and time_block:
+        # a row marked with a time state (e.g. "exited") was coloured normally before that
+        starts = time_rows[0]
+        for i, value in enumerate(frame[marks["column"]].tolist()):
+            has_start = starts[i] is not None and starts[i] != timeline.NEVER
+            after = value == time_block.get("after")
+            if after or (value == time_block.get("before") and has_start):
+                during[i] = plain.colors[i]
+    return colors, during, legend
+
+
+def _fields(frame, block, options, info, name):
+    """Return (tooltip columns, popup columns, raw popup HTML per row or None)."""
+    for option in ("tooltip", "popup"):
+        value = getattr(options, option)
+        if value is True:
+            raise ParameterError(
+                "expected a column name or a list of them (True is not a column); pass [] for none",
+                parameter=option,
+            )
+    tooltip_value = options.tooltip if options.tooltip is not None else block.get("tooltip")
+    popup_value = options.popup if options.popup is not None else block.get("popup")
+    tooltip = _as_columns(tooltip_value, frame, "tooltip", name)
+    popup = _as_columns(popup_value, frame, "popup", name)
+    popup_html = None
+    if options.popup_html is not None:
+        (column,) = _as_columns(options.popup_html, frame, "popup_html", name)
+        popup_html = tuple("" if v is None else str(v) for v in frame[column])
+    if not tooltip and not popup and info is None and options.tooltip is None:
+        tooltip = tuple(c for c in ("name", "id") if c in frame.columns)[:1]
+    return tooltip, popup, popup_html
+
+
 def _citation(frame, info, name):
     if info is not None:
-        from dsrgeo import catalog
-
         return catalog.citation(info.id), info.attribution
-    attrs = frame.attrs  # a dsrgeo frame with "sources" has an "id" or at least a "citation"
+    attrs = frame.attrs
     if attrs.get("citation"):
         return str(attrs["citation"]), attrs.get("attribution")
     return f"{name}: user data, no source given", attrs.get("attribution")
+
+
+def _display_name(options, info, frame, source):
+    name = (
+        options.name
+        or (info.title if info is not None else None)
+        or frame.attrs.get("title")
+        or (Path(source).stem if source != "GeoDataFrame" else "Layer")
+    )
+    return str(name)
 
 
 @dataclasses.dataclass
@@ -339,143 +505,25 @@ class _Rows:
     colors: list
     styles: list
     during: object  # list, or None when no slider needs the "during" styles
+    starts: object = None
+    ends: object = None
     popup_html: object = None
 
     def take(self, positions):
         positions = list(positions)
+
+        def pick(values):
+            return None if values is None else [values[i] for i in positions]
+
         return _Rows(
             frame=self.frame.iloc[positions],
-            colors=[self.colors[i] for i in positions],
-            styles=[self.styles[i] for i in positions],
-            during=None if self.during is None else [self.during[i] for i in positions],
-            popup_html=None
-            if self.popup_html is None
-            else tuple(self.popup_html[i] for i in positions),
+            colors=pick(self.colors),
+            styles=pick(self.styles),
+            during=pick(self.during),
+            starts=pick(self.starts),
+            ends=pick(self.ends),
+            popup_html=None if self.popup_html is None else tuple(pick(self.popup_html)),
         )
-
-
-def _display_name(options, info, frame, source):
-    name = (
-        options.get("name")
-        or (info.title if info is not None else None)
-        or frame.attrs.get("title")
-        or (Path(source).stem if source != "GeoDataFrame" else "Layer")
-    )
-    return str(name)
-
-
-def _drawable(frame, info, block, name):
-    """EPSG:4326, rows with a geometry, user data split at ±180°, display simplification."""
-    if not hasattr(frame, "geometry"):
-        raise InvalidLayerError(f"layer {name!r} has no geometry column")
-    frame = _to_wgs84(frame, name)
-    keep = ~(frame.geometry.isna() | frame.geometry.is_empty)
-    frame = frame[keep.to_numpy()].copy()
-    if info is None:  # catalog layers are already split at the antimeridian (RFC 7946)
-        frame = frame.set_geometry(split_antimeridian(frame.geometry.values), crs="EPSG:4326")
-    if block.get("simplify_deg"):
-        tolerance = float(block["simplify_deg"])
-        frame = frame.set_geometry(
-            _simplified(frame.geometry.values, info.id, tolerance), crs="EPSG:4326"
-        )
-    return frame
-
-
-#: (layer id, tolerance) -> {id(geometry): (geometry, simplified)}. Shapely geometries are
-#: immutable and a loaded layer's rows share them, so each is simplified once per process; the
-#: original is kept so a recycled id() cannot match.
-_SIMPLIFIED = {}
-_SIMPLIFIED_MAX = 2048  # entries per layer (a few copies of it) before the table starts over
-
-
-def _simplified(geometries, layer_id, tolerance):
-    """``shapely.simplify(geometries, tolerance, preserve_topology=True)``, cached per geometry."""
-    table = _SIMPLIFIED.setdefault((layer_id, tolerance), {})
-    out = [None] * len(geometries)
-    missing = []
-    for i, geometry in enumerate(geometries):
-        hit = table.get(id(geometry))
-        if hit is not None and hit[0] is geometry:
-            out[i] = hit[1]
-        else:
-            missing.append(i)
-    if missing:
-        if len(table) + len(missing) > _SIMPLIFIED_MAX:
-            table.clear()
-        todo = np.empty(len(missing), dtype=object)
-        todo[:] = [geometries[i] for i in missing]
-        for i, original, simple in zip(
-            missing, todo, shapely.simplify(todo, tolerance, preserve_topology=True)
-        ):
-            table[id(original)] = (original, simple)
-            out[i] = simple
-    return out
-
-
-def _base_style(kind, block, options):
-    style = {**BASE_STYLE[kind], **block.get("style", {}), **(options.get("style") or {})}
-    bad = sorted(set(style) - STYLE_KEYS)
-    if bad:
-        raise InvalidLayerError(
-            f"unknown style keys {bad}; use {sorted(STYLE_KEYS)}", field="style"
-        )
-    return style
-
-
-def _colour(frame, block, options, name, kind, time_slider):
-    """Return (colours, colours while "during" a time span or None without a slider, legend)."""
-    user_color = options.get("color")
-    restyled = user_color is not None or "color_by" in options  # drop the catalog's colouring
-    categories = options.get("categories", None if restyled else block.get("categories"))
-    palette = options.get("palette") or block.get("palette")
-    for value in (categories or {}).values():
-        check_color(value, option="categories")
-    for value in palette or ():
-        check_color(value, option="palette")
-    color_options = dict(
-        layer_name=name,
-        geometry=kind,
-        color=check_color(user_color or block.get("color") or "#3388ff"),
-        color_by=options.get("color_by", None if user_color else block.get("color_by")),
-        categories=categories,
-        palette=palette,
-        value_range=None if restyled else block.get("value_range"),
-        legend_title=options.get("legend_title") or block.get("legend_title") or name,
-        single_label=block.get("label") or name,
-        missing_label=block.get("missing_label", "No data"),
-        category_labels=None if restyled else block.get("category_labels"),
-    )
-    marks = None if restyled else block.get("marks")
-    plain = resolve_colors(frame, marks=None, **color_options)
-    colors, legend = list(plain.colors), plain.legend
-    if marks:
-        colors, legend = apply_marks(frame, colors, legend, marks, name)
-    if not time_slider:
-        return colors, None, legend
-    during = list(colors)
-    time_block = block.get("time") or {}
-    if marks and time_block:
-        # a row marked with a time state (e.g. "exited") was coloured normally before that
-        starts = frame[time_block["start"]].tolist() if time_block.get("start") else None
-        for i, value in enumerate(frame[marks["column"]].tolist()):
-            has_start = starts is not None and year_of(starts[i]) is not None
-            after = value == time_block.get("after")
-            if after or (value == time_block.get("before") and has_start):
-                during[i] = plain.colors[i]
-    return colors, during, legend
-
-
-def _fields(frame, block, options, info, name):
-    """Return (tooltip columns, popup columns, raw popup HTML per row or None)."""
-    tooltip = _as_columns(options.get("tooltip", block.get("tooltip")), frame, "tooltip", name)
-    popup = _as_columns(options.get("popup", block.get("popup")), frame, "popup", name)
-    popup_html = None
-    if options.get("popup_html") is not None:
-        (column,) = _as_columns(options["popup_html"], frame, "popup_html", name)
-        popup_html = tuple("" if v is None else str(v) for v in frame[column])
-    if not tooltip and not popup and info is None:
-        tooltip = tuple(c for c in ("name", "id") if c in frame.columns)[:1]
-    return tooltip, popup, popup_html
 
 
 def _highlight(rows, highlight, name, kind, legend):
@@ -492,47 +540,60 @@ def _highlight(rows, highlight, name, kind, legend):
     return rows.take(np.argsort(hit, kind="stable")), legend
 
 
-def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **options):
+def _time_rule(rows, block, base_style, kind, marks):
+    spec = block.get("time") or {}
+
+    def rule(value):
+        if value in (None, "hide"):
+            return "hide"
+        color = marks.get(value, {}).get("color", MISSING_COLOR)
+        return _style_for(base_style, kind, color)
+
+    return TimeRule(
+        start=tuple(rows.starts),
+        end=tuple(rows.ends),
+        during=tuple(rows.during),
+        before=rule(spec.get("before", "hide")),
+        after=rule(spec.get("after")),
+    )
+
+
+def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=False, role="overlay"):
     """Read, filter and style one ``add()`` input into a :class:`MapLayer`.
 
     See :meth:`dsrgeo.Map.add` for the options. Raises the errors documented there.
     """
-    unknown = sorted(set(options) - set(OPTION_NAMES))
-    if unknown:
-        raise TypeError(
-            f"add() got unknown option(s) {', '.join(unknown)}; options: {', '.join(OPTION_NAMES)}"
-        )
-    as_of = options.get("as_of")
-    frame, info, source = _read_input(layer, as_of)
+    frame, info, source = _read_input(layer, options.as_of)
     block = dict(info.map) if info is not None else {}
     name = _display_name(options, info, frame, source)
+    if options.show is not None:
+        checks.boolean(options.show, "show")
+    checks.text(options.name, "name")
+    checks.text(options.legend_title, "legend_title")
     feature_count = len(frame)
     frame = _drawable(frame, info, block, name)
     kind = info.kind if info is not None else _kind_of(frame, name)
     base_style = _base_style(kind, block, options)
-    colors, during, legend = _colour(frame, block, options, name, kind, time_slider)
+    time_rows = None
+    if time_slider and info is not None:
+        time_rows = timeline.row_years(frame, info.id)
+    colors, during, legend = _colour(frame, block, options, name, kind, time_rows)
     tooltip, popup, popup_html = _fields(frame, block, options, info, name)
     rows = _Rows(
         frame=frame,
         colors=colors,
         styles=[_style_for(base_style, kind, c) for c in colors],
         during=None if during is None else [_style_for(base_style, kind, c) for c in during],
+        starts=None if time_rows is None else list(time_rows[0]),
+        ends=None if time_rows is None else list(time_rows[1]),
         popup_html=popup_html,
     )
-    if options.get("highlight") is not None:
-        rows, legend = _highlight(rows, options["highlight"], name, kind, legend)
-
+    if options.highlight is not None:
+        rows, legend = _highlight(rows, options.highlight, name, kind, legend)
     time = None
-    if time_slider:
+    if time_rows is not None:
         marks = (block.get("marks") or {}).get("values", {})
-        time = _time_rule(
-            rows.frame,
-            block,
-            base_style,
-            kind,
-            rows.during,
-            lambda v: marks.get(v, {}).get("color", MISSING_COLOR),
-        )
+        time = _time_rule(rows, block, base_style, kind, marks)
     citation, attribution = _citation(rows.frame, info, name)
     return MapLayer(
         name=name,
@@ -545,7 +606,7 @@ def resolve_layer(layer, *, default_order, time_slider=False, role="overlay", **
         citation=citation,
         attribution=attribution,
         layer_id=info.id if info is not None else None,
-        show=bool(options.get("show", block.get("show", True))),
+        show=bool(options.show if options.show is not None else block.get("show", True)),
         tooltip=tooltip,
         popup=popup,
         labels=_labels(info, block, [*tooltip, *popup]),

@@ -1,46 +1,19 @@
 """Legend, title, sources and other HTML boxes on the map; every text is escaped here.
 
-The HTML is built in Python from :class:`dsrgeo.maps.styles.Legend` objects and citations, with
+The HTML is built in Python from :class:`dsrgeo.styles.Legend` objects and citations, with
 ``html.escape`` on every label, and handed to the page as a JSON string (see
-:class:`HtmlControl`). Colours are checked by :func:`check_color` before they reach a
-``style=`` attribute.
+:class:`HtmlControl`). Colours are checked by :func:`dsrgeo.styles.check_color` before they
+reach a ``style=`` attribute.
 """
 
 import html
-import re
 
 from folium.template import Template
 
-from dsrgeo.errors import InvalidLayerError
 from dsrgeo.maps.safe import SafeMacro, script_json
+from dsrgeo.styles import check_color
 
-__all__ = ["HtmlControl", "check_color", "legend_html", "sources_html"]
-
-_COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|[a-zA-Z]{3,20})$")
-
-
-def check_color(color, *, option="color"):
-    """Return ``color`` if it is ``#rgb``, ``#rrggbb``, ``#rrggbbaa`` or a CSS colour name.
-
-    Raises
-    ------
-    InvalidLayerError
-        For anything else (which could otherwise inject CSS into the page).
-
-    Examples
-    --------
-    >>> check_color("#d7301f"), check_color("teal")
-    ('#d7301f', 'teal')
-    >>> check_color("red;background:url(x)")
-    Traceback (most recent call last):
-    ...
-    dsrgeo.errors.InvalidLayerError: field 'color': 'red;background:url(x)' is not a colour; use '#rrggbb' or a CSS colour name
-    """
-    if not isinstance(color, str) or not _COLOR.match(color):
-        raise InvalidLayerError(
-            f"{color!r} is not a colour; use '#rrggbb' or a CSS colour name", field=option
-        )
-    return color
+__all__ = ["HtmlControl", "legend_html", "sources_html"]
 
 
 def _number(value):
@@ -70,7 +43,7 @@ def legend_html(sections):
 
     Examples
     --------
-    >>> from dsrgeo.maps.styles import Legend
+    >>> from dsrgeo.styles import Legend
     >>> box = legend_html([("l0", Legend("<b>Cables</b>", "single", "line", (("HMN", "#d7301f"),)))])
     >>> "&lt;b&gt;Cables&lt;/b&gt;" in box and "<b>" not in box
     True

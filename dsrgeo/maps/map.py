@@ -1,22 +1,31 @@
 """``dsrgeo.Map``: compose cited layers into one self-contained, safe, reproducible Leaflet page."""
 
+import functools
 import html
 from pathlib import Path
 
-from dsrgeo.errors import InvalidLayerError
-from dsrgeo.maps.ids import content_seed, deterministic_ids
-from dsrgeo.maps.layer import MapLayer, coverage_frame, resolve_layer
+from dsrgeo import catalog, checks, export
+from dsrgeo.errors import ParameterError
+from dsrgeo.fileio import atomic_write
+from dsrgeo.maps.coverage import COVERAGE_PALETTE, check_grid, png_data_uri
+from dsrgeo.maps.ids import assign_ids, content_seed
+from dsrgeo.maps.layer import AddOptions, MapLayer, coverage_frame, resolve_layer
 from dsrgeo.maps.legend import HtmlControl, legend_html, sources_html
 from dsrgeo.maps.safe import script_json
 from dsrgeo.maps.vector import vector_spec
 
-__all__ = ["Map", "DEFAULT_BOUNDS", "DEFAULT_LAYERS", "FRAGMENT_HEIGHT"]
+__all__ = ["DEFAULT_BOUNDS", "DEFAULT_LAYERS", "FRAGMENT_HEIGHT", "Map"]
 
 #: The layers of the default map (``Map.default()``, ``dsrgeo map`` with no layers), in
-#: drawing order; ``beidou_capitals`` joins when that layer is built. Landing points start
-#: hidden (their catalog style says so).
-DEFAULT_LAYERS = ("bri_countries", "cables", "hmn_cables", "landing_points", "safe_cities",
-                  "beidou_capitals")
+#: drawing order. Landing points start hidden (their catalog style says so).
+DEFAULT_LAYERS = (
+    "bri_countries",
+    "cables",
+    "hmn_cables",
+    "landing_points",
+    "safe_cities",
+    "beidou_capitals",
+)
 
 #: (west, south, east, north) degrees shown when nothing else is asked for: the inhabited world
 DEFAULT_BOUNDS = (-170.0, -56.0, 180.0, 75.0)
@@ -24,7 +33,6 @@ DEFAULT_BOUNDS = (-170.0, -56.0, 180.0, 75.0)
 FRAGMENT_HEIGHT = "560px"
 PANE_BASE_Z = 400  # Leaflet's overlayPane; basemap below it, points above lines above polygons
 BASEMAP_ID = "land"
-COVERAGE_PALETTE = ("#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b")
 
 
 class Map:
@@ -101,25 +109,22 @@ class Map:
         >>> [layer.layer_id for layer in Map.default().layers][:4]
         ['land', 'bri_countries', 'cables', 'hmn_cables']
         """
-        from dsrgeo import loader
-
         the_map = cls(title=title, tiles=tiles, time_slider=time_slider)
         for layer_id in DEFAULT_LAYERS:
-            if loader.available(layer_id):
-                the_map.add(layer_id, **({} if as_of is None else {"as_of": as_of}))
+            the_map.add(layer_id, as_of=as_of)
         return the_map
 
     def __init__(self, *, title=None, tiles=None, time_slider=False):
-        self.title = None if title is None else str(title)
+        self.title = checks.text(title, "title")
         if tiles is not None:
+            checks.text(tiles, "tiles", max_chars=100)
             _tile_layer(tiles)  # fail now, not at save time
         self.tiles = tiles
-        self.time_slider = bool(time_slider)
+        self.time_slider = checks.boolean(time_slider, "time_slider")
         self._overlays = []
+        self._bodies = []  # page data of each overlay, computed when first rendered
         self._basemap = None
-        self._basemap_shared = None
         self._bounds = None
-        self._spec_cache = {}
 
     def __repr__(self):
         names = ", ".join(repr(layer.name) for layer in self._overlays)
@@ -136,12 +141,31 @@ class Map:
         )
 
     def _get_basemap(self):
-        if self._basemap is None:
-            self._basemap, self._basemap_shared = _basemap_copy()
+        if self._basemap is None and BASEMAP_ID in catalog.layer_ids():
+            self._basemap = _basemap_copy()
         return self._basemap
 
-    def add(self, layer, **options):
+    def add(
+        self,
+        layer,
+        *,
+        color=None,
+        color_by=None,
+        tooltip=None,
+        popup=None,
+        popup_html=None,
+        highlight=None,
+        name=None,
+        show=None,
+        as_of=None,
+        categories=None,
+        palette=None,
+        legend_title=None,
+        style=None,
+    ):
         """Add a layer and return the map (so calls chain).
+
+        Every option left at None takes the catalog's default for that layer.
 
         Parameters
         ----------
@@ -156,7 +180,8 @@ class Map:
             Column to colour by: numeric -> continuous ramp, otherwise categories; a legend
             says which is which.
         tooltip, popup : str or list of str, optional
-            Columns shown on hover / click (values html-escaped). ``[]`` shows none.
+            Columns shown on hover / click (values html-escaped). ``[]`` shows none; the
+            default is the catalog's fields (or the ``name`` column of user data).
         popup_html : str, optional
             A column holding raw, trusted HTML for the popup (not escaped: the only way raw
             HTML enters the page).
@@ -172,8 +197,9 @@ class Map:
             have no years and raise.
         categories : dict, optional
             ``{value: colour}`` for a categorical ``color_by``.
-        palette : list of str, optional
-            Ramp or category colours.
+        palette : str or list of str, optional
+            A matplotlib colormap name or ramp colours (numeric ``color_by``), or category
+            colours.
         legend_title : str, optional
         style : dict, optional
             Leaflet path options (``weight``, ``opacity``, ``fillOpacity``, ``radius``...).
@@ -187,8 +213,11 @@ class Map:
         LayerNotFoundError
             If ``layer`` is neither a catalog id nor an existing file.
         InvalidLayerError
-            If the file is not GeoJSON, a column named in an option does not exist, a colour
-            is malformed, or ``highlight`` matches nothing (the message suggests close names).
+            If the file is not strict GeoJSON, has a coordinate that is not lon/lat degrees,
+            or nothing to draw (the message names file, feature and field).
+        ParameterError
+            If an option is not allowed: a column that does not exist, a malformed colour or
+            style, or ``highlight`` matching nothing (close names are suggested).
         AsOfOutOfRangeError
             If ``as_of`` is outside the layer's years.
 
@@ -200,10 +229,26 @@ class Map:
         >>> cables.colors[-1], cables.gdf["name"].iloc[-1]
         ('#ff00cc', 'PEACE Cable')
         """
+        options = AddOptions(
+            color=color,
+            color_by=color_by,
+            tooltip=tooltip,
+            popup=popup,
+            popup_html=popup_html,
+            highlight=highlight,
+            name=name,
+            show=show,
+            as_of=as_of,
+            categories=categories,
+            palette=palette,
+            legend_title=legend_title,
+            style=style,
+        )
         resolved = resolve_layer(
-            layer, default_order=len(self._overlays), time_slider=self.time_slider, **options
+            layer, options, default_order=len(self._overlays), time_slider=self.time_slider
         )
         self._overlays.append(resolved)
+        self._bodies.append(None)
         return self
 
     def add_coverage(
@@ -246,8 +291,9 @@ class Map:
 
         Raises
         ------
-        InvalidLayerError
-            If the grid lacks ``lat``, ``lon`` or the column.
+        ParameterError
+            If ``grid`` is not a table with ``lat``, ``lon`` and the column, or an option is
+            not allowed.
 
         Examples
         --------
@@ -261,7 +307,19 @@ class Map:
         """
         from dsrgeo.maps.coverage import coverage_colors, coverage_image, coverage_legend
 
+        checks.text(system, "system", allow_none=False, max_chars=100)
+        checks.text(metric, "metric", max_chars=100)
         column = system if metric is None else f"{system}_{metric}"
+        check_grid(grid, column)
+        opacity = checks.number(opacity, "opacity", low=0, high=1)
+        show = checks.boolean(show, "show")
+        if value_range is not None:
+            low, high = (checks.number(v, "value_range") for v in value_range)
+            if not low < high:
+                raise ParameterError(
+                    f"expected (low, high) with low < high, got {value_range!r}",
+                    parameter="value_range",
+                )
         palette = tuple(palette or COVERAGE_PALETTE)
         png, bounds, stops, (low, high) = coverage_image(
             grid, column, palette=palette, value_range=value_range, opacity=opacity
@@ -277,12 +335,12 @@ class Map:
                 gdf=frame,
                 colors=colors,
                 styles=tuple({"fillColor": c, "fillOpacity": opacity, "weight": 0} for c in colors),
-                legend=coverage_legend(str(label), stops),
+                legend=coverage_legend(str(label), stops, palette),
                 citation=grid.attrs.get("citation")
                 or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs",
                 attribution=grid.attrs.get("attribution"),
                 layer_id=None,
-                show=bool(show),
+                show=show,
                 tooltip=(),
                 popup=(),
                 labels={},
@@ -291,6 +349,7 @@ class Map:
                 image=(png, bounds),
             )
         )
+        self._bodies.append(None)
         return self
 
     def fit_bounds(self, bounds=None):
@@ -308,7 +367,7 @@ class Map:
 
         Raises
         ------
-        InvalidLayerError
+        ParameterError
             If the box is malformed or no added layer has that name.
 
         Examples
@@ -324,29 +383,26 @@ class Map:
             ]
             if not chosen:
                 names = ", ".join(repr(layer.name) for layer in self._overlays) or "none"
-                raise InvalidLayerError(
-                    f"fit_bounds({bounds!r}): no such layer on the map; added: {names}",
-                    field="bounds",
+                raise ParameterError(
+                    f"{bounds!r}: no such layer on the map; added: {names}", parameter="bounds"
                 )
             import numpy as np
 
             boxes = np.array([layer.gdf.total_bounds for layer in chosen if len(layer.gdf)])
             if not len(boxes):
-                raise InvalidLayerError(
-                    f"fit_bounds({bounds!r}): the layers have no geometry to fit", field="bounds"
+                raise ParameterError(
+                    f"{bounds!r}: the layers have no geometry to fit", parameter="bounds"
                 )
             bounds = (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
         try:
             west, south, east, north = (float(v) for v in bounds)
         except (TypeError, ValueError) as err:
-            raise InvalidLayerError(
-                f"fit_bounds expects (west, south, east, north) degrees, got {bounds!r}",
-                field="bounds",
+            raise ParameterError(
+                f"expected (west, south, east, north) degrees, got {bounds!r}", parameter="bounds"
             ) from err
         if not (-90 <= south <= north <= 90 and -360 <= west <= east <= 360):
-            raise InvalidLayerError(
-                f"fit_bounds box {bounds!r} is not (west, south, east, north) in degrees",
-                field="bounds",
+            raise ParameterError(
+                f"{bounds!r} is not (west, south, east, north) in degrees", parameter="bounds"
             )
         self._bounds = (west, south, east, north)
         return self
@@ -398,8 +454,6 @@ class Map:
         -------
         pathlib.Path
         """
-        from dsrgeo.fileio import atomic_write
-
         page = self.to_html()
         return atomic_write(Path(path), page)
 
@@ -411,23 +465,34 @@ class Map:
             'sandbox="allow-scripts allow-popups" title="dsrgeo map"></iframe>'
         )
 
-    def to_png(self, path, **kwargs):
-        """Write a static PNG with the same colours (see :func:`dsrgeo.export.to_png`)."""
-        from dsrgeo import export
+    def to_png(
+        self, path, *, width_px=export.DEFAULT_WIDTH_PX, dpi=export.DEFAULT_DPI, credit="full"
+    ):
+        """Write a static PNG with the same colours (see :func:`dsrgeo.export.to_png`).
 
-        return export.to_png(self, path, **kwargs)
+        Returns
+        -------
+        pathlib.Path
+        """
+        return export.to_png(self, path, width_px=width_px, dpi=dpi, credit=credit)
 
-    def to_svg(self, path, **kwargs):
-        """Write a static SVG with the same colours (see :func:`dsrgeo.export.to_svg`)."""
-        from dsrgeo import export
+    def to_svg(self, path, *, width_in=export.DEFAULT_WIDTH_IN, credit="full"):
+        """Write a static SVG with the same colours (see :func:`dsrgeo.export.to_svg`).
 
-        return export.to_svg(self, path, **kwargs)
+        Returns
+        -------
+        pathlib.Path
+        """
+        return export.to_svg(self, path, width_in=width_in, credit=credit)
 
-    def to_pdf(self, path, **kwargs):
-        """Write a static PDF with the same colours (see :func:`dsrgeo.export.to_pdf`)."""
-        from dsrgeo import export
+    def to_pdf(self, path, *, width_in=export.DEFAULT_WIDTH_IN, credit="full"):
+        """Write a static PDF with the same colours (see :func:`dsrgeo.export.to_pdf`).
 
-        return export.to_pdf(self, path, **kwargs)
+        Returns
+        -------
+        pathlib.Path
+        """
+        return export.to_pdf(self, path, width_in=width_in, credit=credit)
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -435,23 +500,21 @@ class Map:
         """Return the layer's page data as script-safe JSON, with ``key`` as its first member.
 
         The rest depends on the layer only (its pane follows from its order), so it is
-        computed once per layer and cached without the key, which is the layer's position
-        and shifts as layers are added.
+        computed once per layer and kept beside it; the key is the layer's position and
+        shifts as layers are added.
         """
-        cached = self._spec_cache.get(id(layer))
-        if cached is None or cached[0] is not layer:
-            if layer is self._basemap:  # the page data of the unchanged shipped basemap
-                body = _basemap_body(self._basemap_shared)
-            else:
-                body = _spec_body(layer)
-            cached = (layer, body)
-            self._spec_cache[id(layer)] = cached
-        return '{"key":' + script_json(key) + "," + cached[1]
+        if layer is self._basemap:
+            body = _basemap_body()
+        else:
+            index = next(i for i, o in enumerate(self._overlays) if o is layer)
+            if self._bodies[index] is None:
+                self._bodies[index] = _spec_body(layer)
+            body = self._bodies[index]
+        return '{"key":' + script_json(key) + "," + body
 
     def _render(self, fragment, key=None):
         from branca.element import Element, Figure
 
-        from dsrgeo.maps.coverage import png_data_uri
         from dsrgeo.maps.page import (
             ImageOverlay,
             InlineAssets,
@@ -475,9 +538,6 @@ class Map:
             for layer_key, layer in keyed
             if layer.kind == "coverage"
         }
-        live = {id(layer) for layer in layers}
-        for stale in [k for k in self._spec_cache if k not in live]:
-            del self._spec_cache[stale]
         legend_sections = [
             (layer_key, layer.legend, layer.show)
             for layer_key, layer in keyed
@@ -500,81 +560,79 @@ class Map:
             *specs.values(),
             *images.values(),
         )
-        with deterministic_ids(seed):
-            figure = Figure(title=html.escape(self.title or "dsrgeo map"))
-            figure.header.add_child(
-                Element('<meta name="viewport" content="width=device-width, initial-scale=1.0">'),
-                name="viewport",
-            )
-            figure.header.add_child(InlineAssets(), name="dsrgeo_assets")
-            panes = {_pane_of(layer): PANE_BASE_Z + layer.order for _, layer in keyed}
-            leaflet_map = LeafletMap(
-                bounds=[[south, west], [north, east]],
-                panes=dict(sorted(panes.items())),
-                fragment_height=FRAGMENT_HEIGHT if fragment else None,
-            )
-            figure.add_child(leaflet_map, name="map")
-            for layer_key, layer in keyed:
-                escaped_name = html.escape(layer.name)
-                if layer.role == "basemap":
-                    element = VectorLayer(
-                        specs[layer_key], name=escaped_name, show=self.tiles is None, overlay=False
-                    )
-                elif layer.kind == "coverage":
-                    _, (s, w, n, e) = layer.image
-                    element = ImageOverlay(
-                        images[layer_key],
-                        [[s, w], [n, e]],
-                        key=layer_key,
-                        name=escaped_name,
-                        pane=_pane_of(layer),
-                        cells=len(layer.gdf),
-                        attribution=html.escape(layer.attribution or ""),
-                        show=layer.show,
-                    )
-                else:
-                    element = VectorLayer(specs[layer_key], name=escaped_name, show=layer.show)
-                leaflet_map.add_child(element, name=layer_key)
-            if self.tiles is not None:
-                leaflet_map.add_child(_tile_layer(self.tiles), name="tiles")
-            leaflet_map.add_child(LayerControl(), name="layer_control")
-            if legend_sections:
-                leaflet_map.add_child(
-                    HtmlControl(
-                        f"<details open><summary>Legend</summary>{legend}</details>",
-                        position="bottomright",
-                        css_class="dsrgeo-box dsrgeo-legend",
-                    ),
-                    name="legend",
+        figure = Figure(title=html.escape(self.title or "dsrgeo map"))
+        figure.header.add_child(
+            Element('<meta name="viewport" content="width=device-width, initial-scale=1.0">'),
+            name="viewport",
+        )
+        figure.header.add_child(InlineAssets(), name="dsrgeo_assets")
+        panes = {_pane_of(layer): PANE_BASE_Z + layer.order for _, layer in keyed}
+        leaflet_map = LeafletMap(
+            bounds=[[south, west], [north, east]],
+            panes=dict(sorted(panes.items())),
+            fragment_height=FRAGMENT_HEIGHT if fragment else None,
+        )
+        figure.add_child(leaflet_map, name="map")
+        for layer_key, layer in keyed:
+            escaped_name = html.escape(layer.name)
+            if layer.role == "basemap":
+                element = VectorLayer(
+                    specs[layer_key], name=escaped_name, show=self.tiles is None, overlay=False
                 )
+            elif layer.kind == "coverage":
+                _, (s, w, n, e) = layer.image
+                element = ImageOverlay(
+                    images[layer_key],
+                    [[s, w], [n, e]],
+                    key=layer_key,
+                    name=escaped_name,
+                    pane=_pane_of(layer),
+                    cells=len(layer.gdf),
+                    attribution=html.escape(layer.attribution or ""),
+                    show=layer.show,
+                )
+            else:
+                element = VectorLayer(specs[layer_key], name=escaped_name, show=layer.show)
+            leaflet_map.add_child(element, name=layer_key)
+        if self.tiles is not None:
+            leaflet_map.add_child(_tile_layer(self.tiles), name="tiles")
+        leaflet_map.add_child(LayerControl(), name="layer_control")
+        if legend_sections:
             leaflet_map.add_child(
-                HtmlControl(sources, position="bottomleft", css_class="dsrgeo-box dsrgeo-sources"),
-                name="sources",
+                HtmlControl(
+                    f"<details open><summary>Legend</summary>{legend}</details>",
+                    position="bottomright",
+                    css_class="dsrgeo-box dsrgeo-legend",
+                ),
+                name="legend",
             )
-            if self.title:
-                leaflet_map.add_child(TitleBox(html.escape(self.title)), name="title")
-            if self.time_slider:
-                years = [
-                    y
-                    for _, layer in keyed
-                    if layer.time is not None
-                    for y in (*layer.time.start, *layer.time.end)
-                    if y is not None
-                ]
-                if years:
-                    leaflet_map.add_child(YearSlider(FIRST_YEAR, max(years)), name="slider")
-            leaflet_map.add_child(ReadyMarker(), name="ready")
-            if fragment:
-                figure.render()  # fills the figure's header, html and script parts
-                return (
-                    '<div class="dsrgeo-fragment">'
-                    + figure.header.render()
-                    + figure.html.render()
-                    + "<script>"
-                    + figure.script.render()
-                    + "</script></div>"
-                )
-            return figure.render()
+        leaflet_map.add_child(
+            HtmlControl(sources, position="bottomleft", css_class="dsrgeo-box dsrgeo-sources"),
+            name="sources",
+        )
+        if self.title:
+            leaflet_map.add_child(TitleBox(html.escape(self.title)), name="title")
+        if self.time_slider:
+            last_years = [  # the data's last year: planned cables do not stretch the slider
+                catalog.get(layer.layer_id).years[1]
+                for _, layer in keyed
+                if layer.time is not None and catalog.get(layer.layer_id).years
+            ]
+            if last_years:
+                leaflet_map.add_child(YearSlider(FIRST_YEAR, max(last_years)), name="slider")
+        leaflet_map.add_child(ReadyMarker(), name="ready")
+        assign_ids(figure, seed)
+        if fragment:
+            figure.render()  # fills the figure's header, html and script parts
+            return (
+                '<div class="dsrgeo-fragment">'
+                + figure.header.render()
+                + figure.html.render()
+                + "<script>"
+                + figure.script.render()
+                + "</script></div>"
+            )
+        return figure.render()
 
 
 def _pane_of(layer):
@@ -625,45 +683,38 @@ def _spec_body(layer):
     return script_json(spec)[1:]
 
 
-#: The resolved basemap and its page data, shared by every Map of the process (it is the same
-#: shipped layer each time): "key" (file and map block), "layer" (never handed out: each Map
-#: gets a copy) and, once a page needed it, "body" (see _spec_body).
-_BASEMAP = {}
+@functools.lru_cache(maxsize=2)
+def _basemap_shared(path, block):
+    """The resolved basemap, once per process per catalog file and map block."""
+    return resolve_layer(BASEMAP_ID, default_order=0, role="basemap")
+
+
+def _basemap_key():
+    info = catalog.get(BASEMAP_ID)
+    return str(info.file), script_json(info.map)
 
 
 def _basemap_copy():
-    """Return (this Map's own copy of the shared basemap record, the shared record), or
-    (None, None) without a land layer."""
+    """Return this Map's own copy of the shared basemap record (a user may change it)."""
     import dataclasses
-    import json
 
-    from dsrgeo import catalog
-
-    if BASEMAP_ID not in catalog.layer_ids():
-        return None, None
-    info = catalog.get(BASEMAP_ID)
-    key = (str(info.file), json.dumps(info.map, sort_keys=True))
-    if _BASEMAP.get("key") != key:
-        layer = resolve_layer(BASEMAP_ID, default_order=0, role="basemap")
-        _BASEMAP.clear()
-        _BASEMAP.update(key=key, layer=layer)
-    shared = _BASEMAP["layer"]
-    copy = dataclasses.replace(
+    shared = _basemap_shared(*_basemap_key())
+    return dataclasses.replace(
         shared,
         gdf=shared.gdf.copy(),
         styles=tuple(dict(style) for style in shared.styles),
         labels=dict(shared.labels),
     )
-    return copy, shared
 
 
-def _basemap_body(shared):
-    """The page data of the shared basemap record ``shared`` (computed once per process)."""
-    if _BASEMAP.get("layer") is not shared:  # the catalog changed since: not worth keeping
-        return _spec_body(shared)
-    if "body" not in _BASEMAP:
-        _BASEMAP["body"] = _spec_body(shared)
-    return _BASEMAP["body"]
+@functools.lru_cache(maxsize=2)
+def _basemap_body_for(path, block):
+    return _spec_body(_basemap_shared(path, block))
+
+
+def _basemap_body():
+    """The page data of the shipped basemap (computed once per process)."""
+    return _basemap_body_for(*_basemap_key())
 
 
 def _tile_layer(name):
@@ -672,8 +723,8 @@ def _tile_layer(name):
     try:
         return folium.TileLayer(tiles=name, overlay=False, control=True, show=True)
     except (ValueError, KeyError) as err:
-        raise InvalidLayerError(
+        raise ParameterError(
             f"unknown tiles {name!r}; use an xyzservices provider name such as "
             "'OpenStreetMap' or 'OpenTopoMap', or leave tiles=None for the offline basemap",
-            field="tiles",
+            parameter="tiles",
         ) from err

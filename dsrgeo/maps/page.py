@@ -49,6 +49,7 @@ class LayerControl(SafeMacro):
         self._name = "DsrgeoLayerControl"
 
     def render(self, **kwargs):
+        """Collect the map's layers (base and overlay), then render the control."""
         layers = [c for c in self._parent._children.values() if isinstance(c, Layer) and c.control]
         self.base_layers = [(c.layer_name, c.get_name()) for c in layers if not c.overlay]
         self.overlays = [(c.layer_name, c.get_name()) for c in layers if c.overlay]

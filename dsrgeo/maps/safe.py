@@ -16,7 +16,7 @@ __all__ = ["RawElement", "SafeLayer", "SafeMacro", "script_json"]
 
 
 def script_json(obj):
-    """Serialise ``obj`` as compact JSON that is safe inside an inline ``<script>``.
+    r"""Serialise ``obj`` as compact JSON that is safe inside an inline ``<script>``.
 
     ``<``, ``>``, ``&`` and the JS line separators become ``\\uXXXX`` escapes, so no data value
     can close the script element or start a comment.
@@ -24,7 +24,7 @@ def script_json(obj):
     Examples
     --------
     >>> script_json({"name": "</script><b>"})
-    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    '{"name":"\\u003c/script\\u003e\\u003cb\\u003e"}'
     """
     text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return (
@@ -51,6 +51,7 @@ class RawElement(Element):
         self.text = text
 
     def render(self, **kwargs):
+        """Return the text as it is."""
         return self.text
 
 
@@ -58,6 +59,7 @@ class SafeMacro(MacroElement):
     """A ``MacroElement`` whose rendered header/html/script macros are added verbatim."""
 
     def render(self, **kwargs):
+        """Add each rendered macro to the figure's header, html and script, verbatim."""
         figure = self.get_root()
         module = self._template.module.__dict__
         for part in ("header", "html", "script"):

@@ -314,5 +314,6 @@ class VectorLayer(SafeLayer):
         self.spec_json = spec_json
 
     def render(self, **kwargs):
+        """Render with the name of the map the layer belongs to."""
         self.map_name = self._parent.get_name()
         SafeLayer.render(self, **kwargs)

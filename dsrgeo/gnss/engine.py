@@ -1,4 +1,4 @@
-"""Visible GNSS satellites and PDOP per site: the vectorised engine behind the capitals layer.
+"""The vectorised visibility engine: counts of visible satellites and PDOP per site.
 
 How it works: every satellite is propagated at every epoch at once with
 ``sgp4.api.SatrecArray`` (TEME, km) and rotated to the Earth-fixed frame (see
@@ -20,34 +20,24 @@ inverse's 3 x 3 position block, i.e. of ``(A - b b^T / n)^-1`` with ``A = sum e 
 ``b = sum e``, ``n`` visible satellites, in closed form.
 """
 
-import datetime as _dt
-import warnings
-
 import numpy as np
-import pandas as pd
 
-from dsrgeo.errors import ElementSetError, StaleElementsWarning
+from dsrgeo.errors import ElementSetError, ParameterError
 from dsrgeo.gnss import frames
-from dsrgeo.gnss.elements import CORE_SYSTEMS, load_satellites
+from dsrgeo.gnss.elements import CORE_SYSTEMS
+from dsrgeo.gnss.inputs import check_mask
 
 __all__ = [
     "PDOP_USABLE_MAX",
-    "STALE_AFTER_DAYS",
     "elevation_deg",
-    "epoch_times",
     "propagate_ecef_km",
     "single_threaded_blas",
-    "site_coordinates",
     "site_statistics",
     "statistics_from_positions",
     "system_slices",
-    "visibility",
     "visibility_columns",
-    "warn_if_stale",
 ]
 
-#: A window further than this from an element set's epoch triggers StaleElementsWarning.
-STALE_AFTER_DAYS = 14.0
 #: Epochs with a larger PDOP (near-singular geometry, e.g. four satellites almost on one
 #: cone; values reach 50,000) count as having no usable fix, like fewer than 4 satellites.
 PDOP_USABLE_MAX = 100.0
@@ -57,7 +47,7 @@ _EPOCH_BLOCK = 1440  # epochs propagated at once (bounds memory for long windows
 
 
 def visibility_columns(pdop=True):
-    """Return the names of the columns :func:`visibility` produces, in order.
+    """Return the names of the columns :func:`~dsrgeo.gnss.visibility` produces, in order.
 
     Examples
     --------
@@ -66,224 +56,6 @@ def visibility_columns(pdop=True):
     """
     stats = ("max", "mean", "min", "pdop_mean") if pdop else ("max", "mean", "min")
     return [f"{system}_{stat}" for system in CORE_SYSTEMS for stat in stats]
-
-
-def visibility(
-    sites,
-    *,
-    start,
-    end,
-    step_s=60,
-    min_elevation_deg=10.0,
-    tles=None,
-    pdop=True,
-):
-    """Count the BeiDou, GPS, Galileo and GLONASS satellites visible from each site.
-
-    Epochs run from ``start`` (included) to ``end`` (excluded) every ``step_s`` seconds; a
-    satellite counts as visible when its elevation above the site's WGS84 horizon (site on
-    the ellipsoid, no terrain) is at least ``min_elevation_deg``.
-
-    Parameters
-    ----------
-    sites : geopandas.GeoDataFrame or pandas.DataFrame
-        Point geometries (any CRS; converted to EPSG:4326), or columns ``lat`` and ``lon`` in
-        degrees.
-    start, end : datetime.datetime or pandas.Timestamp
-        Timezone-aware start and end of the window (UTC or any zone).
-    step_s : float, optional
-        Time step in seconds.
-    min_elevation_deg : float, optional
-        Elevation mask in degrees.
-    tles : None, str, os.PathLike or Satellites, optional
-        ``None`` for the shipped 2022-02-04 CelesTrak snapshot, ``"latest"`` for the newest
-        snapshot fetched by ``dsrgeo refresh tle``, a TLE file, a folder of ``*.txt`` TLE
-        files, TLE text, or :class:`~dsrgeo.gnss.Satellites`.
-    pdop : bool, optional
-        Compute the ``<sys>_pdop_mean`` columns (they about double the run time).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per site, with the index of ``sites``; for each of ``bds``, ``gps``,
-        ``gal``, ``glo``: ``<sys>_max``, ``<sys>_mean``, ``<sys>_min`` visible satellites
-        over the window and ``<sys>_pdop_mean``, the mean position dilution of precision of
-        that constellation alone over the epochs with a usable fix: at least 4 satellites
-        visible and PDOP at most :data:`PDOP_USABLE_MAX` (NaN if there is none).
-        ``.attrs`` records the window, step, mask and TLE epochs.
-
-    Raises
-    ------
-    ValueError
-        If a datetime is naive, ``end`` is not after ``start``, ``step_s`` is not positive,
-        or sites are not points with valid coordinates.
-    ElementSetError
-        If a TLE is malformed or SGP4 fails for a satellite within the window.
-
-    Warns
-    -----
-    StaleElementsWarning
-        If the window lies more than 14 days from a used satellite's TLE epoch.
-
-    See Also
-    --------
-    coverage_grid : the same for a global latitude/longitude grid, on Dask.
-
-    Examples
-    --------
-    >>> import datetime as dt, pandas as pd
-    >>> utc = dt.timezone.utc
-    >>> beijing = pd.DataFrame({"lat": [39.93], "lon": [116.39]}, index=["Beijing"])
-    >>> table = visibility(beijing, start=dt.datetime(2022, 2, 5, tzinfo=utc),
-    ...                    end=dt.datetime(2022, 2, 5, 1, tzinfo=utc))
-    >>> table.loc["Beijing", ["bds_max", "gps_max"]].tolist()
-    [25.0, 9.0]
-    """
-    times = epoch_times(start, end, step_s)
-    core = _core_satellites(tles, times, stacklevel=3)
-    return _visibility_table(sites, times, core, step_s, min_elevation_deg, pdop)
-
-
-def _core_satellites(tles, times, *, stacklevel):
-    """Load ``tles``, keep the :data:`CORE_SYSTEMS` and warn if ``times`` are stale for them.
-
-    The setup shared by :func:`visibility`, :func:`~dsrgeo.gnss.coverage_grid` and
-    :func:`~dsrgeo.gnss.capitals_visibility`; ``stacklevel`` is the one the caller would
-    give :func:`warn_if_stale` (3: the line that called the caller).
-    """
-    sats = load_satellites(tles)
-    core = sats[np.isin(sats.system, CORE_SYSTEMS)]
-    warn_if_stale(core, times, stacklevel=stacklevel + 1)
-    return core
-
-
-def _visibility_table(sites, times, core, step_s, min_elevation_deg, pdop):
-    """The table :func:`visibility` returns, for satellites from :func:`_core_satellites`."""
-    lat, lon = site_coordinates(sites)
-    stats = site_statistics(core, times, lat, lon, min_elevation_deg, pdop=pdop)
-    table = pd.DataFrame(stats, index=getattr(sites, "index", None))[visibility_columns(pdop)]
-    table.attrs.update(
-        start=f"{times[0].astype('datetime64[s]')}Z",
-        end=f"{(times[-1] + _step(step_s)).astype('datetime64[s]')}Z",
-        step_s=step_s,
-        min_elevation_deg=float(min_elevation_deg),
-        n_epochs=len(times),
-        tle_epochs=_epoch_span(core),
-        satellites={s: int(np.sum(core.system == s)) for s in CORE_SYSTEMS},
-    )
-    return table
-
-
-def epoch_times(start, end, step_s):
-    """Return the UTC epochs from ``start`` (included) to ``end`` (excluded) as datetime64.
-
-    Parameters
-    ----------
-    start, end : datetime.datetime or pandas.Timestamp
-        Timezone-aware instants.
-    step_s : float
-        Step in seconds, positive.
-
-    Returns
-    -------
-    numpy.ndarray of datetime64[us]
-        Naive values meaning UTC.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> utc = dt.timezone.utc
-    >>> start = dt.datetime(2022, 2, 5, tzinfo=utc)
-    >>> epoch_times(start, start + dt.timedelta(minutes=3), 60)
-    array(['2022-02-05T00:00:00.000000', '2022-02-05T00:01:00.000000',
-           '2022-02-05T00:02:00.000000'], dtype='datetime64[us]')
-    >>> epoch_times(dt.datetime(2022, 2, 5), dt.datetime(2022, 2, 6), 60)
-    Traceback (most recent call last):
-    ...
-    ValueError: start=datetime.datetime(2022, 2, 5, 0, 0) is a naive datetime; give a timezone, e.g. datetime(..., tzinfo=datetime.timezone.utc)
-    """
-    bounds = []
-    for label, value in (("start", start), ("end", end)):
-        if not isinstance(value, _dt.datetime):
-            raise TypeError(f"{label} must be a timezone-aware datetime, not {value!r}")
-        if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-            raise ValueError(
-                f"{label}={value!r} is a naive datetime; give a timezone, "
-                "e.g. datetime(..., tzinfo=datetime.timezone.utc)"
-            )
-        utc = pd.Timestamp(value).tz_convert("UTC").tz_localize(None)
-        bounds.append(utc.to_datetime64().astype("datetime64[us]"))
-    if not np.isfinite(step_s) or step_s <= 0:
-        raise ValueError(f"step_s={step_s!r} must be a positive number of seconds")
-    if bounds[1] <= bounds[0]:
-        raise ValueError(f"end={end!r} must be after start={start!r}")
-    return np.arange(bounds[0], bounds[1], _step(step_s))
-
-
-def _step(step_s):
-    """The time step as a numpy timedelta (microsecond resolution)."""
-    return np.timedelta64(round(step_s * 1e6), "us")
-
-
-def site_coordinates(sites):
-    """Return (lat, lon) arrays in degrees from point geometries or ``lat`` / ``lon`` columns.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> site_coordinates(pd.DataFrame({"lat": [10.0], "lon": [20.0]}))
-    (array([10.]), array([20.]))
-    """
-    geometry = getattr(sites, "geometry", None) if hasattr(sites, "crs") else None
-    if geometry is not None:
-        if sites.crs is not None and not sites.crs.equals("EPSG:4326"):
-            geometry = geometry.to_crs("EPSG:4326")
-        bad = geometry.isna() | geometry.is_empty | (geometry.geom_type != "Point")
-        if bad.any():
-            raise ValueError(
-                f"sites must be points; row {sites.index[np.argmax(bad.to_numpy())]!r} is "
-                f"{geometry[bad].iloc[0]!r}"
-            )
-        lat, lon = geometry.y.to_numpy(float), geometry.x.to_numpy(float)
-    elif hasattr(sites, "columns") and {"lat", "lon"} <= set(sites.columns):
-        lat, lon = sites["lat"].to_numpy(float), sites["lon"].to_numpy(float)
-    else:
-        raise ValueError(
-            "sites must be a GeoDataFrame of points or a DataFrame with 'lat' and 'lon' "
-            f"columns (degrees); got {type(sites).__name__}"
-        )
-    if len(lat) == 0:
-        raise ValueError("sites is empty; give at least one site")
-    bad = ~(np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 360))
-    if bad.any():
-        row = getattr(sites, "index", range(len(lat)))[int(np.argmax(bad))]
-        raise ValueError(
-            f"site {row!r} has lat={lat[bad][0]!r}, lon={lon[bad][0]!r}; expected "
-            "latitude in [-90, 90] and longitude in [-180, 180] degrees"
-        )
-    return lat, lon
-
-
-def warn_if_stale(sats, times, *, stacklevel=2):
-    """Warn (StaleElementsWarning) if ``times`` reach further than 14 days from a TLE epoch."""
-    if len(sats) == 0:
-        return
-    first, last = times[0], times[-1]
-    gap_days = np.maximum(np.abs(sats.epoch - first), np.abs(sats.epoch - last)) / np.timedelta64(
-        1, "D"
-    )
-    worst = int(np.argmax(gap_days))
-    if gap_days[worst] > STALE_AFTER_DAYS:
-        n_stale = int(np.sum(gap_days > STALE_AFTER_DAYS))
-        warnings.warn(
-            f"TLE epoch {str(sats.epoch[worst])[:16]} of {sats.name[worst]} is "
-            f"{gap_days[worst]:.1f} days from the window {str(first)[:16]}..{str(last)[:16]} "
-            f"UTC ({n_stale} of {len(sats)} satellites are over {STALE_AFTER_DAYS:g} days "
-            "off); SGP4 errors grow with time from the epoch: use element sets from the "
-            "window's dates (dsrgeo refresh tle) or pick a window near the TLE epochs",
-            StaleElementsWarning,
-            stacklevel=stacklevel,
-        )
 
 
 def propagate_ecef_km(sats, times):
@@ -379,7 +151,9 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
     """
     check_mask(min_elevation_deg)
     if len(times) == 0:
-        raise ValueError("the window holds no epoch; make end later than start")
+        raise ParameterError(
+            "the window holds no epoch; make end later than start", parameter="end"
+        )
     accumulator = _Accumulator(len(lat), pdop)
     satrecs, slices = sats.satrecs(), system_slices(sats)
     with single_threaded_blas():
@@ -424,16 +198,6 @@ def statistics_from_positions(sat_km, slices, lat, lon, min_elevation_deg, *, pd
     return accumulator.result(sat_km.shape[2])
 
 
-def check_mask(min_elevation_deg):
-    """Raise ValueError unless the elevation mask is a number of degrees in [-90, 90]."""
-    if not isinstance(min_elevation_deg, (int, float, np.number)) or not (
-        -90 <= min_elevation_deg <= 90
-    ):
-        raise ValueError(
-            f"min_elevation_deg={min_elevation_deg!r} must be a number of degrees in [-90, 90]"
-        )
-
-
 def _accumulate(sat_km, slices, lat, lon, min_elevation_deg, pdop, accumulator):
     """Feed one span of epochs, block by block, into the accumulator."""
     site_km, up = frames.site_ecef_km(lat, lon)
@@ -459,7 +223,9 @@ def system_slices(sats):
     for system in CORE_SYSTEMS:
         where = np.flatnonzero(sats.system == system)
         if len(where) and (where[-1] - where[0] + 1) != len(where):
-            raise ValueError("satellites must be sorted by system, as read_tles returns them")
+            raise ParameterError(
+                "satellites must be sorted by system, as read_tles returns them", parameter="sats"
+            )
         slices[system] = slice(int(where[0]), int(where[-1]) + 1) if len(where) else slice(0, 0)
     return slices
 
@@ -589,10 +355,3 @@ class _SatelliteBlock:
             pdop = np.sqrt((c_xx + c_yy + c_zz) / det)
         usable = (counts >= 4) & (det > 0) & (pdop <= PDOP_USABLE_MAX)
         return np.where(usable, pdop, np.nan)
-
-
-def _epoch_span(sats):
-    """Return 'YYYY-MM-DD..YYYY-MM-DD' of the satellites' TLE epochs."""
-    if len(sats) == 0:
-        return ""
-    return f"{str(sats.epoch.min())[:10]}..{str(sats.epoch.max())[:10]}"

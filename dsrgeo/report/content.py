@@ -1,28 +1,31 @@
-"""The one-page report: the default map, indicators, the length audit, BeiDou vs GPS, the
-brief's claims and the citations, gathered from the public API and written as one offline file.
+"""The report's content: sections of text, tables and figures, gathered from the public API.
 
-:func:`build_report` collects the content as plain objects (:class:`Report`: sections of text,
-pandas tables and matplotlib figures, plus the :class:`dsrgeo.Map`); :func:`write_report` turns
-it into a self-contained HTML page (rendered by :mod:`dsrgeo.maps.report_page`, where all the
-escaping happens) and, optionally, a PDF of the same content drawn with matplotlib
-(:mod:`dsrgeo.export`). Nothing here reaches the network.
+:func:`build_report` collects everything as plain objects (:class:`Report`); the page and the
+PDF are drawn from them by :mod:`dsrgeo.report.html` and :mod:`dsrgeo.report.pdf`.
 """
 
 import dataclasses
-from pathlib import Path
+import math
 
-from dsrgeo.analysis import BEIDOU_LAYER
-from dsrgeo.errors import ExportError
+import pandas as pd
+
+from dsrgeo import catalog, checks, loading
+from dsrgeo._version import __version__
+from dsrgeo.analysis import BEIDOU_LAYER, hmn_mask, indicators
+from dsrgeo.brief import CLAIMS, MILE_KM, VERDICTS, claims
+from dsrgeo.errors import AsOfOutOfRangeError
+from dsrgeo.export import figure_bytes
+from dsrgeo.geodesy import audit_lengths
+from dsrgeo.maps import Map
 
 __all__ = [
-    "BEIDOU_LAYER",
     "TOP_COUNTRIES",
     "Report",
     "ReportFigure",
     "ReportSection",
     "ReportTable",
     "build_report",
-    "write_report",
+    "citations",
     "year_range",
 ]
 
@@ -50,8 +53,6 @@ class ReportFigure:
     @property
     def svg(self):
         """The figure as SVG text (no timestamps, fixed ids)."""
-        from dsrgeo.export import figure_bytes
-
         return figure_bytes(self.figure, "svg").decode("utf-8")
 
 
@@ -99,22 +100,14 @@ class Report:
 
 
 def _percent(value):
-    import math
-
     return "" if math.isnan(value) else f"{100 * value:.0f}%"
 
 
 def _year(value):
-    import pandas as pd
-
     return "" if pd.isna(value) else str(int(value))
 
 
 def _indicators(as_of):
-    import pandas as pd
-
-    from dsrgeo.analysis import indicators
-
     table = pd.DataFrame(indicators(as_of=as_of).drop(columns="geometry"))
     landed = table[table["cables_landing"] > 0]
     top = landed.sort_values(
@@ -166,14 +159,7 @@ def _indicators(as_of):
 
 
 def _lengths(as_of):
-    import pandas as pd
-
-    from dsrgeo.analysis import hmn_mask
-    from dsrgeo.brief import CLAIMS, MILE_KM
-    from dsrgeo.geodesy import audit_lengths
-    from dsrgeo.loader import load
-
-    cables = load("cables", as_of=as_of)
+    cables = loading.load("cables", as_of=as_of)
     audit = audit_lengths(cables)
     paragraphs = [
         (
@@ -266,23 +252,7 @@ def _beidou_figure(capitals):
 
 
 def _beidou():
-    import pandas as pd
-
-    from dsrgeo import catalog
-    from dsrgeo.loader import available, load
-
-    if not available(BEIDOU_LAYER):
-        return ReportSection(
-            "beidou",
-            "BeiDou vs GPS over capitals",
-            (
-                (
-                    "The beidou_capitals layer is not built in this installation, so this section "
-                    "is empty; see dsrgeo.gnss."
-                ),
-            ),
-        )
-    capitals = load(BEIDOU_LAYER)
+    capitals = loading.load(BEIDOU_LAYER)
     info = catalog.get(BEIDOU_LAYER)
     diff = capitals["bds_minus_gps_max"]
     gps_wins = capitals[diff < 0].sort_values(["bds_minus_gps_max", "name"])
@@ -327,12 +297,6 @@ def _beidou():
 
 
 def _claims():
-    import math
-
-    import pandas as pd
-
-    from dsrgeo.brief import VERDICTS, claims
-
     table = claims()
     frame = pd.DataFrame(
         {
@@ -372,10 +336,6 @@ def citations(layer_ids):
     >>> table.loc[0, ["layer", "licence", "source_as_of"]].tolist()
     ['cables', 'CC BY-NC-SA 3.0', '2022-12']
     """
-    import pandas as pd
-
-    from dsrgeo import catalog
-
     rows = []
     for layer_id in layer_ids:
         info = catalog.get(layer_id)
@@ -416,8 +376,8 @@ def build_report(*, as_of=None, title=None):
     ------
     AsOfOutOfRangeError
         If ``as_of`` lies outside the years every dated layer covers (:func:`year_range`).
-    ExportError
-        If ``as_of`` is not a year.
+    ParameterError
+        If ``as_of`` is not a year or ``title`` is not text.
 
     Examples
     --------
@@ -425,11 +385,9 @@ def build_report(*, as_of=None, title=None):
     >>> [section.id for section in report.sections]
     ['indicators', 'lengths', 'beidou', 'claims']
     """
-    from dsrgeo import __version__
-    from dsrgeo.maps import Map
-
     if as_of is not None:
         as_of = _check_year(as_of)
+    checks.text(title, "title")
     title = title or "The Digital Silk Road in cited layers" + (
         f", as of {as_of}" if as_of is not None else ""
     )
@@ -454,130 +412,13 @@ def year_range():
     >>> year_range()
     (2013, 2022)
     """
-    from dsrgeo import catalog, loader
-
-    spans = [
-        catalog.get(i).years
-        for i in loader.names()
-        if loader.available(i) and catalog.get(i).years is not None
-    ]
+    spans = [catalog.get(i).years for i in loading.names() if catalog.get(i).years is not None]
     return max(first for first, _ in spans), min(last for _, last in spans)
 
 
 def _check_year(as_of):
-    from dsrgeo.errors import AsOfOutOfRangeError
-
-    if isinstance(as_of, bool) or not isinstance(as_of, int):
-        try:
-            as_of = int(str(as_of))
-        except ValueError as err:
-            raise ExportError(f"as_of must be a year such as 2019, got {as_of!r}") from err
+    as_of = checks.year(as_of)
     first, last = year_range()
     if not first <= as_of <= last:
         raise AsOfOutOfRangeError(as_of, first, last)
     return as_of
-
-
-# -- output ----------------------------------------------------------------------------
-
-
-def to_html(report):
-    """Return the report as one self-contained HTML page (see :mod:`dsrgeo.maps.report_page`)."""
-    from dsrgeo.maps.report_page import render_report
-
-    return render_report(report)
-
-
-def to_pdf(report, path):
-    """Write the report as a PDF drawn with matplotlib: the map, then one page per section.
-
-    Parameters
-    ----------
-    report : Report
-    path : str or os.PathLike
-        Written atomically.
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    from dsrgeo import catalog
-    from dsrgeo.export import figure as map_figure
-    from dsrgeo.export import flow_pages, pdf_pages
-
-    blocks = [
-        ("title", report.title),
-        (
-            "text",
-            f"dsrgeo {report.version}. Layers as of "
-            + (str(report.as_of) if report.as_of is not None else "the shipped snapshot")
-            + "; the interactive map is in the HTML report.",
-        ),
-    ]
-    figures = [map_figure(report.map)]
-    for section in report.sections:
-        blocks.append(("heading", section.heading))
-        blocks += [("text", text) for text in section.paragraphs]
-        for table in section.tables:
-            blocks += [("caption", table.caption), ("table", table.frame)]
-        figures += [figure.figure for figure in section.figures]
-    blocks.append(("heading", "Sources and licences"))
-    blocks += [
-        ("text", catalog.citation(layer_id))
-        for layer_id in dict.fromkeys(report.citations["layer"])
-    ]
-    return pdf_pages([figures[0], *flow_pages(blocks), *figures[1:]], path)
-
-
-def write_report(path, *, as_of=None, pdf=False, title=None, report=None):
-    """Build the report and write it as HTML (and, with ``pdf=True``, a PDF beside it).
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The HTML file; written atomically (an existing file is replaced only when the new
-        one is complete).
-    as_of : int, optional
-        See :func:`build_report`.
-    pdf : bool
-        Also write ``path`` with the suffix ``.pdf``.
-    title : str, optional
-    report : Report, optional
-        Write this report, already built with :func:`build_report`, instead of building one
-        (then ``as_of`` and ``title`` must not be given).
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files written.
-
-    Raises
-    ------
-    ExportError
-        If ``report`` is given together with ``as_of`` or ``title``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.html"
-    >>> [p.name for p in write_report(out)]
-    ['report.html']
-    >>> [p.name for p in write_report(out, report=build_report())]
-    ['report.html']
-    """
-    from dsrgeo.fileio import atomic_write
-
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(
-            f"cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist"
-        )
-    if report is None:
-        report = build_report(as_of=as_of, title=title)
-    elif as_of is not None or title is not None:
-        raise ExportError("pass as_of and title to build_report(), not with report=")
-    page = to_html(report)
-    written = [atomic_write(path, page)]
-    if pdf:
-        written.append(to_pdf(report, path.with_suffix(".pdf")))
-    return written

@@ -1,0 +1,139 @@
+"""What every builder shares: reading the raw inputs once per build, and small parsers.
+
+Raw JSON inputs are parsed at most once within a :func:`source_cache` block (the
+``cables`` and ``hmn_cables`` builders read the same files), and the cache is dropped at the
+end of the block, because the files may change before the next build.
+"""
+
+import contextlib
+import csv
+import functools
+import json
+import logging
+import re
+from pathlib import Path
+
+from dsrgeo.errors import InvalidLayerError
+
+__all__ = [
+    "country_codes",
+    "frame",
+    "int_or_none",
+    "log",
+    "ne_countries",
+    "read_csv",
+    "read_json",
+    "source_cache",
+    "split_ids",
+    "split_list",
+]
+
+#: The build's logger: notes on rows that could not be placed, etc. (``dsrgeo build`` shows
+#: them on stderr).
+log = logging.getLogger("dsrgeo.build")
+
+_CACHES = []
+
+
+def cached_per_build(function):
+    """Decorate a builder helper so its results are kept until the current build ends."""
+    wrapped = functools.cache(function)
+    _CACHES.append(wrapped)
+    return wrapped
+
+
+@contextlib.contextmanager
+def source_cache():
+    """Within the block, parsed sources are shared between builders; cleared at its end."""
+    try:
+        yield
+    finally:
+        for cache in _CACHES:
+            cache.cache_clear()
+
+
+@cached_per_build
+def read_json(path):
+    """Parse a source JSON file (read-only result; see :func:`source_cache`)."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InvalidLayerError(f"source file is not valid JSON ({err})", path=path) from err
+
+
+def read_csv(path):
+    """Return the rows of a UTF-8 CSV file as dicts."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def int_or_none(text):
+    """Return the integer in ``text``, or None when it is empty.
+
+    Examples
+    --------
+    >>> int_or_none(" 2019 "), int_or_none("")
+    (2019, None)
+    """
+    text = (text or "").strip()
+    return int(text) if text else None
+
+
+def split_ids(text):
+    """Split a semicolon-separated list of ids.
+
+    Examples
+    --------
+    >>> split_ids("a; b;;c")
+    ['a', 'b', 'c']
+    """
+    return [part.strip() for part in (text or "").split(";") if part.strip()]
+
+
+def split_list(text):
+    """Split a comma-separated list of names (TeleGeography's owners and suppliers).
+
+    Examples
+    --------
+    >>> split_list("NEC, HMN Tech")
+    ['NEC', 'HMN Tech']
+    """
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def frame(records, geometries):
+    """Return records and shapely geometries as a GeoDataFrame in EPSG:4326."""
+    import geopandas
+
+    return geopandas.GeoDataFrame(records, geometry=list(geometries), crs="EPSG:4326")
+
+
+def ne_countries(sources, scale="50m"):
+    """Return the features of Natural Earth's admin-0 countries at ``scale``."""
+    path = Path(sources) / "naturalearth" / f"ne_{scale}_admin_0_countries.json"
+    return read_json(path)["features"]
+
+
+def country_codes(properties):
+    """Return the checked country code of a Natural Earth admin-0 feature.
+
+    Natural Earth leaves ``ISO_A3`` as ``"-99"`` for France, Norway, Kosovo and a few
+    disputed areas; there ``ADM0_A3`` (France ``FRA``, Norway ``NOR``, Kosovo ``KOS``) is used.
+
+    Examples
+    --------
+    >>> country_codes({"ISO_A3": "-99", "ADM0_A3": "FRA"})
+    'FRA'
+    >>> country_codes({"ISO_A3": "ITA", "ADM0_A3": "ITA"})
+    'ITA'
+    """
+    code = properties.get("ISO_A3")
+    if not code or code == "-99":
+        code = properties["ADM0_A3"]
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise InvalidLayerError(
+            f"Natural Earth feature {properties.get('ADMIN')!r} has no usable country code "
+            f"(ISO_A3 {properties.get('ISO_A3')!r})"
+        )
+    return code

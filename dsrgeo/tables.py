@@ -1,0 +1,74 @@
+"""Writing a table to a file chosen by its suffix: CSV, or GeoJSON for frames with geometry.
+
+Used by the command line's ``-o`` / ``--csv`` options and by notebooks; every file is
+written atomically (an existing one is replaced only by a complete new one).
+"""
+
+from pathlib import Path
+
+from dsrgeo.errors import ParameterError
+from dsrgeo.fileio import atomic_write
+
+__all__ = ["SUFFIXES", "write_table"]
+
+#: The suffixes :func:`write_table` understands.
+SUFFIXES = (".csv", ".geojson", ".json")
+
+
+def write_table(frame, path):
+    r"""Write ``frame`` to ``path`` as CSV (``.csv``) or GeoJSON (``.geojson``, ``.json``).
+
+    A frame with point geometries written as CSV gets ``lat`` and ``lon`` columns (degrees, 6
+    decimals) instead of the geometry.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or geopandas.GeoDataFrame
+    path : str or os.PathLike
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ParameterError
+        If the suffix is not one of :data:`SUFFIXES`, GeoJSON is asked for a frame without
+        geometry, or the folder does not exist.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> write_table(pd.DataFrame({"a": [1]}), out).read_text()
+    'a\n1\n'
+    """
+    import pandas as pd
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ParameterError(
+            f"{str(path)!r}: give a file name ending in {', '.join(SUFFIXES)}", parameter="path"
+        )
+    if not path.resolve().parent.is_dir():
+        raise ParameterError(
+            f"{str(path)!r}: folder {str(path.parent)!r} does not exist", parameter="path"
+        )
+    geometry = getattr(frame, "geometry", None) if hasattr(frame, "crs") else None
+    if suffix == ".csv":
+        if geometry is not None:
+            points = geometry.geom_type.eq("Point").all()
+            plain = pd.DataFrame(frame.drop(columns=geometry.name))
+            if points:
+                plain = plain.assign(lat=geometry.y.round(6), lon=geometry.x.round(6))
+            frame = plain
+        return atomic_write(path, frame.to_csv(index=False))
+    if geometry is None:
+        raise ParameterError(
+            f"{str(path)!r}: GeoJSON needs a frame with geometries; write .csv instead",
+            parameter="path",
+        )
+    from dsrgeo.geojson import write_geojson
+
+    return write_geojson(frame, path)

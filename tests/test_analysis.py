@@ -272,6 +272,6 @@ def test_import_dsrgeo_stays_free_of_networkx():
 
 
 def test_indicators_go_straight_onto_a_map(table):
-    # the example: Map().add(indicators, color_by="hmn_share") works as is
+    # the README's example: Map().add(indicators, color_by="hmn_share") works as is
     html = dsrgeo.Map().add(table, color_by="hmn_share").to_html()
     assert "Pakistan" in html

@@ -24,10 +24,17 @@ GPS_PRN13 = (
 
 
 def test_shipped_2022_snapshot_counts():
-    # counts stated in ../shared/data/README.md and issue 5: BeiDou 50, GPS 31, Galileo 28,
-    # GLONASS 25
+    # the oracle: line-1 records counted in CelesTrak's files as plain text, one file per group
+    files = {"bds": "beidou.txt", "gps": "gps-ops.txt", "gal": "galileo.txt", "glo": "glo-ops.txt"}
+    expected = {
+        system: sum(
+            line.startswith("1 ") for line in (snapshot_dir() / name).read_text().splitlines()
+        )
+        for system, name in files.items()
+    }
+    assert expected == {"bds": 50, "gps": 31, "gal": 28, "glo": 25}
     sats = read_tles(snapshot_dir())
-    assert collections.Counter(sats.system) == {"bds": 50, "gps": 31, "gal": 28, "glo": 25}
+    assert collections.Counter(sats.system) == expected
     assert len(set(sats.satnum)) == 134
     assert repr(sats) == (
         "Satellites(134: bds 50, gps 31, gal 28, glo 25; epochs 2022-01-29..2022-02-04)"

@@ -19,7 +19,7 @@ SMALL = {"start": START, "end": START + dt.timedelta(hours=2), "step_s": 600}
 
 
 def test_grid_sizes():
-    # 1 deg: 181 latitudes (both poles) x 360 longitudes = 65,160 points (issue 5)
+    # 1 deg: 181 latitudes (both poles) x 360 longitudes = 65,160 points
     assert len(grid_points(1.0)[0]) == 65_160
     assert len(grid_points(2.0)[0]) == 91 * 180
     assert len(grid_points(0.5)[0]) == 361 * 720

@@ -32,19 +32,20 @@ BEIDOU_LAYER = "beidou_capitals"
 
 
 def hmn_mask(cables):
-    """Return a boolean Series: which cables were supplied by HMN Tech under any of its names.
+    """Return a boolean Series: which cables HMN Tech (Huawei Marine Networks) built.
 
-    The ``cables`` layer carries the answer in its ``is_hmn`` flag, set when the layer is
-    built by :func:`dsrgeo.catalog.is_hmn_supplier`: one of the ``suppliers`` is in the
-    catalog's alias table (HMN Tech, HMN Technologies, Huawei Marine, Huawei Marine
-    Networks, ...), exactly as spelled there, not a substring. A frame without ``is_hmn``
-    gets the same rule applied to its ``suppliers``.
+    The layers carry the answer: ``hmn_built`` (``hmn_cables``) or ``hmn_status`` equal to
+    ``"supplied"`` (``cables``), from the audited status table: a cable whose supplier field
+    names HMN but whose status is disputed, or a project HMN was withdrawn from, does not
+    count. A frame with neither column falls back on ``is_hmn``, then on its ``suppliers``
+    matched exactly against the catalog's alias table
+    (:func:`dsrgeo.catalog.is_hmn_supplier`).
 
     Parameters
     ----------
     cables : pandas.DataFrame
-        With an ``is_hmn`` column (missing values count as False) or, failing that, a
-        ``suppliers`` column of lists.
+        With an ``hmn_built``, ``hmn_status`` or ``is_hmn`` column (missing values count as
+        False) or, failing those, a ``suppliers`` column of lists.
 
     Returns
     -------
@@ -56,6 +57,10 @@ def hmn_mask(cables):
     >>> hmn_mask(pd.DataFrame({"suppliers": [["HMN Tech"], ["SubCom"], []]})).tolist()
     [True, False, False]
     """
+    if "hmn_built" in cables.columns:
+        return cables["hmn_built"].astype("boolean").fillna(False).astype(bool)
+    if "hmn_status" in cables.columns:
+        return pd.Series(cables["hmn_status"].to_numpy() == "supplied", index=cables.index)
     if "is_hmn" in cables.columns:
         return cables["is_hmn"].astype("boolean").fillna(False).astype(bool)
     return cables["suppliers"].map(catalog.is_hmn_supplier).astype(bool)
@@ -145,8 +150,9 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
     Parameters
     ----------
     suppliers : None, str or list of str, optional
-        Which cables to use. ``None``: all cables. ``"HMN"`` (any case): cables built by
-        HMN Tech under any of its names, as :func:`hmn_mask` decides. Any other string:
+        Which cables to use. ``None``: all cables. ``"HMN"`` (any case): cables HMN Tech
+        built, as :func:`hmn_mask` decides (the audited ``hmn_status`` ``supplied``; systems
+        only awarded, withdrawn or disputed are left out). Any other string:
         cables listing that supplier exactly (case-insensitive), e.g. ``"SubCom"``,
         ``"Alcatel Submarine Networks"``, ``"NEC"``. A list: cables of any of them.
     as_of : int, optional
@@ -162,8 +168,8 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
         Nodes: ISO3 codes. Edges carry ``cable_ids`` and ``names`` (sorted by id, aligned)
         and ``suppliers`` (sorted union). ``graph.graph`` holds ``suppliers``, ``as_of``
         and ``cables``: for every selected cable its ``name``, ``suppliers``,
-        ``countries`` and ``is_hmn``. Countries landing only domestic cables are
-        isolated nodes.
+        ``countries`` and ``is_hmn``, and ``provenance`` (sources, licence and attribution
+        of the cable data). Countries landing only domestic cables are isolated nodes.
 
     Raises
     ------
@@ -191,7 +197,12 @@ def cable_graph(*, suppliers=None, as_of=None, cables=None):
     selected = _select_suppliers(cables.assign(is_hmn=hmn_mask(cables)), suppliers, as_of)
     selected = selected.sort_values("id")
 
-    graph = nx.Graph(suppliers=suppliers, as_of=as_of, cables={})
+    graph = nx.Graph(
+        suppliers=suppliers,
+        as_of=as_of,
+        cables={},
+        provenance=catalog.provenance(["cables"], title="Countries linked by cables"),
+    )
     for row in selected.itertuples(index=False):
         countries = sorted(set(row.countries or ()))
         graph.graph["cables"][row.id] = {
@@ -250,15 +261,16 @@ def reachable_countries(graph, iso3, *, max_hops=None):
     >>> reachable_countries(hmn_2022, "pak", max_hops=1)  # doctest: +NORMALIZE_WHITESPACE
     ['CYP', 'DJI', 'EGY', 'FRA', 'KEN', 'MDV', 'MLT', 'SAU', 'SGP', 'SOM', 'SYC']
     >>> reachable_countries(hmn_2022, "PAK")  # doctest: +NORMALIZE_WHITESPACE
-    ['CYP', 'DJI', 'EGY', 'FRA', 'IDN', 'KEN', 'KHM', 'LKA', 'MDV', 'MLT', 'MYS', 'OMN',
-     'PNG', 'SAU', 'SGP', 'SOM', 'SYC', 'THA']
+    ['CYP', 'DJI', 'EGY', 'FRA', 'IDN', 'KEN', 'KHM', 'LKA', 'MDV', 'MLT', 'MYS', 'PNG',
+     'SAU', 'SGP', 'SOM', 'SYC', 'THA']
 
-    Planned HMN cables (SEA-H2X, SIGMAR) would add China, Myanmar, the Philippines and
-    Taiwan:
+    Systems HMN was only awarded by the data date (SEA-H2X, SIGMAR) are not HMN-built, so
+    counting planned cables adds nobody; Gulf2Africa, whose HMN supply is disputed, is left
+    out too (so Oman drops out of the reach):
 
     >>> sorted(set(reachable_countries(cable_graph(suppliers="HMN"), "PAK"))
     ...        - set(reachable_countries(hmn_2022, "PAK")))
-    ['CHN', 'MMR', 'PHL', 'TWN']
+    []
     """
     import networkx as nx
 
@@ -320,23 +332,21 @@ def all_hmn_countries(graph=None):
 # -- indicators per country ---------------------------------------------------------------
 
 
-def _count_by_country(frame):
-    """Count distinct features per ISO3 code in the ``countries`` list column."""
+def _count_by_country(frame, column="countries"):
+    """Count distinct features per ISO3 code in a list column (``countries``...)."""
     if frame.empty:
         return pd.Series(dtype="int64")
-    pairs = frame[["id", "countries"]].explode("countries").dropna().drop_duplicates()
-    return pairs.groupby("countries")["id"].nunique()
+    pairs = frame[["id", column]].explode(column).dropna().drop_duplicates()
+    return pairs.groupby(column)["id"].nunique()
 
 
 def one_capital_per_country(capitals):
-    """Keep one capital per country: the row without a ``capital_note``, else the first by id.
-
-    Where a country has several capitals, the row without a note is the seat of government.
+    """Keep one capital per country: its seat of government (``role``), not the alternates.
 
     Parameters
     ----------
     capitals : pandas.DataFrame
-        With ``iso3``, ``id`` and ``capital_note`` columns (the ``beidou_capitals`` layer).
+        With ``iso3``, ``id`` and ``role`` columns (the ``beidou_capitals`` layer).
 
     Returns
     -------
@@ -346,14 +356,12 @@ def one_capital_per_country(capitals):
     --------
     >>> import pandas as pd
     >>> rows = pd.DataFrame({"iso3": ["BOL", "BOL"], "id": ["bol-la-paz", "bol-sucre"],
-    ...                      "capital_note": [None, "official (constitutional) capital"]})
+    ...                      "role": ["seat_of_government", "alternate"]})
     >>> one_capital_per_country(rows)["id"].tolist()
     ['bol-la-paz']
     """
-    order = capitals.assign(_noted=capitals["capital_note"].notna()).sort_values(
-        ["iso3", "_noted", "id"]
-    )
-    return order.drop_duplicates("iso3").drop(columns="_noted")
+    seats = capitals[capitals["role"] == "seat_of_government"]
+    return seats.sort_values(["iso3", "id"]).drop_duplicates("iso3")
 
 
 def _beidou_columns():
@@ -365,7 +373,50 @@ def _beidou_columns():
     return named.set_index("iso3")[["capital", *figures]]
 
 
-def indicators(*, as_of=None):
+#: The ways :func:`indicators` can count: per territory (Hong Kong on its own) or per state.
+INDICATOR_FOOTINGS = ("territory", "sovereign")
+#: What each indicator column means (shown as legend titles and labels on maps).
+INDICATOR_COLUMNS = {
+    "cables_landing": "Submarine cables landing (count)",
+    "hmn_cables": "Cables HMN Tech built, landing (count)",
+    "hmn_share": "Share of landing cables built by HMN Tech",
+    "hmn_projects_off_map": "HMN projects not on the cable map (count)",
+    "landing_points": "Cable landing points (count)",
+    "safe_cities": "Safe City / surveillance deployments (count)",
+    "bri_status": "BRI status",
+    "bri_year": "Year the BRI document was signed",
+}
+#: HMN project statuses that count as projects HMN carried (not withdrawn, dropped, disputed)
+HMN_PROJECT_STATUSES = ("supplied", "upgrade", "awarded")
+
+
+def _rows(countries, by):
+    """The table's rows: one per territory, or one per state (its territories merged)."""
+    columns = [
+        "iso3",
+        "name",
+        "sovereign_iso3",
+        "bri_status",
+        "bri_year",
+        "dsr_agreement_year",
+        "standards_agreement_year",
+        "geometry",
+    ]
+    table = countries[columns].drop_duplicates("iso3")
+    if by == "territory":
+        return table.set_index("iso3", drop=False)
+    table = table[table["sovereign_iso3"].notna()]
+    own = table[table["iso3"] == table["sovereign_iso3"]].set_index("iso3")
+    merged = table.dissolve(by="sovereign_iso3", as_index=True, aggfunc="first")
+    merged = merged.assign(iso3=merged.index)
+    for column in columns[1:-1]:
+        if column != "sovereign_iso3":
+            merged[column] = own[column].reindex(merged.index).combine_first(merged[column])
+    merged["sovereign_iso3"] = merged.index
+    return merged[columns].rename_axis(None).set_index("iso3", drop=False)
+
+
+def indicators(*, as_of=None, by="territory"):
     """Return one row per country with its cable, BRI, Safe City and BeiDou indicators.
 
     Parameters
@@ -373,39 +424,53 @@ def indicators(*, as_of=None):
     as_of : int, optional
         Year: the world at the end of that year (cables in service, BRI status and
         agreements as of then). Must lie in every layer's years (cables: 1989-2022).
+    by : {"territory", "sovereign"}, default "territory"
+        ``"territory"``: one row per country or territory polygon, each with its own ISO code
+        (Hong Kong ``HKG`` apart from China); ``"sovereign"``: one row per state, its
+        territories merged in (a cable landing in Hong Kong lands in China; counted once).
 
     Returns
     -------
     geopandas.GeoDataFrame
         Country polygons of ``bri_countries`` (EPSG:4326), ``iso3`` unique, columns:
 
-        ``iso3``, ``name``, ``geometry``
+        ``iso3``, ``name``, ``sovereign_iso3``, ``geometry``
         ``cables_landing`` : int, cables on the map landing in the country.
-        ``hmn_cables`` : int, of those, built by HMN Tech (:func:`hmn_mask`).
+        ``hmn_cables`` : int, of those, built by HMN Tech (:func:`hmn_mask`: status
+        ``supplied``; withdrawn, dropped, awarded and disputed systems never count).
         ``hmn_share`` : float, ``hmn_cables / cables_landing`` (NaN with no cable).
-        ``hmn_projects_off_map`` : int, HMN projects from the project list with no cable
-        on the map that name the country.
+        ``hmn_projects_off_map`` : int, HMN projects of the project list with no cable on the
+        map that name the country, supplied, upgraded or awarded (not withdrawn or dropped).
         ``landing_points`` : int, landing points in the country (in service by ``as_of``).
         ``bri_status``, ``bri_year``, ``dsr_agreement_year``, ``standards_agreement_year``
         from ``bri_countries``.
-        ``safe_cities`` : int, Safe City / smart-city rows for the country.
+        ``safe_cities`` : int, Safe City / surveillance deployment rows for the country.
         ``capital`` and its figures (``bds_max``, ``bds_mean``, ``gps_max``, ``gps_mean``,
         ``bds_minus_gps_max``, ``bds_beats_gps``, ...: every ``bds_*`` / ``gps_*`` column)
-        from the ``beidou_capitals`` layer; one capital per country, the seat of
-        government where there are several. These are for the layer's own date, whatever
-        ``as_of``.
+        from the ``beidou_capitals`` layer; the seat of government of each country. These
+        are for the layer's own date, whatever ``as_of``.
 
-        ``.attrs`` holds ``as_of``, the ``layers`` used and ``unmatched_iso3``: codes in
-        the cable or Safe City data with no country polygon.
+        ``.attrs`` holds the provenance of the layers used (:func:`dsrgeo.catalog.provenance`:
+        sources, licences, attribution), ``as_of``, ``by``, ``columns`` (what each column
+        means) and ``unmatched_iso3``: codes in the cable or Safe City data with no row.
+
+    Raises
+    ------
+    ParameterError
+        If ``by`` is not one of :data:`INDICATOR_FOOTINGS` or ``as_of`` is not a year.
 
     Examples
     --------
     >>> table = indicators().set_index("iso3")
     >>> print(table.loc["PAK", "bri_status"], table.loc["PAK", "bri_year"])
-    member 2013
-    >>> bool(table.loc["PAK", "hmn_cables"] >= 1)
+    member 2017
+    >>> int(table.loc["HKG", "cables_landing"]) > 0  # Hong Kong counts on its own
     True
+    >>> states = indicators(by="sovereign").set_index("iso3")
+    >>> "HKG" in states.index, bool(states.loc["CHN", "cables_landing"] > table.loc["CHN", "cables_landing"])
+    (False, True)
     """
+    checks.choice(by, "by", INDICATOR_FOOTINGS)
     load = loading.load
     countries = load("bri_countries", as_of=as_of)
     cables = load("cables", as_of=as_of)
@@ -413,31 +478,27 @@ def indicators(*, as_of=None):
     points = load("landing_points", as_of=as_of)
     cities = load("safe_cities", as_of=as_of)
 
-    landing = _count_by_country(cables)
-    hmn_landing = _count_by_country(cables[hmn_mask(cables)])
-    off_map = _count_by_country(hmn[hmn["origin"] == "project_list"])
-    point_counts = points.groupby("iso3")["id"].nunique()
-    city_counts = cities.groupby("iso3")["id"].nunique()
-
-    table = (
-        countries[
-            [
-                "iso3",
-                "name",
-                "bri_status",
-                "bri_year",
-                "dsr_agreement_year",
-                "standards_agreement_year",
-                "geometry",
-            ]
-        ]
-        .drop_duplicates("iso3")
-        .set_index("iso3", drop=False)
+    list_column = "countries" if by == "territory" else "sovereign_countries"
+    sovereign = dict(zip(countries["iso3"], countries["sovereign_iso3"]))
+    point_codes = points["iso3"] if by == "territory" else points["sovereign_iso3"]
+    city_codes = (
+        cities["iso3"]
+        if by == "territory"
+        else cities["iso3"].map(lambda code: sovereign.get(code) or code)
     )
+    off_map = hmn[(hmn["origin"] == "project_list") & hmn["hmn_status"].isin(HMN_PROJECT_STATUSES)]
+
+    landing = _count_by_country(cables, list_column)
+    hmn_landing = _count_by_country(cables[hmn_mask(cables)], list_column)
+    off_map_counts = _count_by_country(off_map, list_column)
+    point_counts = points.groupby(point_codes)["id"].nunique()
+    city_counts = cities.groupby(city_codes)["id"].nunique()
+
+    table = _rows(countries, by)
     for column, counts in [
         ("cables_landing", landing),
         ("hmn_cables", hmn_landing),
-        ("hmn_projects_off_map", off_map),
+        ("hmn_projects_off_map", off_map_counts),
         ("landing_points", point_counts),
         ("safe_cities", city_counts),
     ]:
@@ -458,6 +519,7 @@ def indicators(*, as_of=None):
     order = [
         "iso3",
         "name",
+        "sovereign_iso3",
         "cables_landing",
         "hmn_cables",
         "hmn_share",
@@ -472,6 +534,15 @@ def indicators(*, as_of=None):
     rest = [c for c in table.columns if c not in order and c != "geometry"]
     table = table[[*order, *rest, "geometry"]].reset_index(drop=True)
     known = set(table["iso3"])
-    unmatched = sorted((set(landing.index) | set(city_counts.index) | set(off_map.index)) - known)
-    table.attrs.update(as_of=as_of, layers=layers_used, unmatched_iso3=unmatched)
+    unmatched = sorted(
+        (set(landing.index) | set(city_counts.index) | set(off_map_counts.index)) - known
+    )
+    title = "Indicators by country" if by == "territory" else "Indicators by state"
+    table.attrs.update(
+        catalog.provenance(layers_used, title=title),
+        as_of=as_of,
+        by=by,
+        columns=dict(INDICATOR_COLUMNS),
+        unmatched_iso3=unmatched,
+    )
     return table

@@ -1,25 +1,27 @@
-"""The policy brief's quantitative claims, set against what the layers say.
+"""The policy brief's quantitative claims, set against what the layers said at the time.
 
 Each claim is a small :class:`Claim` record (the brief's words exactly, its paragraph, the
-claimed number, how to compare) plus a function that measures the same quantity in the
-layers. :func:`claims` runs them all and computes a verdict; nothing in the verdict column
-is written by hand.
+claimed number, how to compare, and the date the figure refers to, with the source that
+dates it) plus a function that measures the same quantity in the layers as of that date.
+:func:`claims` runs them all and computes a verdict; nothing in the verdict column is written
+by hand, and each row says which comparison it made.
 
 Module name: ``dsrgeo.claims`` would clash with the function ``dsrgeo.claims()`` (importing a
 submodule sets an attribute of that name on the package), hence ``brief``.
 """
 
+import csv
 import dataclasses
 import functools
 import math
 
 import pandas as pd
 
-from dsrgeo import loading
-from dsrgeo.analysis import BEIDOU_LAYER, one_capital_per_country
+from dsrgeo import catalog, loading
+from dsrgeo.analysis import BEIDOU_LAYER, HMN_PROJECT_STATUSES, one_capital_per_country
 from dsrgeo.errors import ParameterError
 
-__all__ = ["CLAIMS", "MILE_KM", "VERDICTS", "Claim", "claims", "verdict"]
+__all__ = ["CLAIMS", "MILE_KM", "VERDICTS", "Claim", "announced_lengths", "claims", "verdict"]
 
 #: One international mile in km (exact, by the 1959 international yard and pound agreement).
 MILE_KM = 1.609344
@@ -64,6 +66,13 @@ class Claim:
     data_is_lower_bound : bool
         True when the data are a partial compilation: a shortfall then means "data
         incomplete", not "differs".
+    refers_to : str
+        The date (or year) the claimed figure describes.
+    refers_to_source : str
+        What dates the figure: the source the brief's figure comes from, with its date.
+    as_of : int or None
+        The year the layers are cut at to judge the claim (None: the layer as shipped, when
+        it has no years or the figure postdates its last year).
     """
 
     id: str
@@ -76,6 +85,9 @@ class Claim:
     tolerance: float
     tolerance_reason: str
     data_is_lower_bound: bool
+    refers_to: str
+    refers_to_source: str
+    as_of: int | None
 
 
 CLAIMS = (
@@ -94,6 +106,13 @@ CLAIMS = (
             "10 cables (see audit_lengths)"
         ),
         data_is_lower_bound=False,
+        refers_to="2018",
+        refers_to_source=(
+            "the length announced when PEACE was launched: 13,000 km for the whole planned "
+            "system (Converge Digest, 2018-01-08; EIR, 2018-01-31, from the Tropic Science / "
+            "Huawei Marine statement), before the extension to Singapore"
+        ),
+        as_of=None,
     ),
     Claim(
         id="hmn_projects",
@@ -106,6 +125,12 @@ CLAIMS = (
         tolerance=0.10,
         tolerance_reason="10%: 'some 90' is a round figure",
         data_is_lower_bound=True,
+        refers_to="2019",
+        refers_to_source=(
+            "Huawei Marine's own count as reported in 2019 (Reuters via no1geekfun, 2019: "
+            "'operates in 90 projects worldwide')"
+        ),
+        as_of=2019,
     ),
     Claim(
         id="bri_countries_2019",
@@ -121,6 +146,9 @@ CLAIMS = (
             "Russia, Congo) and on Palestine"
         ),
         data_is_lower_bound=False,
+        refers_to="2019-12-31",
+        refers_to_source="the brief's own date: cooperation documents by the end of 2019",
+        as_of=2019,
     ),
     Claim(
         id="standards_agreements_2019",
@@ -133,6 +161,9 @@ CLAIMS = (
         tolerance=0.10,
         tolerance_reason="10%: counts of agreements and partner countries shift with dates",
         data_is_lower_bound=True,
+        refers_to="2019-06",
+        refers_to_source="the brief's own date: agreements by June 2019",
+        as_of=2019,
     ),
     Claim(
         id="beidou_capitals",
@@ -151,6 +182,12 @@ CLAIMS = (
             "major countries', and satellite counts change with the date"
         ),
         data_is_lower_bound=False,
+        refers_to="2020-11",
+        refers_to_source=(
+            "Nikkei Asian Review, 2020-11-25, from Trimble's GNSS planning tool (the daily "
+            "maximum of observable satellites at each capital)"
+        ),
+        as_of=None,
     ),
     Claim(
         id="safe_cities",
@@ -163,6 +200,9 @@ CLAIMS = (
         tolerance=0.0,
         tolerance_reason="none: 'more than' is a bound",
         data_is_lower_bound=True,
+        refers_to="2019",
+        refers_to_source="the brief's own date: cities using the technology in 2019",
+        as_of=2019,
     ),
 )
 
@@ -208,96 +248,128 @@ def verdict(claim, value):
 
 
 # -- measuring each claim in the layers ---------------------------------------------------
-# Each measure takes ``load(layer_id, as_of=None)``: claims() passes one that reads each
-# (layer, as_of) once per call (bri_countries as of 2019 serves two claims), so a measure
-# must not modify the frames it gets.
+# Each measure takes ``load(layer_id, as_of=None)`` and the claim: claims() passes a loader
+# that reads each (layer, as_of) once per call (bri_countries as of 2019 serves two
+# claims), so a measure must not modify the frames it gets. It returns (value, how computed).
 
 
-def _peace_length(load):
+def announced_lengths(cable_id):
+    """Return the lengths announced for a cable over time (``policy/cable_announcements.csv``).
+
+    Parameters
+    ----------
+    cable_id : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date``, ``length_km``, ``scope``, ``publisher``, ``title``, ``url``, sorted by date.
+
+    Examples
+    --------
+    >>> first = announced_lengths("peace-cable").iloc[0]
+    >>> first.date, float(first.length_km)
+    ('2018-01-08', 13000.0)
+    """
+    path = catalog.sources_dir() / "policy" / "cable_announcements.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["cable_id"] == cable_id]
+    table = pd.DataFrame(rows, columns=["date", "length_km", "scope", "publisher", "title", "url"])
+    table["length_km"] = table["length_km"].astype(float)
+    return table.sort_values("date").reset_index(drop=True)
+
+
+def _peace_length(load, claim):
     cables = load("cables")
     peace = cables[cables["id"] == "peace-cable"]
-    if peace.empty:
-        return math.nan, "no cable with id 'peace-cable' in the cables layer"
+    history = announced_lengths("peace-cable")
+    if peace.empty or history.empty:
+        return math.nan, "no PEACE cable or announced length in the data"
     stated_km = float(peace["stated_length_km"].iloc[0])
     drawn_km = float(peace["drawn_length_km"].iloc[0])  # the layer's geodesic length
+    at_the_time = history[history["date"].str[:4] <= claim.refers_to]
+    launched = at_the_time[at_the_time["length_km"] == at_the_time["length_km"].max()].iloc[0]
     how = (
-        f"cables layer, id 'peace-cable': stated length {stated_km:,.0f} km "
-        f"({stated_km / MILE_KM:,.0f} mi, TeleGeography) is the value compared; the drawn "
-        f"route measures {drawn_km:,.0f} km (WGS84 geodesic, all branches). "
+        f"compared: the length announced in {claim.refers_to}, {launched.length_km:,.0f} km "
+        f"({launched.publisher}, {launched.date}: {launched.scope}). Since then: "
+        f"{stated_km:,.0f} km stated today (cables layer, TeleGeography 2022-12; the system "
+        "was extended to Singapore: 15,000 km Pakistan-France plus 6,500 km, PTA 2022-09-07) "
+        f"and {drawn_km:,.0f} km for the drawn route (WGS84 geodesic, all branches). "
         f"Claim: 7,500 mi x {MILE_KM} km/mi = {7500 * MILE_KM:,.0f} km"
     )
-    return stated_km, how
+    return float(launched.length_km), how
 
 
-def _hmn_projects(load):
-    hmn = load("hmn_cables")
-    origin = hmn["origin"].value_counts()
+def _hmn_projects(load, claim):
+    hmn = load("hmn_cables", as_of=claim.as_of)
+    projects = hmn[hmn["duplicate_of"].isna()]  # a project counted twice counts once
+    counted = projects[projects["hmn_status"].isin(HMN_PROJECT_STATUSES)]
+    statuses = projects["hmn_status"].value_counts()
     how = (
-        f"features of the hmn_cables layer: {len(hmn)} = cables with an HMN supplier "
-        f"({origin.get('cable_map', 0) + origin.get('both', 0)}, of which "
-        f"{origin.get('both', 0)} also in the project list) + projects only in the "
-        f"project list ({origin.get('project_list', 0)}); compiled from TeleGeography and "
-        "news items, not HMN's own reference list"
+        f"hmn_cables as_of={claim.as_of}: projects HMN supplied, upgraded or was awarded, "
+        f"each once ({len(counted)}: {statuses.get('supplied', 0)} supplied, "
+        f"{statuses.get('upgrade', 0)} upgrades, {statuses.get('awarded', 0)} awarded); "
+        f"{statuses.get('withdrawn', 0)} withdrawn, {statuses.get('dropped', 0)} dropped and "
+        f"{statuses.get('disputed', 0)} disputed projects are not counted. A compilation from "
+        "TeleGeography and news items, not HMN's own reference list"
     )
-    return float(len(hmn)), how
+    return float(len(counted)), how
 
 
-def _bri_countries_2019(load):
-    countries = load("bri_countries", as_of=2019)
+def _bri_countries_2019(load, claim):
+    countries = load("bri_countries", as_of=claim.as_of)
     members = int((countries["bri_status"] == "member").sum())
     undated = int(((countries["bri_status"] == "member") & countries["bri_year"].isna()).sum())
     how = (
-        f"bri_countries as_of=2019: countries with bri_status 'member' ({members}, "
-        f"including {undated} that GFDC lists without a confirmed MoU date); the number of "
-        "documents (199) is not in the data"
+        f"bri_countries as_of={claim.as_of}: countries with bri_status 'member' ({members}, "
+        f"including {undated} that no source dates); China, the initiator, is not counted; "
+        "the number of documents (199) is not in the data"
     )
     return float(members), how
 
 
-def _standards_agreements_2019(load):
-    countries = load("bri_countries", as_of=2019)
-    with_agreement = countries["standards_agreement_year"].notna()
-    count = int(with_agreement.sum())
+def _standards_agreements_2019(load, claim):
+    countries = load("bri_countries", as_of=claim.as_of)
+    count = int(countries["standards_agreement_year"].notna().sum())
     how = (
-        f"bri_countries as_of=2019: countries with a standards_agreement_year "
+        f"bri_countries as_of={claim.as_of}: countries with a standards_agreement_year "
         f"({count}); the source list names only the countries found in news items and "
         "forum outcome lists, not SAC's 49"
     )
     return float(count), how
 
 
-def _beidou_capitals(load):
+def _beidou_capitals(load, claim):
     capitals = load(BEIDOU_LAYER)
     as_of = capitals.attrs.get("as_of", "?")
-    capitals = one_capital_per_country(capitals)  # the brief counts countries, not cities
-    # the press figure's metric is the layer's bds_beats_gps (daily maximum: bds_max >
-    # gps_max); the mean visible count over the day is reported beside it
-    by_max = capitals["bds_beats_gps"].dropna()
-    by_mean = capitals[["bds_mean", "gps_mean"]].dropna()
-    count, total = int(by_max.sum()), len(by_max)
-    if total == 0:
-        return math.nan, "beidou_capitals has no rows with BeiDou and GPS figures"
-    mean_count = int((by_mean["bds_mean"] > by_mean["gps_mean"]).sum())
+    seats = one_capital_per_country(capitals)  # the brief counts countries, not cities
+    on_195 = seats[seats["counted_195"]]
+    if on_195.empty:
+        return math.nan, "beidou_capitals has no capitals on the 195-state footing"
+    count, total = int(on_195["bds_beats_gps"].sum()), len(on_195)
+    full = int(seats["bds_beats_gps"].sum())
+    by_mean = int((on_195["bds_mean"] > on_195["gps_mean"]).sum())
     how = (
-        f"beidou_capitals (as of {as_of}; one capital per country): countries whose "
-        f"capital sees more BeiDou than GPS satellites: {count} of {total} by the daily "
-        f"maximum visible count; {mean_count} of {len(by_mean)} by the mean visible count "
-        "over the day; the share by the daily maximum visible count is compared with 165/195"
+        f"compared: the layer of {as_of}, the nearest TLE snapshot dsrgeo ships (the claim "
+        f"refers to {claim.refers_to}); the seat of government of each of the 193 UN members "
+        f"and 2 observer states: {count} of {total} see more BeiDou than GPS satellites by "
+        f"the daily maximum ({by_mean} by the daily mean); with Taiwan and Kosovo, {full} of "
+        f"{len(seats)}. The share by the daily maximum is compared with 165/195"
     )
     return count / total * 100, how
 
 
-def _safe_cities(load):
-    cities = load("safe_cities")
+def _safe_cities(load, claim):
+    cities = load("safe_cities", as_of=claim.as_of)
     named = cities.dropna(subset=["city"])
-    count = len(named[["iso3", "city"]].drop_duplicates())
-    huawei = len(
-        named[named["vendor"].fillna("").str.contains("Huawei")][["iso3", "city"]].drop_duplicates()
-    )
+    deployed = named[(named["status"] == "deployed") & named["year"].notna()]
+    count = len(deployed[["iso3", "city"]].drop_duplicates())
+    agreed = len(named[named["status"] == "agreed"][["iso3", "city"]].drop_duplicates())
     how = (
-        f"safe_cities: distinct named cities ({count}, of which {huawei} name Huawei as a "
-        f"vendor; {len(cities) - len(named)} country-level rows without a city not "
-        "counted); an incomplete compilation from news items"
+        f"safe_cities as_of={claim.as_of}: distinct named cities with a deployment dated "
+        f"{claim.as_of} or earlier ({count}); {agreed} more had an agreement but no reported "
+        "deployment, and proposals, cancelled and undated rows are not counted; an "
+        "incomplete compilation (the CSIS city list was not recoverable)"
     )
     return float(count), how
 
@@ -311,31 +383,45 @@ _MEASURES = {
     "safe_cities": _safe_cities,
 }
 
+#: The layers each claim reads (their provenance travels with the table).
+_LAYERS = {
+    "peace_length": ("cables",),
+    "hmn_projects": ("hmn_cables",),
+    "bri_countries_2019": ("bri_countries",),
+    "standards_agreements_2019": ("bri_countries",),
+    "beidou_capitals": (BEIDOU_LAYER,),
+    "safe_cities": ("safe_cities",),
+}
+
 
 def claims():
-    """Check the policy brief's figures against the layers: one row per claim.
+    """Check the policy brief's figures against the layers as of their time: one row per claim.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``id``, ``paragraph``, ``subject``, ``claim`` (the brief's words, exactly),
-        ``claimed`` and ``data`` (the same quantity in the layers, both in ``unit``),
-        ``unit``, ``how_computed``, ``tolerance`` (text) and ``verdict`` (one of
-        :data:`VERDICTS`, computed by :func:`verdict`). Numbers are rounded to 0.1.
+        ``refers_to`` (the date the claimed figure describes) and ``refers_to_source``,
+        ``as_of`` (the year the layers were cut at; None: as shipped), ``claimed`` and
+        ``data`` (the same quantity in the layers, both in ``unit``), ``unit``,
+        ``how_computed`` (which comparison was made, and the other values where the data
+        changed since), ``tolerance`` (text) and ``verdict`` (one of :data:`VERDICTS`,
+        computed by :func:`verdict`). Numbers are rounded to 0.1. ``.attrs`` carries the
+        provenance of the layers read.
 
     Examples
     --------
     >>> table = claims().set_index("id")
     >>> row = table.loc["bri_countries_2019"]
-    >>> print(row["claimed"], row["data"], row["verdict"])
-    137.0 137.0 consistent
-    >>> table.loc["peace_length", "verdict"]
-    'differs'
+    >>> print(row["as_of"], row["claimed"], row["data"], row["verdict"])
+    2019 137.0 137.0 consistent
+    >>> float(table.loc["peace_length", "data"]), table.loc["peace_length", "verdict"]
+    (13000.0, 'consistent')
     """
     load = functools.cache(lambda layer_id, as_of=None: loading.load(layer_id, as_of=as_of))
     rows = []
     for claim in CLAIMS:
-        value, how = _MEASURES[claim.id](load)
+        value, how = _MEASURES[claim.id](load, claim)
         if claim.comparison == "about":
             tolerance = f"within {claim.tolerance:.0%} of the claim; {claim.tolerance_reason}"
         else:
@@ -346,6 +432,9 @@ def claims():
                 "paragraph": claim.paragraph,
                 "subject": claim.subject,
                 "claim": claim.words,
+                "refers_to": claim.refers_to,
+                "refers_to_source": claim.refers_to_source,
+                "as_of": claim.as_of,
                 "claimed": round(claim.claimed, 1),
                 "data": round(value, 1) if not math.isnan(value) else math.nan,
                 "unit": claim.unit,
@@ -355,5 +444,10 @@ def claims():
             }
         )
     table = pd.DataFrame(rows)
-    table.attrs["verdicts"] = dict(VERDICTS)
+    table["as_of"] = table["as_of"].astype("Int64")
+    layers = [layer for claim in CLAIMS for layer in _LAYERS[claim.id]]
+    table.attrs.update(
+        catalog.provenance(layers, title="The policy brief's claims"),
+        verdicts=dict(VERDICTS),
+    )
     return table

@@ -28,6 +28,7 @@ __all__ = [
     "hmn_supplier_aliases",
     "is_hmn_supplier",
     "layer_ids",
+    "provenance",
     "shipped_dir",
     "sources_dir",
 ]
@@ -353,3 +354,51 @@ def citation(layer_id):
         f'{s["publisher"]}, "{s["title"]}" ({s["as_of"]}), {s["url"]}' for s in info.sources
     )
     return f"{info.title}: {sources}. Licence: {info.licence}. {info.attribution}"
+
+
+def provenance(layer_ids, *, title=None):
+    """Return the ``.attrs`` a frame derived from these layers carries: sources, licences, credit.
+
+    Every frame dsrgeo derives from layers (indicators, the length audit, the claims, graph
+    and network outputs) carries the union of its inputs' provenance, so a map or an export
+    of it shows the credit the data's licences require (CC BY-NC-SA for TeleGeography's
+    cables).
+
+    Parameters
+    ----------
+    layer_ids : iterable of str
+        The catalog layers the frame was made from.
+    title : str, optional
+        The frame's title (a map's default layer name).
+
+    Returns
+    -------
+    dict
+        ``title``, ``layers``, ``sources`` (list of dicts), ``licence`` and ``attribution``
+        (each distinct one once, joined with "; "), ``licences`` (list), ``citation`` (one
+        line per layer).
+
+    Examples
+    --------
+    >>> attrs = provenance(["cables", "land"], title="Cables and land")
+    >>> attrs["licence"]
+    'CC BY-NC-SA 3.0; Public domain'
+    >>> "TeleGeography" in attrs["attribution"] and attrs["layers"] == ["cables", "land"]
+    True
+    """
+    ids = list(dict.fromkeys(layer_ids))
+    infos = [get(layer_id) for layer_id in ids]
+    licences = list(dict.fromkeys(info.licence for info in infos))
+    attributions = list(dict.fromkeys(info.attribution for info in infos))
+    sources = []
+    for info in infos:
+        sources += [dict(s) for s in info.sources if dict(s) not in sources]
+    return {
+        "title": title,
+        "layers": ids,
+        "sources": sources,
+        "licence": "; ".join(licences),
+        "licences": licences,
+        "attribution": "; ".join(attributions),
+        "citation": "\n".join(citation(layer_id) for layer_id in ids),
+    }

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dsrgeo import checks, loading
+from dsrgeo import catalog, checks, loading
 from dsrgeo.errors import InvalidLayerError
 
 __all__ = [
@@ -252,7 +252,8 @@ def audit_lengths(cables=None, *, short_ratio=DEFAULT_SHORT_RATIO, long_ratio=DE
         :func:`geodesic_length_km`, rounded to 0.1 km), ``ratio`` (drawn / stated, 3
         decimals) and ``flag``, one of :data:`LENGTH_FLAGS` (``"ok"``,
         ``"drawn_short"``, ``"drawn_long"``, ``"no_stated_length"``,
-        ``"no_geometry"``). ``.attrs`` holds the ratio bounds and the flag meanings.
+        ``"no_geometry"``). ``.attrs`` holds the ratio bounds, the flag meanings and the
+        cables' provenance (sources, licence, attribution).
 
     Raises
     ------
@@ -320,6 +321,7 @@ def audit_lengths(cables=None, *, short_ratio=DEFAULT_SHORT_RATIO, long_ratio=DE
             "flag": flag,
         }
     )
+    report.attrs.update(_provenance(cables))
     report.attrs.update(
         short_ratio=short_ratio,
         long_ratio=long_ratio,
@@ -327,3 +329,12 @@ def audit_lengths(cables=None, *, short_ratio=DEFAULT_SHORT_RATIO, long_ratio=DE
         note="Cable routes are stylised drawings, not surveyed routes.",
     )
     return report
+
+
+def _provenance(frame):
+    """The credit of the cables measured: their layer's, or what the frame itself carries."""
+    layer_id = frame.attrs.get("id")
+    if isinstance(layer_id, str) and layer_id in catalog.layer_ids():
+        return catalog.provenance([layer_id], title="Length audit")
+    keep = ("sources", "licence", "licences", "attribution", "citation", "layers")
+    return {"title": "Length audit", **{k: frame.attrs[k] for k in keep if k in frame.attrs}}

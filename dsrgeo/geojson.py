@@ -40,6 +40,7 @@ __all__ = [
     "features_to_frame",
     "geojson_text",
     "is_partial_date",
+    "layer_members",
     "parse",
     "read_layer_file",
     "read_user_file",
@@ -589,11 +590,14 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def geojson_text(gdf, property_names=None):
+def geojson_text(gdf, property_names=None, *, members=None):
     """Return RFC 7946 GeoJSON text for a GeoDataFrame, one feature per line.
 
     Features are sorted by their ``id`` property; properties follow ``property_names``
     (default: the frame's non-geometry columns); coordinates are rounded to 6 decimals.
+    ``members`` (a dict) are written as foreign members of the FeatureCollection (RFC 7946,
+    6.1) before the features: dsrgeo's layers carry their name, licence, attribution and
+    sources that way, so a GIS opening the file alone sees them.
 
     Examples
     --------
@@ -625,10 +629,33 @@ def geojson_text(gdf, property_names=None):
         lines.append(
             json.dumps(feature, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         )
-    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    head = {"type": "FeatureCollection", **(members or {})}
+    opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return opening[:-1] + ',"features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
-def write_geojson(gdf, path, property_names=None):
+def layer_members(info):
+    """Return the foreign members a layer file carries: name, title, licence, credit, sources.
+
+    Parameters
+    ----------
+    info : dsrgeo.catalog.LayerInfo
+
+    Returns
+    -------
+    dict
+    """
+    return {
+        "name": info.id,
+        "title": info.title,
+        "licence": info.licence,
+        "licence_url": info.licence_url,
+        "attribution": info.attribution,
+        "sources": [dict(s) for s in info.sources],
+    }
+
+
+def write_geojson(gdf, path, property_names=None, *, members=None):
     """Write a GeoDataFrame as deterministic GeoJSON, atomically (temp file, then rename).
 
     Parameters
@@ -639,9 +666,11 @@ def write_geojson(gdf, path, property_names=None):
         Destination file.
     property_names : list of str, optional
         Properties to write, in order (default: all non-geometry columns).
+    members : dict, optional
+        Foreign members of the FeatureCollection (see :func:`geojson_text`).
 
     Returns
     -------
     pathlib.Path
     """
-    return atomic_write(path, geojson_text(gdf, property_names))
+    return atomic_write(path, geojson_text(gdf, property_names, members=members))

@@ -11,8 +11,9 @@ The rules:
 - ``landing_points``: points where at least one cable in service by Y lands (their
   ``cable_ids`` are cut to those cables).
 - ``bri_countries``: a member from the year its cooperation document was signed (members
-  without a known date count in every year), ``exited`` from the year of the exit date;
-  DSR and standards agreement years after Y are blanked.
+  without a known date count in every year), ``exited`` from the year of the exit date; China,
+  the initiator, in every year from 2013; DSR and standards agreement years after Y are
+  blanked.
 - ``safe_cities``: rows dated Y or earlier, and undated rows.
 
 Layers without time (``land``, ``beidou_capitals``) ignore ``as_of``.
@@ -154,12 +155,15 @@ def _landing_points_as_of(frame, year, cables):
 def _bri_as_of(frame, year, cables):
     frame = frame.copy()
     start, end = _bri_years(frame)
-    listed = (frame["bri_status"] != "none").to_numpy()
+    initiator = (frame["bri_status"] == "initiator").to_numpy()
+    listed = (frame["bri_status"] != "none").to_numpy() & ~initiator
     joined = listed & (start.isna() | (start <= year)).fillna(False).to_numpy(bool)
     left = joined & (end <= year).fillna(False).to_numpy(bool)
     frame["bri_status"] = "none"
     frame.loc[joined, "bri_status"] = "member"
     frame.loc[left, "bri_status"] = "exited"
+    frame.loc[initiator, "bri_status"] = "initiator"  # China, from 2013: the first year
+    joined = joined | initiator
     for column in ("mou_date", "bri_year"):
         frame[column] = frame[column].where(joined, None)
     frame["exit_date"] = frame["exit_date"].where(left, None)

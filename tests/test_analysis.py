@@ -117,12 +117,20 @@ def test_hmn_mask_reads_the_is_hmn_flag_when_there_is_one():
     assert hmn_mask(frame).tolist() == [True, False, False]
 
 
-def test_shipped_is_hmn_flag_follows_the_alias_table():
-    from dsrgeo.catalog import is_hmn_supplier
-
+def test_shipped_is_hmn_flag_follows_the_alias_table(repo_root):
+    # the oracle: TeleGeography's own list of HMN Tech's cables (supplier/hmn-tech.json)
+    listed = json.loads(
+        (repo_root / "layers/sources/cables/supplier/hmn-tech.json").read_text("utf-8")
+    )
     cables = dsrgeo.load("cables")
-    assert cables["is_hmn"].tolist() == cables["suppliers"].map(is_hmn_supplier).tolist()
-    assert hmn_mask(cables).tolist() == cables["is_hmn"].tolist()
+    assert set(cables.loc[cables["is_hmn"], "id"]) == {c["id"] for c in listed["cables"]}
+    # HMN-built is the audited status, not the supplier field: Gulf2Africa's supplier field
+    # names HMN Tech, but TeleGeography's CommsUpdate (2016-02-12) reported an Xtera contract
+    built = hmn_mask(cables)
+    assert built.tolist() == (cables["hmn_status"] == "supplied").tolist()
+    g2a = cables.set_index("id").loc["gulf2africa-g2a"]
+    assert g2a["is_hmn"] and g2a["hmn_status"] == "disputed"
+    assert not built[cables["id"] == "gulf2africa-g2a"].any()
 
 
 # --- the shipped layers --------------------------------------------------------------------
@@ -150,7 +158,7 @@ def test_pakistan_reaches_at_least_peace_countries_over_hmn(hmn_graph):
 
 def test_hmn_graph_holds_the_on_map_cables_of_the_hmn_layer(hmn_graph):
     hmn = dsrgeo.load("hmn_cables")
-    on_map = set(hmn.loc[hmn["origin"] != "project_list", "id"])
+    on_map = set(hmn.loc[(hmn["origin"] != "project_list") & hmn["hmn_built"], "id"])
     assert "peace-cable" in on_map
     assert set(hmn_graph.graph["cables"]) == on_map
     assert all(info["is_hmn"] for info in hmn_graph.graph["cables"].values())

@@ -1,5 +1,7 @@
 """Tests for dsrgeo.brief (``dsrgeo.claims()``): the policy brief's figures against the layers."""
 
+import csv
+import json
 import math
 
 import pytest
@@ -25,9 +27,17 @@ BRIEF_WORDS = {
 }
 
 
+POLICY = "layers/sources/policy"
+
+
 @pytest.fixture(scope="module")
 def table():
     return claims()
+
+
+def _rows(repo_root, name):
+    with open(repo_root / POLICY / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_one_row_per_claim_with_the_briefs_words(table):
@@ -36,6 +46,9 @@ def test_one_row_per_claim_with_the_briefs_words(table):
         "paragraph",
         "subject",
         "claim",
+        "refers_to",
+        "refers_to_source",
+        "as_of",
         "claimed",
         "data",
         "unit",
@@ -53,7 +66,7 @@ def test_public_entry_point_is_the_same_function():
 
 def test_verdicts_on_the_shipped_layers(table):
     assert dict(zip(table["id"], table["verdict"])) == {
-        "peace_length": "differs",
+        "peace_length": "consistent",
         "hmn_projects": "data incomplete",
         "bri_countries_2019": "consistent",
         "standards_agreements_2019": "data incomplete",
@@ -63,32 +76,73 @@ def test_verdicts_on_the_shipped_layers(table):
     assert set(table["verdict"]) <= set(VERDICTS)
 
 
-def test_peace_length(table):
+def test_peace_length_as_announced_when_the_brief_was_written(table):
     row = table.set_index("id").loc["peace_length"]
     assert row["claimed"] == pytest.approx(7500 * 1.609344, abs=0.1)  # international mile
-    assert row["data"] == 21500.0  # TeleGeography, cable/peace-cable.json
-    assert row["verdict"] == "differs"
-    assert "22,279 km" in row["how_computed"]  # the drawn route, reported beside it
+    assert row["refers_to"] == "2018"
+    # Converge Digest, 2018-01-08, "China funds PEACE subsea cable": total length 13,000 km
+    assert row["data"] == 13000.0
+    assert row["verdict"] == "consistent"  # 12,070 km is 7% below 13,000 km: within 10%
+    # the values since: TeleGeography's 21,500 km (cable/peace-cable.json, "21,500 km") and
+    # PTA's 2022-09-07 statement (15,000 km to France plus 6,500 km to Singapore)
+    assert "21,500 km stated today" in row["how_computed"]
+    assert "15,000 km Pakistan-France plus 6,500 km" in row["how_computed"]
 
 
-def test_bri_members_2019(table):
+def test_bri_members_2019(table, repo_root):
+    # the oracle: the audited table read here as plain CSV: signatories whose document is
+    # dated 2019 or earlier (or undated), not exited by then
+    members = [
+        r
+        for r in _rows(repo_root, "bri_countries.csv")
+        if r["role"] == "signatory"
+        and (not r["year_joined"] or int(r["year_joined"]) <= 2019)
+        and not (r["exit_date"] and int(r["exit_date"][:4]) <= 2019)
+    ]
     row = table.set_index("id").loc["bri_countries_2019"]
-    assert row["data"] == 137  # bri_countries as_of=2019, bri_status 'member'
+    assert row["as_of"] == 2019 and row["data"] == len(members) == 137
     assert row["verdict"] == "consistent"
 
 
-def test_partial_compilations_say_data_incomplete(table):
-    rows = table.set_index("id")
-    assert rows.loc["safe_cities", "data"] < 230
-    assert rows.loc["safe_cities", "verdict"] == "data incomplete"
-    assert rows.loc["hmn_projects", "data"] == len(dsrgeo.load("hmn_cables"))
-    assert rows.loc["hmn_projects", "verdict"] == "data incomplete"
+def test_safe_cities_count_deployments_dated_by_2019(table, repo_root):
+    # the oracle: distinct named cities of the merged table with a deployment dated <= 2019
+    deployed = {
+        (r["iso3"], r["city"])
+        for r in _rows(repo_root, "safe_cities.csv")
+        if r["city"] and r["status"] == "deployed" and r["year"] and int(r["year"]) <= 2019
+    }
+    row = table.set_index("id").loc["safe_cities"]
+    assert row["as_of"] == 2019 and row["data"] == len(deployed) < 230
+    assert row["verdict"] == "data incomplete"
 
 
-def test_beidou_computed_from_the_shipped_layer(table):
+def test_hmn_projects_never_count_withdrawn_or_dropped(table, repo_root):
+    # the oracle: the status table and project list read here; projects by the end of 2019
+    statuses = {r["key"]: r for r in _rows(repo_root, "hmn_status.csv")}
+    counted = {
+        k for k, r in statuses.items() if r["hmn_status"] in ("supplied", "upgrade", "awarded")
+    }
+    assert not counted & {
+        k for k, r in statuses.items() if r["hmn_status"] in ("withdrawn", "dropped")
+    }
+    row = table.set_index("id").loc["hmn_projects"]
+    assert row["as_of"] == 2019
+    assert "withdrawn" in row["how_computed"] and "not counted" in row["how_computed"]
+    # regression pin (hmn_cables as of 2019, after the 2026-12 audit): 23 supplied,
+    # 1 upgrade and 1 awarded projects
+    assert row["data"] == 25 and row["verdict"] == "data incomplete"
+
+
+def test_beidou_on_the_195_state_footing(table, repo_root):
+    # the oracle: the layer file read as plain JSON: seats of government counted_195
+    raw = json.loads((repo_root / "layers" / "beidou_capitals.geojson").read_text("utf-8"))
+    seats = [f["properties"] for f in raw["features"] if f["properties"]["counted_195"]]
+    wins = sum(p["bds_max"] > p["gps_max"] for p in seats)
     row = table.set_index("id").loc["beidou_capitals"]
-    assert row["data"] == 89.3  # 175 of 196 countries by the daily maximum
-    assert "175 of 196 by the daily maximum" in row["how_computed"]
+    assert len(seats) == 195
+    assert row["data"] == round(wins / 195 * 100, 1)
+    assert f"{wins} of 195 see more BeiDou" in row["how_computed"]
+    assert row["refers_to"] == "2020-11"  # Nikkei Asian Review, 2020-11-25
     assert row["verdict"] == "consistent"  # 165/195 = 84.6%, within 10% of the share
 
 
@@ -104,6 +158,9 @@ def _claim(**overrides):
         tolerance=0.1,
         tolerance_reason="r",
         data_is_lower_bound=False,
+        refers_to="2019",
+        refers_to_source="s",
+        as_of=None,
     )
     return Claim(**{**base, **overrides})
 

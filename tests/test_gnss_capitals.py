@@ -15,26 +15,40 @@ def layer():
     return build_beidou_capitals(sources_dir())
 
 
-def test_every_natural_earth_capital_once():
-    # ne_50m_populated_places: FEATURECLA == "Admin-0 capital" holds 202 places
+def test_one_rule_for_every_country(repo_root):
+    # the oracle: policy/capitals.csv read as plain CSV (sources: the CIA World Factbook's
+    # capital entries and the UN's 193 members and 2 observer states)
+    import csv
+
+    with open(repo_root / "layers/sources/policy/capitals.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     sites = capital_sites(sources_dir())
-    assert len(sites) == 202
-    assert sites["id"].is_unique
+    assert len(sites) == len(rows) == 209 and sites["id"].is_unique
+    counted = sites[sites["counted_195"]]
+    assert len(counted) == counted["iso3"].nunique() == 195  # one seat per UN member/observer
+    assert set(counted["un_status"]) == {"un_member", "un_observer"}
+    assert (counted["role"] == "seat_of_government").all()
+    others = sites[sites["un_status"] == "other"].set_index("iso3")
+    assert sorted(others.index) == ["KOS", "TWN"] and others["disputed"].all()
     assert sites.crs.to_epsg() == 4326
 
 
-def test_countries_with_several_capitals_keep_each_city():
+def test_alternates_are_separate_rows_never_counted_twice():
     sites = capital_sites(sources_dir()).set_index("id")
-    assert sites.loc["bol-la-paz", "capital_note"] == "administrative capital"
-    assert sites.loc["bol-sucre", "capital_note"] == "official (constitutional) capital"
-    south_africa = sites[sites.iso3 == "ZAF"].index.tolist()
-    assert south_africa == [
-        "zaf-bloemfontein",
-        "zaf-cape-town",
-        "zaf-johannesburg",
-        "zaf-pretoria",
-    ]
-    assert {"kos-pristina", "sol-hargeysa"} <= set(sites.index)
+    assert sites.loc["bol-la-paz", "role"] == "seat_of_government"
+    assert sites.loc["bol-sucre", "role"] == "alternate"
+    assert sites.loc["nld-the-hague", "role"] == "seat_of_government"
+    assert sites.loc["nld-amsterdam", "role"] == "alternate"
+    south_africa = sites[sites.iso3 == "ZAF"]
+    assert dict(zip(south_africa.index, south_africa.role)) == {
+        "zaf-bloemfontein": "alternate",
+        "zaf-cape-town": "alternate",
+        "zaf-pretoria": "seat_of_government",
+    }  # Johannesburg is no capital (CIA World Factbook): not a row
+    assert not sites.loc[sites.role == "alternate", "counted_195"].any()
+    # current names: Kyiv, Nay Pyi Taw; Tanzania's seat moved to Dodoma
+    assert {"ukr-kyiv", "mmr-nay-pyi-taw", "tza-dodoma"} <= set(sites.index)
+    assert sites.loc["nru-yaren-district", "located_by"] == "cia_factbook"
 
 
 def test_columns_follow_the_catalog_schema(layer):

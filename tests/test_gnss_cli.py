@@ -14,7 +14,8 @@ def test_summary_table(capsys):
     assert main(["gnss", "capitals", *HOURLY]) == 0
     out = capsys.readouterr().out
     assert "Beijing" in out and "bds_minus_gps_max" in out
-    assert "of 202 capitals (196 countries); 2022-02-05 UTC, mask 10 deg, step 3600 s" in out
+    # policy/capitals.csv: 195 seats of government, Taiwan and Kosovo, 12 alternates
+    assert "of 209 capitals (197 countries); 2022-02-05 UTC, mask 10 deg, step 3600 s" in out
 
 
 def test_geojson_output_matches_the_api(tmp_path, capsys):
@@ -24,18 +25,18 @@ def test_geojson_output_matches_the_api(tmp_path, capsys):
     assert main(["gnss", "capitals", "--mask", "15", *HOURLY, "-o", str(path)]) == 0
     features = json.loads(path.read_text())["features"]
     expected = capitals_visibility(min_elevation_deg=15, step_s=3600).set_index("id")
-    assert len(features) == 202
+    assert len(features) == 209
     beijing = next(f["properties"] for f in features if f["id"] == "chn-beijing")
     assert beijing["bds_max"] == expected.loc["chn-beijing", "bds_max"]
     assert beijing["bds_beats_gps"] is True
-    assert f"wrote 202 capitals to {path}" in capsys.readouterr().out
+    assert f"wrote 209 capitals to {path}" in capsys.readouterr().out
 
 
 def test_csv_output_has_coordinates(tmp_path):
     path = tmp_path / "capitals.csv"
     assert main(["gnss", "capitals", *HOURLY, "-o", str(path)]) == 0
     table = pd.read_csv(path)
-    assert len(table) == 202
+    assert len(table) == 209
     assert {"lat", "lon", "bds_max", "gps_pdop_mean", "bds_beats_gps"} <= set(table.columns)
 
 

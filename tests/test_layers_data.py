@@ -89,3 +89,134 @@ def test_committed_file_equals_fresh_build(layer_id, tmp_path):
     assert fresh == catalog.get(layer_id).file.read_bytes(), (
         f"layers/{layer_id}.geojson differs from a fresh build: run `python -m dsrgeo.build`"
     )
+
+
+@pytest.mark.parametrize("layer_id", LAYER_IDS)
+def test_file_carries_its_licence_and_credit(layer_id):
+    """A GIS opening the file alone sees its licence, attribution and sources (RFC 7946 6.1)."""
+    info = catalog.get(layer_id)
+    data = json.loads(info.file.read_text(encoding="utf-8"))
+    assert data["name"] == layer_id and data["title"] == info.title
+    assert data["licence"] == info.licence and data["attribution"] == info.attribution
+    assert data["sources"] == [dict(s) for s in info.sources]
+
+
+# -- the curated tables ----------------------------------------------------------------------
+
+POLICY = catalog.sources_dir() / "policy"
+
+
+def _csv(name):
+    import csv
+
+    with open(POLICY / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _documented_source_ids():
+    import re
+
+    ids = set()
+    for line in (POLICY / "SOURCES.md").read_text(encoding="utf-8").splitlines():
+        if line.lstrip().startswith(("- `", "* `")):
+            ids |= set(re.findall(r"`([a-z0-9_]+)`", line.split("|")[0]))
+    return ids
+
+
+@pytest.mark.parametrize(
+    "name, columns",
+    [
+        ("bri_countries.csv", ("source_id", "second_source_id")),
+        ("dsr_agreements.csv", ("source_id", "second_source_id")),
+        ("standards_agreements.csv", ("source_id", "second_source_id")),
+        ("hmn_projects.csv", ("source_id",)),
+        ("hmn_status.csv", ("status_source_ids", "second_source_id")),
+        ("safe_cities.csv", ("source_id", "second_source_id")),
+        ("capitals.csv", ("source_ids", "second_source_id")),
+        ("territories.csv", ("source_ids",)),
+        ("cable_announcements.csv", ("source_id",)),
+    ],
+)
+def test_every_cited_source_is_documented(name, columns):
+    documented = _documented_source_ids()
+    cited = {
+        part.strip()
+        for row in _csv(name)
+        for column in columns
+        for part in (row.get(column) or "").split(";")
+        if part.strip()
+    }
+    assert cited, name
+    assert cited <= documented, sorted(cited - documented)
+
+
+def test_confidence_is_recorded_for_every_audited_row():
+    for name in ("bri_countries.csv", "hmn_status.csv", "safe_cities.csv", "capitals.csv"):
+        for row in _csv(name):
+            words = (row["confidence"] or "").split(";")[0].strip()
+            assert words in ("high", "medium", "low", "single_source"), (name, row)
+
+
+def _ne_polygons_by_code():
+    from dsrgeo.build.common import country_codes, ne_countries, source_cache
+
+    with source_cache():
+        features = ne_countries(catalog.sources_dir())
+        return {
+            country_codes(f["properties"]): shapely.geometry.shape(f["geometry"]) for f in features
+        }
+
+
+def _distance_km(point, polygon):
+    import pyproj
+
+    nearest = shapely.ops.nearest_points(polygon.boundary, point)[0]
+    _, _, metres = pyproj.Geod(ellps="WGS84").inv(point.x, point.y, nearest.x, nearest.y)
+    return metres / 1000
+
+
+def test_landing_points_lie_in_their_territory():
+    """Each point is in (or within 10 km of) the Natural Earth 1:50m polygon of its code.
+
+    The exceptions are listed, each with its reason, in policy/landing_point_exceptions.csv
+    (small islands and offshore platforms not drawn at 1:50m, disputed places kept on the
+    source's code, the Spanish enclaves drawn inside Morocco, two points the source places in
+    a neighbouring country); the test fails on any point that is neither.
+    """
+    import shapely.ops  # noqa: F401
+
+    polygons = _ne_polygons_by_code()
+    exceptions = {row["landing_point_id"]: row for row in _csv("landing_point_exceptions.csv")}
+    points = dsrgeo.load("landing_points")
+    # territories that Natural Earth 1:50m draws inside another polygon: Christmas and Cocos
+    # Islands in its "Indian Ocean Territories" (IOA), Gibraltar in Spain, the others (the
+    # French overseas departments, Bonaire, Svalbard, Tokelau) in their state's polygon
+    drawn_in = {"CXR": "IOA", "CCK": "IOA", "GIB": "ESP"}
+    unexplained = []
+    for row in points.itertuples():
+        if row.iso3 is None or row.id in exceptions:
+            continue
+        polygon = polygons.get(row.iso3) or polygons.get(drawn_in.get(row.iso3, row.sovereign_iso3))
+        if polygon is None:
+            unexplained.append((row.id, row.iso3, "no polygon"))
+        elif not polygon.contains(row.geometry) and _distance_km(row.geometry, polygon) > 10:
+            unexplained.append((row.id, row.iso3, round(_distance_km(row.geometry, polygon))))
+    assert unexplained == []
+    # every exception names its reason, and refers to a point that exists
+    assert set(exceptions) <= set(points["id"])
+    assert all(row["notes"] for row in exceptions.values())
+
+
+def test_hong_kong_and_puerto_rico_keep_their_own_codes():
+    # TeleGeography codes these points "China" and "United States"; they lie in the Natural
+    # Earth polygons of Hong Kong and Puerto Rico (policy/landing_point_territories.csv)
+    points = dsrgeo.load("landing_points").set_index("id")
+    assert points.loc["tseung-kwan-o-china", ["iso3", "sovereign_iso3"]].tolist() == [
+        "HKG",
+        "CHN",
+    ]
+    assert points.loc["tseung-kwan-o-china", "recoded_from"] == "China"
+    polygons = _ne_polygons_by_code()
+    for code, expected in (("HKG", 6), ("PRI", 8)):
+        assert (points["iso3"] == code).sum() == expected
+    assert polygons["HKG"].contains(points.loc["tseung-kwan-o-china", "geometry"])

@@ -27,6 +27,8 @@ CHECK = textwrap.dedent("""
     assert target in catalog.shipped_dir().resolve().parents, catalog.shipped_dir()
     assert catalog.checkout_dir() is None
     counts = {layer_id: len(dsrgeo.load(layer_id)) for layer_id in catalog.layer_ids()}
+    assert len(dsrgeo.claims()) == 6 and len(dsrgeo.indicators()) > 200  # shipped tables
+    assert len(dsrgeo.gnss.capitals_visibility(step_s=6 * 3600, pdop=False)) == counts["beidou_capitals"]
     for info in pkgutil.walk_packages(dsrgeo.__path__, "dsrgeo."):
         if not info.name.endswith("__main__"):
             importlib.import_module(info.name)

@@ -98,12 +98,13 @@ def _check_out_dir(out):
 def _write_layer(gdf, info, out):
     missing = [n for n in info.property_names if n not in gdf.columns]
     if missing:
-        raise ParameterError(f"the builder of {info.id!r} did not produce {missing}",
-                             parameter="layer_ids")
+        raise ParameterError(
+            f"the builder of {info.id!r} did not produce {missing}", parameter="layer_ids"
+        )
     for field in info.schema:
         if field["type"] == "integer":
             gdf[field["name"]] = gdf[field["name"]].astype("Int64")
-    text = geojson.geojson_text(gdf, info.property_names)
+    text = geojson.geojson_text(gdf, info.property_names, members=geojson.layer_members(info))
     path = Path(out) / info.file.name
     geojson.check_features(json.loads(text)["features"], info, path=path)
     return atomic_write(path, text)
@@ -153,9 +154,7 @@ def build(out_dir=None, layer_ids=None, sources=None):
     written = {}
     with source_cache():
         for layer_id in wanted:
-            written[layer_id] = _write_layer(
-                BUILDERS[layer_id](src), catalog.get(layer_id), out
-            )
+            written[layer_id] = _write_layer(BUILDERS[layer_id](src), catalog.get(layer_id), out)
     return written
 
 
@@ -192,8 +191,11 @@ def add_arguments(parser):
         metavar="DIR",
         help="output folder (default: the source checkout's layers/; never a package)",
     )
-    parser.add_argument("--sources", metavar="DIR",
-                        help="raw inputs folder (default: the checkout's layers/sources)")
+    parser.add_argument(
+        "--sources",
+        metavar="DIR",
+        help="raw inputs folder (default: the checkout's layers/sources)",
+    )
 
 
 def run(args):

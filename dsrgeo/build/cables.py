@@ -2,8 +2,8 @@
 
 Inputs: a folder laid out like ``layers/sources/cables/`` (TeleGeography's data as
 republished by the Open Undersea Cable Map: ``cable-geo.json``, ``landing-point-geo.json``,
-``cable/<id>.json``), the country-name table ``policy/country_names.csv`` and the HMN
-project list ``policy/hmn_projects.csv``. ``dsrgeo refresh cables`` runs the same builders on
+``cable/<id>.json``), the territory tables (:mod:`dsrgeo.build.places`), the HMN project list
+``policy/hmn_projects.csv`` and the status of every HMN system, ``policy/hmn_status.csv``. ``dsrgeo refresh cables`` runs the same builders on
 a downloaded folder, so every raw record is checked against the one cable-record schema
 (:func:`check_cable_record`) before it is used.
 """
@@ -27,16 +27,18 @@ from dsrgeo.build.common import (
     split_ids,
     split_list,
 )
+from dsrgeo.build.places import landing_point_overrides, sovereign_of, territories
 from dsrgeo.errors import InvalidLayerError
 from dsrgeo.geodesy import geodesic_length_km, split_antimeridian
 from dsrgeo.text import slug
 
 __all__ = [
+    "HMN_STATUSES",
     "build_cables",
     "build_hmn_cables",
     "build_landing_points",
     "check_cable_record",
-    "country_names",
+    "hmn_statuses",
     "parse_length_km",
 ]
 
@@ -103,12 +105,38 @@ def check_cable_record(record, *, source):
         raise InvalidLayerError(error.message, path=source, field=field)
 
 
-def country_names(sources):
-    """Return {TeleGeography country name: ISO3} from ``policy/country_names.csv``."""
-    return {
-        row["telegeography_name"]: row["iso3"]
-        for row in read_csv(Path(sources) / "policy" / "country_names.csv")
-    }
+#: What HMN did for a system (``policy/hmn_status.csv``), in the order legends show them.
+HMN_STATUSES = ("supplied", "upgrade", "awarded", "withdrawn", "dropped", "disputed")
+
+
+@cached_per_build
+def hmn_statuses(sources):
+    """Return {cable id or project name: status row} from ``policy/hmn_status.csv``."""
+    path = Path(sources) / "policy" / "hmn_status.csv"
+    table = {}
+    for row in read_csv(path):
+        if row["hmn_status"] not in HMN_STATUSES:
+            raise InvalidLayerError(
+                f"hmn_status {row['hmn_status']!r} is not one of {HMN_STATUSES}",
+                path=path,
+                feature=row["key"],
+                field="hmn_status",
+            )
+        table[row["key"]] = row
+    return table
+
+
+def _point_territory(sources, point_id, country):
+    """(iso3, sovereign_iso3, disputed, recoded_from) of one landing point."""
+    override = landing_point_overrides(sources).get(point_id)
+    if override is not None:
+        iso3 = override[0]
+        sovereign, disputed = sovereign_of(sources, iso3)
+        return iso3, sovereign, disputed, country
+    territory = territories(sources).get(country)
+    if territory is None:
+        return None, None, False, None
+    return territory.iso3, territory.sovereign_iso3, territory.disputed, None
 
 
 @cached_per_build
@@ -121,21 +149,24 @@ def _cable_records(cables_dir, sources):
         cable_id = feature["properties"]["id"]
         parts = shapely.geometry.shape(feature["geometry"])
         lines.setdefault(cable_id, []).extend(shapely.get_parts(parts).tolist())
-    names = country_names(sources)
+    statuses = hmn_statuses(sources)
     records, geometries, unplaced = [], [], set()
     for cable_id in sorted(lines):
         meta_path = cables_dir / "cable" / f"{cable_id}.json"
         meta = read_json(meta_path) if meta_path.is_file() else {}
         check_cable_record(meta or {"id": cable_id}, source=str(meta_path))
         landing = meta.get("landing_points") or []
-        countries = set()
+        countries, sovereigns = set(), set()
         for point in landing:
-            code = names.get(point["country"])
+            code, sovereign, _, _ = _point_territory(sources, point["id"], point["country"])
             if code is None:
                 unplaced.add(point["country"])
-            else:
-                countries.add(code)
+                continue
+            countries.add(code)
+            if sovereign:
+                sovereigns.add(sovereign)
         suppliers = split_list(meta.get("suppliers"))
+        status = statuses.get(cable_id)
         records.append(
             {
                 "id": cable_id,
@@ -146,8 +177,10 @@ def _cable_records(cables_dir, sources):
                 "owners": split_list(meta.get("owners")),
                 "suppliers": suppliers,
                 "is_hmn": catalog.is_hmn_supplier(suppliers),
+                "hmn_status": status["hmn_status"] if status else None,
                 "landing_point_ids": sorted(p["id"] for p in landing),
                 "countries": sorted(countries),
+                "sovereign_countries": sorted(sovereigns),
                 "url": meta.get("url") or None,
             }
         )
@@ -179,34 +212,36 @@ def build_cables(sources, cables_dir=None):
     -------
     geopandas.GeoDataFrame
     """
-    records, geometries = _cable_records(str(cables_dir or Path(sources) / "cables"),
-                                         str(sources))
+    records, geometries = _cable_records(str(cables_dir or Path(sources) / "cables"), str(sources))
     cables = frame(records, geometries)
     cables["drawn_length_km"] = np.round(geodesic_length_km(cables), 1)
     return cables
 
 
 def build_landing_points(sources, cables_dir=None):
-    """Build the ``landing_points`` layer: points, country ISO3 and the cables landing."""
+    """Build the ``landing_points`` layer: points, their territory and state, the cables."""
     cables_dir = Path(cables_dir or Path(sources) / "cables")
-    names = country_names(sources)
-    countries, cables_at = {}, {}
+    places, cables_at = {}, {}
     for meta_path in sorted((cables_dir / "cable").glob("*.json")):
         if meta_path.name == "all.json":
             continue
         meta = read_json(meta_path)
         check_cable_record(meta, source=str(meta_path))
         for point in meta.get("landing_points") or []:
-            countries[point["id"]] = names.get(point["country"])
+            places[point["id"]] = _point_territory(sources, point["id"], point["country"])
             cables_at.setdefault(point["id"], set()).add(meta["id"])
     records, geometries = [], []
     for feature in read_json(cables_dir / "landing-point-geo.json")["features"]:
         props = feature["properties"]
+        iso3, sovereign, disputed, recoded_from = places.get(props["id"], (None,) * 3 + (None,))
         records.append(
             {
                 "id": props["id"],
                 "name": props["name"],
-                "iso3": countries.get(props["id"]),
+                "iso3": iso3,
+                "sovereign_iso3": sovereign,
+                "disputed": bool(disputed),
+                "recoded_from": recoded_from,
                 "cable_ids": sorted(cables_at.get(props["id"], ())),
             }
         )
@@ -227,6 +262,7 @@ def build_hmn_cables(sources, cables_dir=None):
             path=Path(sources) / "policy" / "hmn_projects.csv",
         )
     by_cable = {matches[p["name"]]: p for p in projects if matches[p["name"]]}
+    statuses = hmn_statuses(sources)
     records, geometries = [], []
     for row, geom in zip(cables.drop(columns="geometry").to_dict("records"), cables.geometry):
         project = by_cable.get(row["id"])
@@ -240,6 +276,10 @@ def build_hmn_cables(sources, cables_dir=None):
                 row["id"],
             )
         row.update(_project_fields(project, "both" if row["is_hmn"] else "project_list"))
+        keys = (row["id"], project["name"] if project else None)
+        row.update(
+            _status_fields(statuses, next((k for k in keys if k in statuses), keys[0]), sources)
+        )
         row["is_hmn"] = True
         records.append(row)
         geometries.append(geom)
@@ -247,6 +287,7 @@ def build_hmn_cables(sources, cables_dir=None):
         if matches[project["name"]]:
             continue
         countries = split_ids(project.get("countries"))
+        status = _status_fields(statuses, project["name"], sources)
         records.append(
             {
                 "id": f"hmn-project-{slug(project['name'])}",
@@ -259,12 +300,39 @@ def build_hmn_cables(sources, cables_dir=None):
                 "is_hmn": True,
                 "landing_point_ids": [],
                 "countries": sorted(countries),
+                "sovereign_countries": sorted(
+                    {sovereign_of(sources, code)[0] or code for code in countries}
+                ),
                 "url": None,
                 **_project_fields(project, "project_list"),
+                **status,
             }
         )
         geometries.append(None)
     return frame(records, geometries)
+
+
+def _status_fields(statuses, key, sources):
+    """The hmn_status columns of one feature (every HMN feature must have a status row)."""
+    row = statuses.get(key)
+    if row is None:
+        raise InvalidLayerError(
+            f"no row for {key!r} in policy/hmn_status.csv: every HMN system needs a status",
+            path=Path(sources) / "policy" / "hmn_status.csv",
+            feature=key,
+        )
+    confidence = row["confidence"].split(";")[0].strip()
+    distinct = row["distinct_system"].strip().lower() == "true"
+    return {
+        "hmn_status": row["hmn_status"],
+        "hmn_built": row["hmn_status"] == "supplied" and distinct,
+        "distinct_system": distinct,
+        "duplicate_of": row["duplicate_of"] or None,
+        "status_source_ids": split_ids(row["status_source_ids"]),
+        "second_source_ids": split_ids(row["second_source_id"]),
+        "confidence": confidence,
+        "status_note": row["notes"] or None,
+    }
 
 
 def _project_fields(project, origin):

@@ -1,12 +1,14 @@
 """The ``beidou_capitals`` layer: visible GNSS satellites over every national capital.
 
-Capitals are Natural Earth's 1:50m populated places of class ``Admin-0 capital`` (202
-places). All of them are kept, one row per city: countries with several capitals keep a row
-for each (Bolivia: La Paz and Sucre; South Africa: Pretoria, Cape Town, Bloemfontein, and
-Johannesburg, which Natural Earth also lists; Côte d'Ivoire: Yamoussoukro and Abidjan;
-Myanmar: Naypyidaw and Rangoon), with Natural Earth's note on the city's role in
-``capital_note``; Kosovo (``KOS``) and Somaliland (``SOL``) are included. That makes 202 rows
-for 196 country codes.
+The capitals follow one rule (``policy/capitals.csv``, each row with its sources): for each
+of the 193 UN member states and the 2 observer states (Holy See, Palestine), the seat of
+government, the city where the executive sits (``role`` ``seat_of_government``,
+``counted_195`` true: exactly 195 rows); where a country has another official,
+constitutional or legislative capital, that city is a separate ``alternate`` row, never
+counted twice; Taiwan and Kosovo are added and flagged (``un_status`` ``other``). Current city
+names. Points are Natural Earth populated places (1:50m, or 1:10m where the 1:50m file lacks
+the city); Nauru, which has no capital and no Natural Earth place, is placed at the CIA World
+Factbook's coordinates of the island.
 
 The visibility figures follow the fixed recipe of :mod:`dsrgeo.gnss.capitals`: 2022-02-05
 00:00-24:00 UTC, 1-minute steps, 10 degree mask, CelesTrak TLEs of 2022-02-04.
@@ -14,7 +16,7 @@ The visibility figures follow the fixed recipe of :mod:`dsrgeo.gnss.capitals`: 2
 
 from pathlib import Path
 
-from dsrgeo.build.common import read_json
+from dsrgeo.build.common import read_csv, split_ids
 from dsrgeo.gnss.capitals import (
     LAYER_DATE,
     LAYER_MIN_ELEVATION_DEG,
@@ -26,65 +28,61 @@ from dsrgeo.text import slug
 
 __all__ = ["build_beidou_capitals", "capital_sites"]
 
-# Natural Earth's CAPIN field is cut at 15 characters; these are the full wordings.
-_CAPITAL_NOTES = {
-    "Administrative": "administrative capital",
-    "De facto capita": "de facto capital",
-    "De facto, admin": "de facto, administrative capital",
-    "Former capital": "former capital",
-    "Judicial capita": "judicial capital",
-    "Legislative cap": "legislative capital",
-    "Official (const": "official (constitutional) capital",
-    "Official capita": "official capital",
-}
+
+def _located_by(row):
+    if not row["ne_name"]:
+        return "cia_factbook"
+    ids = split_ids(row["source_ids"])
+    return "natural_earth_10m" if "ne_10m_populated_places_simple" in ids else "natural_earth_50m"
 
 
 def capital_sites(sources):
-    """Return Natural Earth's 202 national capitals as points.
+    """Return the capitals of ``policy/capitals.csv`` as points.
 
     Parameters
     ----------
     sources : str or os.PathLike
-        The raw sources folder (``layers/sources``) holding
-        ``naturalearth/ne_50m_populated_places.json``.
+        The sources folder (``layers/sources``).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``id`` (``<iso3>-<name slug>``, lower case), ``name``, ``iso3`` (Natural
-        Earth ``ADM0_A3``: the ISO 3166-1 alpha-3 code except ``KOS`` Kosovo and ``SOL``
-        Somaliland, which have none), ``capital_note`` and the point geometry (EPSG:4326),
-        sorted by ``id``.
+        Columns ``id`` (``<iso3>-<city slug>``), ``name`` (the city), ``iso3``, ``country``,
+        ``role``, ``role_note``, ``un_status``, ``counted_195``, ``disputed``, ``located_by``,
+        ``source_ids`` and the point (EPSG:4326), sorted by ``id``.
 
     Examples
     --------
     >>> from dsrgeo.catalog import sources_dir
     >>> sites = capital_sites(sources_dir())
-    >>> len(sites), sites["iso3"].nunique()
-    (202, 196)
-    >>> sites.loc[sites.iso3 == "BOL"].set_index("id").capital_note.to_dict()
-    {'bol-la-paz': 'administrative capital', 'bol-sucre': 'official (constitutional) capital'}
+    >>> int(sites.counted_195.sum()), sites.loc[sites.counted_195, "iso3"].nunique()
+    (195, 195)
+    >>> sites.loc[sites.iso3 == "BOL"].set_index("id").role.to_dict()
+    {'bol-la-paz': 'seat_of_government', 'bol-sucre': 'alternate'}
     """
     import geopandas
     import shapely
 
-    path = Path(sources) / "naturalearth" / "ne_50m_populated_places.json"
     rows = []
-    for feature in read_json(path)["features"]:
-        props = feature["properties"]
-        if props.get("FEATURECLA") != "Admin-0 capital":
-            continue
-        iso3 = props["ADM0_A3"]
-        lon, lat = feature["geometry"]["coordinates"][:2]
-        note = _CAPITAL_NOTES.get(props.get("CAPIN"), props.get("CAPIN"))
-        rows.append((f"{iso3.lower()}-{slug(props['NAME'])}", props["NAME"], iso3, note, lon, lat))
-    rows.sort(key=lambda row: row[0])
-    return geopandas.GeoDataFrame(
-        [row[:4] for row in rows],
-        columns=["id", "name", "iso3", "capital_note"],
-        geometry=shapely.points([row[4:] for row in rows]),
-        crs="EPSG:4326",
-    )
+    for row in read_csv(Path(sources) / "policy" / "capitals.csv"):
+        rows.append(
+            {
+                "id": f"{row['iso3'].lower()}-{slug(row['city'])}",
+                "name": row["city"],
+                "iso3": row["iso3"],
+                "country": row["country"],
+                "role": row["role"],
+                "role_note": row["role_note"] or None,
+                "un_status": row["status"],
+                "counted_195": row["counted_195"] == "true",
+                "disputed": row["disputed"] == "true",
+                "located_by": _located_by(row),
+                "source_ids": split_ids(row["source_ids"]),
+                "geometry": shapely.Point(float(row["lon"]), float(row["lat"])),
+            }
+        )
+    rows.sort(key=lambda r: r["id"])
+    return geopandas.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
 def build_beidou_capitals(sources):

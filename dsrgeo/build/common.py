@@ -91,15 +91,48 @@ def split_ids(text):
     return [part.strip() for part in (text or "").split(";") if part.strip()]
 
 
+#: A legal-form suffix that belongs to the name before it ("Seren Juno Network Co., Ltd.").
+_LEGAL_SUFFIX = re.compile(
+    r"^(Ltd|Lda|Ltda|Inc|LLC|L\.L\.C|S\.?A|S\.?A\.?S|Co|Corp|Limited|PLC|plc|AG|GmbH|B\.?V|"
+    r"N\.?V|S\.?p\.?A|Oy|AB|ASA|Pte|Bhd)\.?$"
+)
+
+
 def split_list(text):
     """Split a comma-separated list of names (TeleGeography's owners and suppliers).
+
+    A comma inside parentheses does not split, and a legal-form suffix after a comma stays
+    with its name, so company names that contain commas survive.
 
     Examples
     --------
     >>> split_list("NEC, HMN Tech")
     ['NEC', 'HMN Tech']
+    >>> split_list("Seren Juno Network Co., Ltd.")
+    ['Seren Juno Network Co., Ltd.']
+    >>> split_list("Kakike, Lda., KumoxiCom, Lda.")
+    ['Kakike, Lda.', 'KumoxiCom, Lda.']
+    >>> split_list("GN Great Nordic, Telia Eesti (formerly Eesti Telekom, EMT, Elion)")
+    ['GN Great Nordic', 'Telia Eesti (formerly Eesti Telekom, EMT, Elion)']
     """
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
+    parts, depth, current = [], 0, ""
+    for char in text or "":
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    names = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if names and _LEGAL_SUFFIX.match(part):
+            names[-1] = f"{names[-1]}, {part}"
+        else:
+            names.append(part)
+    return names
 
 
 def frame(records, geometries):

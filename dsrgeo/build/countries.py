@@ -17,12 +17,22 @@ from dsrgeo.build.common import (
     read_csv,
     split_ids,
 )
+from dsrgeo.build.places import sovereign_of
 
 __all__ = ["build_bri_countries", "build_land", "policy_rows_unplaced"]
 
+#: Natural Earth's TYPE of areas whose status is disputed.
+DISPUTED_TYPES = ("Disputed", "Indeterminate")
+#: How sure a row is (see layers/CHANGES.md): two independent sources, one primary, or less.
+CONFIDENCE = ("high", "medium", "low")
+
 #: The policy tables whose rows must land on a country polygon.
-POLICY_TABLES = ("bri_countries.csv", "dsr_agreements.csv", "standards_agreements.csv",
-                 "safe_cities.csv")
+POLICY_TABLES = (
+    "bri_countries.csv",
+    "dsr_agreements.csv",
+    "standards_agreements.csv",
+    "safe_cities.csv",
+)
 
 
 def _first_year_by_country(rows):
@@ -42,16 +52,20 @@ def build_bri_countries(sources):
     policy = Path(sources) / "policy"
     bri = {row["iso3"]: row for row in read_csv(policy / "bri_countries.csv")}
     dsr_years, dsr_sources = _first_year_by_country(read_csv(policy / "dsr_agreements.csv"))
-    std_years, std_sources = _first_year_by_country(
-        read_csv(policy / "standards_agreements.csv")
-    )
+    std_years, std_sources = _first_year_by_country(read_csv(policy / "standards_agreements.csv"))
     records, geometries = [], []
     for feature in ne_countries(sources):
         props = feature["properties"]
         code = country_codes(props)
         row = bri.get(code)
         exit_date = (row or {}).get("exit_date") or None
-        status = "none" if row is None else ("exited" if exit_date else "member")
+        if row is None:
+            status = "none"
+        elif row.get("role") == "initiator":
+            status = "initiator"
+        else:
+            status = "exited" if exit_date else "member"
+        sovereign, disputed = sovereign_of(sources, code, natural_earth=props.get("SOV_A3"))
         source_ids = []
         for ids in (
             (split_ids(row["source_id"]) if row else []),
@@ -64,6 +78,8 @@ def build_bri_countries(sources):
                 "id": code,
                 "iso3": code,
                 "name": props["NAME"],
+                "sovereign_iso3": sovereign,
+                "disputed": bool(disputed or props.get("TYPE") in DISPUTED_TYPES),
                 "bri_status": status,
                 "mou_date": (row or {}).get("mou_date") or None,
                 "bri_year": int_or_none((row or {}).get("year_joined")),
@@ -71,10 +87,20 @@ def build_bri_countries(sources):
                 "dsr_agreement_year": dsr_years.get(code),
                 "standards_agreement_year": std_years.get(code),
                 "source_ids": source_ids,
+                "second_source_ids": split_ids((row or {}).get("second_source_id")),
+                "confidence": _confidence((row or {}).get("confidence")),
             }
         )
         geometries.append(shapely.geometry.shape(feature["geometry"]))
     return frame(records, geometries)
+
+
+def _confidence(text):
+    """The row's confidence as one of :data:`CONFIDENCE` ("single_source" reads as low)."""
+    if not text:
+        return None
+    word = text.split(";")[0].strip()
+    return word if word in CONFIDENCE else "low"
 
 
 def policy_rows_unplaced(sources):

@@ -1,7 +1,11 @@
 """The point layers compiled from policy tables: ``safe_cities``.
 
-Cities are placed at Natural Earth 1:10m populated places (the sources give no coordinates);
-a row whose city is not found keeps a null geometry and is reported in the build log.
+``policy/safe_cities.csv`` merges the public lists (CSIS 2019, Carnegie's AI Global
+Surveillance Index 2019 at country level, news and official sources), one row per
+deployment with its status (deployed, agreed, proposed, cancelled), date and the lists that
+name it. Cities are placed at Natural Earth 1:10m populated places (the sources give no
+coordinates); a row whose city is not found, and every country-level row, keeps a null
+geometry, reported in the build log.
 """
 
 import re
@@ -26,8 +30,12 @@ def _places_by_country(sources):
         props = feature["properties"]
         point = (float(props["longitude"]), float(props["latitude"]))
         rank = (-(props.get("pop_max") or 0),)
-        for key in (props.get("name"), props.get("nameascii"), props.get("namealt"),
-                    props.get("namepar")):
+        for key in (
+            props.get("name"),
+            props.get("nameascii"),
+            props.get("namealt"),
+            props.get("namepar"),
+        ):
             for name in (key or "").split("|"):
                 if name:
                     places.setdefault((props["adm0_a3"], _place_key(name)), []).append(
@@ -51,9 +59,16 @@ def city_keys(city):
     return list(dict.fromkeys(_place_key(k) for k in keys))
 
 
+def _aliases(sources):
+    """{(iso3, city as the source writes it): Natural Earth name} (policy/place_aliases.csv)."""
+    rows = read_csv(Path(sources) / "policy" / "place_aliases.csv")
+    return {(row["iso3"], row["city"]): row["natural_earth_name"] for row in rows}
+
+
 def build_safe_cities(sources):
     """Build ``safe_cities``: reported deployments placed at Natural Earth cities."""
     places = _places_by_country(sources)
+    aliases = _aliases(sources)
     records, geometries, unmatched, used = [], [], [], {}
     for row in read_csv(Path(sources) / "policy" / "safe_cities.csv"):
         city = (row.get("city") or "").strip() or None
@@ -65,9 +80,8 @@ def build_safe_cities(sources):
         if row.get("lat") and row.get("lon"):
             point, located_by = (float(row["lon"]), float(row["lat"])), "source"
         elif city:
-            point = next(
-                (places[(code, key)] for key in city_keys(city) if (code, key) in places), None
-            )
+            keys = city_keys(aliases.get((code, city), city))
+            point = next((places[(code, key)] for key in keys if (code, key) in places), None)
             located_by = "natural_earth_10m" if point else None
             if point is None:
                 unmatched.append(f"{city} ({code})")
@@ -78,10 +92,14 @@ def build_safe_cities(sources):
                 "iso3": code,
                 "country": row.get("country") or None,
                 "year": int_or_none(row.get("year")),
+                "date": row.get("date") or None,
                 "vendor": row.get("vendor") or None,
                 "project_type": row.get("project_type") or None,
                 "status": row.get("status") or None,
+                "list_source": split_ids(row.get("list_source")),
                 "source_ids": split_ids(row.get("source_id")),
+                "second_source_ids": split_ids(row.get("second_source_id")),
+                "confidence": row.get("confidence") or None,
                 "located_by": located_by,
             }
         )

@@ -82,7 +82,7 @@ def capitals_visibility(
     ----------
     sites : geopandas.GeoDataFrame, optional
         Capitals as points with their describing columns (default: those of the shipped
-        ``beidou_capitals`` layer: ``id``, ``name``, ``iso3``, ``capital_note``...).
+        ``beidou_capitals`` layer: ``id``, ``name``, ``iso3``, ``role``...).
     date : str or datetime.date, optional
         The UTC day, 00:00 to 24:00.
     min_elevation_deg : float, optional
@@ -106,7 +106,7 @@ def capitals_visibility(
     --------
     >>> table = capitals_visibility(step_s=3600, pdop=False)
     >>> int(table.bds_beats_gps.sum()), len(table)
-    (190, 202)
+    (197, 209)
     """
     if sites is None:
         layer = loading.load(LAYER)

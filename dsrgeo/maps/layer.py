@@ -295,9 +295,12 @@ def _drawable(frame, info, block, name):
 # -- options ---------------------------------------------------------------------------------
 
 
-def _labels(info, block, columns):
-    """Column -> label: "Stated length (km)" from name and schema unit, or the catalog's."""
-    labels = {}
+def _labels(info, block, columns, meanings=None):
+    """Column -> label: "Stated length (km)" from name and schema unit, or the catalog's.
+
+    ``meanings`` (a derived frame's ``attrs["columns"]``) name columns in words.
+    """
+    labels = {column: str(text) for column, text in (meanings or {}).items() if column in columns}
     units = {}
     if info is not None:
         units = {f["name"]: f.get("unit") for f in info.schema}
@@ -309,7 +312,7 @@ def _labels(info, block, columns):
             text = f"{text} ({unit})"
         elif unit and text.endswith(f" {unit}"):
             text = f"{text[: -len(unit) - 1]} ({unit})"
-        labels[column] = text
+        labels.setdefault(column, text)
     labels.update(block.get("labels", {}))
     return labels
 
@@ -431,7 +434,10 @@ def _colour(frame, block, options, name, kind, time_rows):
         "categories": categories,
         "palette": tuple(palette) if palette is not None else None,
         "value_range": None if restyled else block.get("value_range"),
-        "legend_title": options.legend_title or block.get("legend_title") or name,
+        "legend_title": options.legend_title
+        or (None if options.color_by is None else _meaning(frame, options.color_by))
+        or block.get("legend_title")
+        or name,
         "single_label": block.get("label") or name,
         "missing_label": block.get("missing_label", "No data"),
         "category_labels": None if restyled else block.get("category_labels"),
@@ -454,6 +460,12 @@ def _colour(frame, block, options, name, kind, time_rows):
             if after or (value == time_block.get("before") and has_start):
                 during[i] = plain.colors[i]
     return colors, during, legend
+
+
+def _meaning(frame, column):
+    """What a derived frame says a column means (``attrs["columns"]``), or None."""
+    meanings = frame.attrs.get("columns")
+    return str(meanings[column]) if isinstance(meanings, dict) and column in meanings else None
 
 
 def _fields(frame, block, options, info, name):
@@ -488,13 +500,18 @@ def _citation(frame, info, name):
 
 
 def _display_name(options, info, frame, source):
-    name = (
-        options.name
-        or (info.title if info is not None else None)
-        or frame.attrs.get("title")
-        or (Path(source).stem if source != "GeoDataFrame" else "Layer")
-    )
-    return str(name)
+    """The layer's name: given, the catalog title (a subset says so), the frame's, the file's."""
+    if options.name:
+        return str(options.name)
+    if info is not None:
+        total = loading.feature_count(info.id)
+        if source == "GeoDataFrame" and options.as_of is None and len(frame) < total:
+            return f"{info.title} ({len(frame):,} of {total:,})"
+        return info.title
+    title = frame.attrs.get("title")
+    if isinstance(title, str) and title.strip():
+        return title
+    return Path(source).stem if source != "GeoDataFrame" else "Layer"
 
 
 @dataclasses.dataclass
@@ -609,7 +626,7 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
         show=bool(options.show if options.show is not None else block.get("show", True)),
         tooltip=tooltip,
         popup=popup,
-        labels=_labels(info, block, [*tooltip, *popup]),
+        labels=_labels(info, block, [*tooltip, *popup], frame.attrs.get("columns")),
         feature_count=feature_count,
         order=int(block.get("order", BASE_ORDER[kind] + default_order)),
         time=time,

@@ -72,6 +72,9 @@ class LayerInfo:
         One dict per property: ``name``, ``type``, ``unit`` (or None), ``meaning``.
     map : dict
         Default map style, tooltip, legend (read by :mod:`dsrgeo.maps`).
+    coordinate_decimals : int
+        Decimals of degrees the built file keeps (6, about 0.1 m, unless the catalog says
+        fewer: the 1:50m country polygons keep 4, about 11 m, far below the source's detail).
     """
 
     id: str
@@ -87,6 +90,7 @@ class LayerInfo:
     years: tuple | None
     schema: tuple
     map: dict
+    coordinate_decimals: int = 6
 
     @property
     def property_names(self):
@@ -259,6 +263,7 @@ def _info(entry, folder):
         years=tuple(years) if years else None,
         schema=tuple(dict(f, unit=f.get("unit")) for f in entry["schema"]),
         map=dict(entry.get("map") or {}),
+        coordinate_decimals=int(entry.get("coordinate_decimals", 6)),
     )
 
 

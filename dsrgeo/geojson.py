@@ -590,11 +590,12 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def geojson_text(gdf, property_names=None, *, members=None):
+def geojson_text(gdf, property_names=None, *, members=None, decimals=COORD_DECIMALS):
     """Return RFC 7946 GeoJSON text for a GeoDataFrame, one feature per line.
 
     Features are sorted by their ``id`` property; properties follow ``property_names``
-    (default: the frame's non-geometry columns); coordinates are rounded to 6 decimals.
+    (default: the frame's non-geometry columns); coordinates are rounded to ``decimals``
+    (default 6).
     ``members`` (a dict) are written as foreign members of the FeatureCollection (RFC 7946,
     6.1) before the features: dsrgeo's layers carry their name, licence, attribution and
     sources that way, so a GIS opening the file alone sees them.
@@ -624,7 +625,7 @@ def geojson_text(gdf, property_names=None, *, members=None):
             "type": "Feature",
             "id": props["id"],
             "properties": props,
-            "geometry": _round_geometry(geoms[i]),
+            "geometry": _round_geometry(geoms[i], decimals),
         }
         lines.append(
             json.dumps(feature, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

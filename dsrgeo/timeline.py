@@ -15,6 +15,12 @@ The rules:
   the initiator, in every year from 2013; DSR and standards agreement years after Y are
   blanked.
 - ``safe_cities``: rows dated Y or earlier, and undated rows.
+- ``clean_network``: ``none`` until the year a country joined (members without a date count
+  in every year), ``withdrawn`` from the year it left (the programme ended in January 2021,
+  so later years show its last state).
+- ``huawei_5g``: a restriction from its year; before it no position (restriction fields
+  blanked).
+- ``cloud_regions``: regions opened in Y or earlier, and regions without an opening year.
 
 Layers without time (``land``, ``beidou_capitals``) ignore ``as_of``.
 """
@@ -177,9 +183,44 @@ def _bri_years(frame):
     return _years(frame["bri_year"]), _years(frame["exit_date"])
 
 
-def _safe_cities_as_of(frame, year, cables):
-    years = _years(frame["year"])
-    return frame[(years.isna() | (years <= year)).fillna(False).to_numpy(bool)]
+def _dated_rows(column):
+    """The rule of point layers: rows dated ``column`` <= Y, and undated rows."""
+
+    def rule(frame, year, cables):
+        years = _years(frame[column])
+        return frame[(years.isna() | (years <= year)).fillna(False).to_numpy(bool)]
+
+    return rule
+
+
+def _clean_network_as_of(frame, year, cables):
+    frame = frame.copy()
+    start, end = _years(frame["joined_year"]), _years(frame["left_date"])
+    listed = (frame["status"] != "none").to_numpy()
+    joined = listed & (start.isna() | (start <= year)).fillna(False).to_numpy(bool)
+    left = joined & (end <= year).fillna(False).to_numpy(bool)
+    withdrawn = (frame["status"] == "withdrawn").to_numpy()
+    frame["status"] = frame["status"].where(joined, "none")
+    frame.loc[joined & withdrawn & ~left, "status"] = "member"
+    for column in ("joined_date", "joined_year"):
+        frame[column] = frame[column].where(joined, None)
+    frame["left_date"] = frame["left_date"].where(left, None)
+    return frame
+
+
+def _huawei_5g_as_of(frame, year, cables):
+    frame = frame.copy()
+    start = _years(frame["restriction_year"])
+    later = (start > year).fillna(False).to_numpy(bool)
+    for column in (
+        "restriction",
+        "restriction_date",
+        "restriction_year",
+        "restriction_basis",
+        "restriction_note",
+    ):
+        frame[column] = frame[column].where(~later, None)
+    return frame
 
 
 _AS_OF = {
@@ -187,7 +228,10 @@ _AS_OF = {
     "hmn_cables": _hmn_as_of,
     "landing_points": _landing_points_as_of,
     "bri_countries": _bri_as_of,
-    "safe_cities": _safe_cities_as_of,
+    "safe_cities": _dated_rows("year"),
+    "clean_network": _clean_network_as_of,
+    "huawei_5g": _huawei_5g_as_of,
+    "cloud_regions": _dated_rows("opening_year"),
 }
 
 
@@ -275,6 +319,13 @@ def row_years(frame, layer_id):
             for s, is_none in zip(start, none)
         ]
         return start, [None if e is pd.NA else int(e) for e in end]
-    if layer_id == "safe_cities":
-        return [year_of(v) for v in frame["year"]], [None] * n
+    if layer_id in ("safe_cities", "cloud_regions"):
+        column = "year" if layer_id == "safe_cities" else "opening_year"
+        return [year_of(v) for v in frame[column]], [None] * n
+    if layer_id == "clean_network":
+        none = (frame["status"] == "none").tolist()
+        start = [NEVER if is_none else year_of(v) for v, is_none in zip(frame["joined_year"], none)]
+        return start, [year_of(v) for v in frame["left_date"]]
+    if layer_id == "huawei_5g":
+        return [year_of(v) for v in frame["restriction_year"]], [None] * n
     return None

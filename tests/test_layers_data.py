@@ -135,6 +135,9 @@ def _documented_source_ids():
         ("capitals.csv", ("source_ids", "second_source_id")),
         ("territories.csv", ("source_ids",)),
         ("cable_announcements.csv", ("source_id",)),
+        ("clean_network.csv", ("source_ids", "second_source_id")),
+        ("huawei_5g.csv", ("source_ids", "second_source_id")),
+        ("cloud_regions.csv", ("source_ids", "second_source_id")),
     ],
 )
 def test_every_cited_source_is_documented(name, columns):
@@ -151,7 +154,15 @@ def test_every_cited_source_is_documented(name, columns):
 
 
 def test_confidence_is_recorded_for_every_audited_row():
-    for name in ("bri_countries.csv", "hmn_status.csv", "safe_cities.csv", "capitals.csv"):
+    for name in (
+        "bri_countries.csv",
+        "hmn_status.csv",
+        "safe_cities.csv",
+        "capitals.csv",
+        "clean_network.csv",
+        "huawei_5g.csv",
+        "cloud_regions.csv",
+    ):
         for row in _csv(name):
             words = (row["confidence"] or "").split(";")[0].strip()
             assert words in ("high", "medium", "low", "single_source"), (name, row)
@@ -220,3 +231,33 @@ def test_hong_kong_and_puerto_rico_keep_their_own_codes():
     for code, expected in (("HKG", 6), ("PRI", 8)):
         assert (points["iso3"] == code).sum() == expected
     assert polygons["HKG"].contains(points.loc["tseung-kwan-o-china", "geometry"])
+
+
+def test_cloud_regions_lie_in_their_country():
+    """Each placed region is in (or within 10 km of) the 1:50m polygon of its iso3 code.
+
+    An independent check of the place matching: the Natural Earth place was found by name
+    within the country, and the country polygon is a different file. Singapore and Hong Kong
+    cities lie on coasts drawn coarsely at 1:50m, hence the 10 km.
+    """
+    import shapely.ops  # noqa: F401
+
+    polygons = _ne_polygons_by_code()
+    regions = dsrgeo.load("cloud_regions")
+    placed = regions[regions.geometry.notna()]
+    assert len(placed) >= 80
+    far = [
+        (row.id, row.iso3)
+        for row in placed.itertuples()
+        if not polygons[row.iso3].contains(row.geometry)
+        and _distance_km(row.geometry, polygons[row.iso3]) > 10
+    ]
+    assert far == []
+
+
+def test_every_row_of_the_new_policy_layers_is_cited():
+    for layer_id in ("clean_network", "huawei_5g", "cloud_regions", "safe_cities"):
+        frame = dsrgeo.load(layer_id)
+        rows = frame if layer_id in ("cloud_regions", "safe_cities") else frame[frame["confidence"].notna()]
+        assert len(rows) > 0
+        assert rows["source_ids"].map(len).gt(0).all(), layer_id

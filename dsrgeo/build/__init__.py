@@ -41,6 +41,9 @@ BUILDERS = {
     "hmn_cables": cables.build_hmn_cables,
     "bri_countries": countries.build_bri_countries,
     "safe_cities": policy.build_safe_cities,
+    "clean_network": countries.build_clean_network,
+    "huawei_5g": countries.build_huawei_5g,
+    "cloud_regions": policy.build_cloud_regions,
     "land": countries.build_land,
     "beidou_capitals": capitals.build_beidou_capitals,
 }
@@ -104,7 +107,12 @@ def _write_layer(gdf, info, out):
     for field in info.schema:
         if field["type"] == "integer":
             gdf[field["name"]] = gdf[field["name"]].astype("Int64")
-    text = geojson.geojson_text(gdf, info.property_names, members=geojson.layer_members(info))
+    text = geojson.geojson_text(
+        gdf,
+        info.property_names,
+        members=geojson.layer_members(info),
+        decimals=info.coordinate_decimals,
+    )
     path = Path(out) / info.file.name
     geojson.check_features(json.loads(text)["features"], info, path=path)
     return atomic_write(path, text)

@@ -1,8 +1,11 @@
-"""The country polygon layers: ``bri_countries`` (BRI status and agreements) and ``land``.
+"""The country polygon layers: ``bri_countries``, ``clean_network``, ``huawei_5g`` and ``land``.
 
-Polygons are Natural Earth's admin-0 countries (1:50m for ``bri_countries``, 1:110m for the
-``land`` basemap); the policy rows come from ``policy/bri_countries.csv``,
-``dsr_agreements.csv`` and ``standards_agreements.csv``, each row citing its sources.
+Polygons are Natural Earth's admin-0 countries (1:50m for the policy layers, 1:110m for the
+``land`` basemap), every country in each layer; the policy rows come from
+``policy/bri_countries.csv``, ``dsr_agreements.csv``, ``standards_agreements.csv``,
+``clean_network.csv`` and ``huawei_5g.csv``, each row citing its sources. A country without a
+row gets the layer's "none" status (BRI, Clean Network) or no value (Huawei 5G: no position
+found in the sources).
 """
 
 from pathlib import Path
@@ -18,8 +21,15 @@ from dsrgeo.build.common import (
     split_ids,
 )
 from dsrgeo.build.places import sovereign_of
+from dsrgeo.errors import InvalidLayerError
 
-__all__ = ["build_bri_countries", "build_land", "policy_rows_unplaced"]
+__all__ = [
+    "build_bri_countries",
+    "build_clean_network",
+    "build_huawei_5g",
+    "build_land",
+    "policy_rows_unplaced",
+]
 
 #: Natural Earth's TYPE of areas whose status is disputed.
 DISPUTED_TYPES = ("Disputed", "Indeterminate")
@@ -32,6 +42,9 @@ POLICY_TABLES = (
     "dsr_agreements.csv",
     "standards_agreements.csv",
     "safe_cities.csv",
+    "clean_network.csv",
+    "huawei_5g.csv",
+    "cloud_regions.csv",
 )
 
 
@@ -54,9 +67,8 @@ def build_bri_countries(sources):
     dsr_years, dsr_sources = _first_year_by_country(read_csv(policy / "dsr_agreements.csv"))
     std_years, std_sources = _first_year_by_country(read_csv(policy / "standards_agreements.csv"))
     records, geometries = [], []
-    for feature in ne_countries(sources):
-        props = feature["properties"]
-        code = country_codes(props)
+    for base, geometry in _countries(sources):
+        code = base["iso3"]
         row = bri.get(code)
         exit_date = (row or {}).get("exit_date") or None
         if row is None:
@@ -65,7 +77,6 @@ def build_bri_countries(sources):
             status = "initiator"
         else:
             status = "exited" if exit_date else "member"
-        sovereign, disputed = sovereign_of(sources, code, natural_earth=props.get("SOV_A3"))
         source_ids = []
         for ids in (
             (split_ids(row["source_id"]) if row else []),
@@ -75,11 +86,7 @@ def build_bri_countries(sources):
             source_ids.extend(i for i in ids if i not in source_ids)
         records.append(
             {
-                "id": code,
-                "iso3": code,
-                "name": props["NAME"],
-                "sovereign_iso3": sovereign,
-                "disputed": bool(disputed or props.get("TYPE") in DISPUTED_TYPES),
+                **base,
                 "bri_status": status,
                 "mou_date": (row or {}).get("mou_date") or None,
                 "bri_year": int_or_none((row or {}).get("year_joined")),
@@ -91,7 +98,100 @@ def build_bri_countries(sources):
                 "confidence": _confidence((row or {}).get("confidence")),
             }
         )
-        geometries.append(shapely.geometry.shape(feature["geometry"]))
+        geometries.append(geometry)
+    return frame(records, geometries)
+
+
+def _countries(sources):
+    """Yield (id, iso3, name, sovereign_iso3, disputed record; polygon) per 1:50m country."""
+    for feature in ne_countries(sources):
+        props = feature["properties"]
+        code = country_codes(props)
+        sovereign, disputed = sovereign_of(sources, code, natural_earth=props.get("SOV_A3"))
+        base = {
+            "id": code,
+            "iso3": code,
+            "name": props["NAME"],
+            "sovereign_iso3": sovereign,
+            "disputed": bool(disputed or props.get("TYPE") in DISPUTED_TYPES),
+        }
+        yield base, shapely.geometry.shape(feature["geometry"])
+
+
+def _rows_by_code(path):
+    """{iso3: row} of a policy table with one row per country (a repeated code is an error)."""
+    rows = {}
+    for row in read_csv(path):
+        if row["iso3"] in rows:
+            raise InvalidLayerError(
+                "one row per country expected", path=path, feature=row["iso3"], field="iso3"
+            )
+        rows[row["iso3"]] = row
+    return rows
+
+
+def _citations(row):
+    """The source_ids, second_source_ids and confidence of a policy row (empty without one)."""
+    row = row or {}
+    return {
+        "source_ids": split_ids(row.get("source_ids")),
+        "second_source_ids": split_ids(row.get("second_source_id")),
+        "confidence": _confidence(row.get("confidence")),
+    }
+
+
+def build_clean_network(sources):
+    """Build ``clean_network``: every 1:50m country with its Clean Network status.
+
+    ``status`` is the row's (member, unconfirmed, withdrawn) or ``none`` for a country no
+    source names; ``joined_year`` is the year of ``joined_date``.
+    """
+    rows = _rows_by_code(Path(sources) / "policy" / "clean_network.csv")
+    records, geometries = [], []
+    for base, geometry in _countries(sources):
+        row = rows.get(base["iso3"])
+        joined = (row or {}).get("joined_date") or None
+        records.append(
+            {
+                **base,
+                "status": row["status"] if row else "none",
+                "joined_date": joined,
+                "joined_year": int(joined[:4]) if joined else None,
+                "left_date": (row or {}).get("left_date") or None,
+                "instrument": (row or {}).get("instrument") or None,
+                **_citations(row),
+                "note": (row or {}).get("notes") or None,
+            }
+        )
+        geometries.append(geometry)
+    return frame(records, geometries)
+
+
+def build_huawei_5g(sources):
+    """Build ``huawei_5g``: every 1:50m country with its Huawei 5G restriction, if sourced.
+
+    ``restriction`` stays null where no source states the legal position (a row may still
+    carry Huawei 5G contracts); ``restriction_year`` is the year of ``restriction_date``.
+    """
+    rows = _rows_by_code(Path(sources) / "policy" / "huawei_5g.csv")
+    records, geometries = [], []
+    for base, geometry in _countries(sources):
+        row = rows.get(base["iso3"]) or {}
+        date = row.get("restriction_date") or None
+        records.append(
+            {
+                **base,
+                "restriction": row.get("restriction") or None,
+                "restriction_date": date,
+                "restriction_year": int(date[:4]) if date else None,
+                "restriction_basis": row.get("restriction_basis") or None,
+                "restriction_note": row.get("restriction_note") or None,
+                "huawei_5g_contracts": row.get("huawei_5g_contracts") or None,
+                **_citations(row or None),
+                "note": row.get("notes") or None,
+            }
+        )
+        geometries.append(geometry)
     return frame(records, geometries)
 
 
@@ -117,7 +217,7 @@ def policy_rows_unplaced(sources):
         (name, row["iso3"])
         for name in POLICY_TABLES
         for row in read_csv(sources / "policy" / name)
-        if row["iso3"] not in codes
+        if row["iso3"] and row["iso3"] not in codes  # an empty code: country not known
     ]
 
 

@@ -1,11 +1,13 @@
-"""The point layers compiled from policy tables: ``safe_cities``.
+"""The point layers compiled from policy tables: ``safe_cities`` and ``cloud_regions``.
 
 ``policy/safe_cities.csv`` merges the public lists (CSIS 2019, Carnegie's AI Global
 Surveillance Index 2019 at country level, news and official sources), one row per
 deployment with its status (deployed, agreed, proposed, cancelled), date and the lists that
-name it. Cities are placed at Natural Earth 1:10m populated places (the sources give no
-coordinates); a row whose city is not found, and every country-level row, keeps a null
-geometry, reported in the build log.
+name it. ``policy/cloud_regions.csv`` lists the public cloud regions of Alibaba Cloud, Huawei
+Cloud and Tencent Cloud from the providers' own region lists. Cities are placed at Natural
+Earth 1:10m populated places (the sources give no coordinates); a row whose city is not
+found, a region the provider names only by a state or area, and every country-level row keep
+a null geometry, reported in the build log.
 """
 
 import re
@@ -14,9 +16,10 @@ from pathlib import Path
 import shapely
 
 from dsrgeo.build.common import frame, int_or_none, log, read_csv, read_json, split_ids
+from dsrgeo.errors import InvalidLayerError
 from dsrgeo.text import slug
 
-__all__ = ["build_safe_cities", "city_keys"]
+__all__ = ["build_cloud_regions", "build_safe_cities", "city_keys"]
 
 
 def _place_key(text):
@@ -65,6 +68,28 @@ def _aliases(sources):
     return {(row["iso3"], row["city"]): row["natural_earth_name"] for row in rows}
 
 
+def _locate(places, aliases, code, city, unmatched):
+    """Return (point or None, located_by) of a city named by a source in country ``code``."""
+    if not city:
+        return None, None
+    keys = city_keys(aliases.get((code, city), city))
+    point = next((places[(code, key)] for key in keys if (code, key) in places), None)
+    if point is None:
+        unmatched.append(f"{city} ({code})")
+        return None, None
+    return point, "natural_earth_10m"
+
+
+def _log_unmatched(layer_id, unmatched):
+    if unmatched:
+        log.info(
+            "%s: %d cities not found in Natural Earth places, kept with a null geometry: %s",
+            layer_id,
+            len(unmatched),
+            ", ".join(unmatched),
+        )
+
+
 def build_safe_cities(sources):
     """Build ``safe_cities``: reported deployments placed at Natural Earth cities."""
     places = _places_by_country(sources)
@@ -79,12 +104,8 @@ def build_safe_cities(sources):
         point, located_by = None, None
         if row.get("lat") and row.get("lon"):
             point, located_by = (float(row["lon"]), float(row["lat"])), "source"
-        elif city:
-            keys = city_keys(aliases.get((code, city), city))
-            point = next((places[(code, key)] for key in keys if (code, key) in places), None)
-            located_by = "natural_earth_10m" if point else None
-            if point is None:
-                unmatched.append(f"{city} ({code})")
+        else:
+            point, located_by = _locate(places, aliases, code, city, unmatched)
         records.append(
             {
                 "id": fid,
@@ -104,11 +125,66 @@ def build_safe_cities(sources):
             }
         )
         geometries.append(shapely.Point(point) if point else None)
-    if unmatched:
-        log.info(
-            "safe_cities: %d cities not found in Natural Earth places, kept with a null "
-            "geometry: %s",
-            len(unmatched),
-            ", ".join(unmatched),
+    _log_unmatched("safe_cities", unmatched)
+    return frame(records, geometries)
+
+
+#: The providers of ``cloud_regions`` and their names.
+CLOUD_PROVIDERS = {"alibaba": "Alibaba Cloud", "huawei": "Huawei Cloud", "tencent": "Tencent Cloud"}
+
+
+def build_cloud_regions(sources):
+    """Build ``cloud_regions``: the providers' regions placed at Natural Earth cities.
+
+    The id is ``<provider>-<region code>`` (``<provider>-<slug of the region name>-announced``
+    for an announced region without a code).
+    """
+    places = _places_by_country(sources)
+    aliases = _aliases(sources)
+    path = Path(sources) / "policy" / "cloud_regions.csv"
+    records, geometries, unmatched, seen = [], [], [], set()
+    for row in read_csv(path):
+        provider = row["provider"]
+        if provider not in CLOUD_PROVIDERS:
+            raise InvalidLayerError(
+                f"unknown provider {provider!r}; expected one of {sorted(CLOUD_PROVIDERS)}",
+                path=path,
+                field="provider",
+            )
+        code = row["region_code"] or None
+        if code is None and row["status"] != "announced":
+            raise InvalidLayerError(
+                "a region code is needed unless the region is only announced",
+                path=path,
+                feature=row["region_name"],
+                field="region_code",
+            )
+        fid = f"{provider}-{code or slug(row['region_name']) + '-announced'}"
+        if fid in seen:
+            raise InvalidLayerError("repeated region", path=path, feature=fid, field="region_code")
+        seen.add(fid)
+        iso3 = row["iso3"] or None
+        city = row["city"] or None
+        point, located_by = _locate(places, aliases, iso3, city, unmatched)
+        records.append(
+            {
+                "id": fid,
+                "provider": provider,
+                "provider_name": CLOUD_PROVIDERS[provider],
+                "region_code": code,
+                "region_name": row["region_name"] or None,
+                "city": city,
+                "city_note": row["city_note"] or None,
+                "iso3": iso3,
+                "opening_year": int_or_none(row["opening_year"]),
+                "status": row["status"],
+                "source_ids": split_ids(row["source_ids"]),
+                "second_source_ids": split_ids(row["second_source_id"]),
+                "confidence": row["confidence"] or None,
+                "note": row["notes"] or None,
+                "located_by": located_by,
+            }
         )
+        geometries.append(shapely.Point(point) if point else None)
+    _log_unmatched("cloud_regions", unmatched)
     return frame(records, geometries)

@@ -258,6 +258,10 @@ def test_cloud_regions_lie_in_their_country():
 def test_every_row_of_the_new_policy_layers_is_cited():
     for layer_id in ("clean_network", "huawei_5g", "cloud_regions", "safe_cities"):
         frame = dsrgeo.load(layer_id)
-        rows = frame if layer_id in ("cloud_regions", "safe_cities") else frame[frame["confidence"].notna()]
+        rows = (
+            frame
+            if layer_id in ("cloud_regions", "safe_cities")
+            else frame[frame["confidence"].notna()]
+        )
         assert len(rows) > 0
         assert rows["source_ids"].map(len).gt(0).all(), layer_id

@@ -53,6 +53,7 @@ _MODULES = (
     "catalog",
     "checks",
     "datadir",
+    "download",
     "errors",
     "export",
     "fileio",

@@ -225,7 +225,16 @@ def _add_refresh_parser(subparsers):
             type=float,
             default=30.0,
             metavar="S",
-            help="seconds to wait to connect and for each read (default: 30)",
+            help="seconds to connect and get an answer, and the longest wait for more of the "
+            "body (default: 30)",
+        )
+        sub.add_argument(
+            "--deadline-s",
+            type=float,
+            default=600.0,
+            metavar="S",
+            help="seconds the whole refresh may take, retries included; a body must also "
+            "arrive at 1000 bytes/s or more over any 10 s (default: 600)",
         )
         sub.add_argument(
             "--retries",
@@ -241,19 +250,34 @@ def _add_refresh_parser(subparsers):
             metavar="N",
             help="snapshots to keep, the new one included (default: 3)",
         )
+        sub.add_argument(
+            "--force",
+            action="store_true",
+            help="store the data even if it looks incomplete (a core constellation missing, "
+            "far fewer satellites or cables than now); it must still be sound",
+        )
         sub.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    kinds.add_parser("status", help="show the refreshed snapshots and where they are")
+    kinds.add_parser(
+        "status", help="show the refreshed snapshots and where they are (each file checked)"
+    )
     parser.set_defaults(run=_cmd_refresh)
 
 
 def _cmd_refresh(args):
     from dsrgeo import refresh
     from dsrgeo.datadir import data_dir, latest_snapshot
+    from dsrgeo.errors import RefreshError
 
     if args.kind == "status":
         print(f"data folder: {data_dir()}")
+        status = 0
         for kind in ("tle", "cables"):
-            snapshot = latest_snapshot(kind)
+            try:
+                snapshot = latest_snapshot(kind)
+            except RefreshError as err:
+                print(f"{kind}: damaged: {err}")
+                status = 2
+                continue
             print(
                 f"{kind}: "
                 + (
@@ -263,15 +287,17 @@ def _cmd_refresh(args):
                     f"{snapshot.source_url}\n  in {snapshot.folder}"
                 )
             )
-        return 0
+        return status
     run = refresh.refresh_tles if args.kind == "tle" else refresh.refresh_cables
     default = refresh.DEFAULT_TLE_URL if args.kind == "tle" else refresh.DEFAULT_CABLES_URL
     args.url = args.url or default
     snapshot = run(
         args.url,
         timeout_s=args.timeout_s,
+        deadline_s=args.deadline_s,
         retries=args.retries,
         keep=args.keep,
+        force=args.force,
         progress=False if args.no_progress else None,
     )
     size_bytes = sum(d.size_bytes for d in snapshot.downloads)

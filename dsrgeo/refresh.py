@@ -1,4 +1,4 @@
-"""Fresh TLEs and cable data over HTTP: timeouts, retries, validation, atomic swap, provenance.
+"""Fresh TLEs and cable data: download, check, build, swap, with provenance.
 
 The shipped data stays the default everywhere; a refresh only adds a snapshot to the
 per-user data folder (:func:`dsrgeo.datadir.data_dir`), and code uses it when asked to
@@ -6,29 +6,53 @@ per-user data folder (:func:`dsrgeo.datadir.data_dir`), and code uses it when as
 it: they are built (and checked against the catalog schema) before the snapshot is swapped
 in, so ``load(..., snapshot="latest")`` only reads.
 
-Every download is checked before anything on disk changes: HTTP status, ``Content-Length``
-against the bytes received, then the content itself (TLE checksums and line pairs; GeoJSON
-feature collections with the right geometry kinds and ids). Any failure raises
-:class:`~dsrgeo.errors.RefreshError` and leaves the data folder byte for byte as it was.
+One refresh of a kind runs at a time (:func:`dsrgeo.datadir.refresh_lock`), every file
+comes through :class:`dsrgeo.download.Downloader` (http(s) only, redirects capped, a
+deadline, a minimum rate, a size cap), and everything is checked before anything on disk
+changes:
+
+- the content itself: TLE checksums, line pairs and epoch fields (no epoch more than
+  :data:`MAX_EPOCH_AHEAD_DAYS` after the download); GeoJSON feature collections with the
+  right geometry kinds and ids; every cable record against the schema the build reads
+  records with (:func:`dsrgeo.build.cables.check_cable_record`); then the layers built;
+- the download as a whole: a TLE set must hold all four core constellations
+  (:data:`dsrgeo.gnss.elements.CORE_SYSTEMS`), and neither satellites nor cables nor
+  landing points may drop below :data:`PLAUSIBLE_SHARE` of the current snapshot's (or the
+  shipped data's, before the first refresh), unless ``force=True``. A body cut short with
+  no ``Content-Length`` to tell is caught here.
+
+Any failure raises :class:`~dsrgeo.errors.RefreshError` and leaves the data folder byte for
+byte as it was.
 """
 
 import contextlib
-import hashlib
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from dsrgeo import build, checks
-from dsrgeo._version import __version__
+import numpy as np
+
+from dsrgeo import build, catalog, checks
 from dsrgeo.build.cables import check_cable_record
-from dsrgeo.datadir import LAYERS_FOLDER, TLE_FILE, Download, data_dir, write_snapshot
+from dsrgeo.datadir import (
+    LAYERS_FOLDER,
+    TLE_FILE,
+    data_dir,
+    latest_snapshot,
+    latest_tle_path,
+    refresh_lock,
+    write_snapshot,
+)
+from dsrgeo.download import Downloader, Limits, check_url, excerpt, utc_now
 from dsrgeo.errors import ElementSetError, InvalidLayerError, RefreshError
 from dsrgeo.geojson import check_geometry
-from dsrgeo.gnss.elements import read_tles
+from dsrgeo.gnss.elements import CORE_SYSTEMS, DEFAULT_SNAPSHOT, read_tles, snapshot_dir
 
 __all__ = [
     "DEFAULT_CABLES_URL",
     "DEFAULT_TLE_URL",
+    "MAX_EPOCH_AHEAD_DAYS",
+    "PLAUSIBLE_SHARE",
     "refresh_cables",
     "refresh_tles",
 ]
@@ -37,6 +61,12 @@ __all__ = [
 DEFAULT_TLE_URL = "https://celestrak.org/NORAD/elements/gp.php?GROUP=gnss&FORMAT=tle"
 #: The Open Undersea Cable Map repository (TeleGeography's late-2022 CC BY-NC-SA data), raw.
 DEFAULT_CABLES_URL = "https://raw.githubusercontent.com/stevesong/open_undersea_cable_map/main/"
+#: A download with fewer core-constellation satellites, cables or landing points than this
+#: share of the current snapshot's (or the shipped data's) is refused unless ``force=True``.
+PLAUSIBLE_SHARE = 0.9
+#: A TLE epoch later than this many days after the download is refused: element sets are
+#: fitted to past observations, so an epoch far ahead is a corrupted line.
+MAX_EPOCH_AHEAD_DAYS = 30
 
 # (path in the snapshot, path under the mirror's base URL): the mirror has the upstream
 # repository layout, the snapshot the layout of the shipped ``layers/sources/cables/``.
@@ -46,31 +76,45 @@ _CABLE_INDEX = ("cable/all.json", "cable/all.json")
 _HMN_SUPPLIER = ("supplier/hmn-tech.json", "supplier/hmn-tech.json")
 _LICENCE = ("LICENSE", "LICENSE")
 
-_CHUNK_BYTES = 64 * 1024
-_LARGE_BYTES = 1024 * 1024  # show a progress bar from this size on (when on a terminal)
-_MAX_BYTES = 512 * 1024 * 1024  # refuse anything bigger: no mirror file is near this
-_RETRY_STATUSES = (429, 500, 502, 503, 504)
-_BACKOFF_FACTOR_S = 0.5  # urllib3: waits 0, 1, 2, 4 ... s between retries
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*", re.IGNORECASE)
+_SYSTEM_NAMES = {"bds": "BeiDou", "gps": "GPS", "gal": "Galileo", "glo": "GLONASS"}
 
 
-def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=None, keep=3):
+def refresh_tles(
+    url=DEFAULT_TLE_URL,
+    *,
+    timeout_s=30.0,
+    deadline_s=600.0,
+    retries=3,
+    progress=None,
+    keep=3,
+    force=False,
+):
     """Download two-line element sets, check them, and store them as the latest TLE snapshot.
 
     Parameters
     ----------
     url : str, default :data:`DEFAULT_TLE_URL`
-        Where to get a TLE text file (name line optional, then line 1 and line 2).
+        Where to get a TLE text file (name line optional, then line 1 and line 2); http(s)
+        only.
     timeout_s : float, default 30
-        Seconds to wait for the connection and for each read from the server.
+        Seconds to connect and get the answer's headers, and the longest wait for the next
+        piece of the body.
+    deadline_s : float, default 600
+        Seconds the whole refresh may take: waiting for another refresh, the download, its
+        redirects and retries. A body must also arrive at 1000 bytes/s or more over any 10 s
+        (:class:`dsrgeo.download.Limits`).
     retries : int, default 3
-        Extra attempts after a connection error, a timeout or an HTTP 429/5xx answer, with
-        exponential backoff (0, 1, 2 ... s).
+        Extra attempts after a connection error, no answer, a body cut short or an HTTP
+        429/5xx answer, waiting 0, 1, 2 ... s.
     progress : bool or None, default None
         Show a progress bar on stderr: None shows it for large downloads when stderr is a
         terminal.
     keep : int, default 3
         How many TLE snapshots to keep in the data folder, the new one included.
+    force : bool, default False
+        Store the set even if it lacks a core constellation or has fewer than
+        :data:`PLAUSIBLE_SHARE` of the satellites of the current (or shipped) snapshot.
 
     Returns
     -------
@@ -80,9 +124,13 @@ def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=Non
 
     Raises
     ------
+    ParameterError
+        If an argument is not allowed (checked before any download).
     RefreshError
-        If the download fails, is truncated, or a line has a bad checksum, a bad line number
-        or no partner. The previous snapshot is then left untouched.
+        If the URL is not http(s), the download fails, hits a limit or is truncated, a line
+        is not a sound TLE line (checksum, line number, partner, epoch field), an epoch lies
+        more than :data:`MAX_EPOCH_AHEAD_DAYS` ahead, or (unless ``force``) the set is not
+        plausible. The previous snapshot is then left untouched.
 
     Examples
     --------
@@ -91,23 +139,37 @@ def refresh_tles(url=DEFAULT_TLE_URL, *, timeout_s=30.0, retries=3, progress=Non
         snapshot = refresh_tles()
         snapshot.contents        # '172 satellites' for CelesTrak's GNSS group in June 2026
     """
-    _check_before_download(timeout_s)
-    retrieved_utc = _utc_now()
-    with _keeping_previous_data(), _session(retries, workers=1) as session:
-        elements = _fetch(session, url, TLE_FILE, timeout_s=timeout_s, progress=progress)
-        count = _check_tles(elements)
-    return write_snapshot(
-        "tle",
-        [elements],
-        source_url=url,
-        retrieved_utc=retrieved_utc,
-        contents=f"{count} satellites",
-        keep=keep,
-    )
+    limits = _limits(url, timeout_s, deadline_s, retries, keep, force, progress)
+    with (
+        _keeping_previous_data(),
+        Downloader(limits, progress=progress) as downloader,
+        refresh_lock("tle", timeout_s=downloader.remaining_s()),
+    ):
+        retrieved_utc = utc_now()
+        fetched = downloader.get(url, name=TLE_FILE)
+        satellites = _check_tles(fetched)
+        if not force:
+            _check_tles_plausible(satellites, fetched[0].url)
+        return write_snapshot(
+            "tle",
+            [fetched],
+            source_url=url,
+            retrieved_utc=retrieved_utc,
+            contents=f"{len(satellites)} satellites",
+            keep=keep,
+        )
 
 
 def refresh_cables(
-    url=DEFAULT_CABLES_URL, *, timeout_s=30.0, retries=3, progress=None, keep=3, workers=8
+    url=DEFAULT_CABLES_URL,
+    *,
+    timeout_s=30.0,
+    deadline_s=600.0,
+    retries=3,
+    progress=None,
+    keep=3,
+    workers=8,
+    force=False,
 ):
     """Download the cable map from a mirror, check it, and store it as the latest snapshot.
 
@@ -118,18 +180,23 @@ def refresh_cables(
     - ``landing-point/landing-point-geo.json``: Points with unique ``id``;
     - ``cable/all.json``: the list of cables (``id``, ``name``); every routed cable must be in it;
     - ``cable/<id>.json`` for each of them: the metadata (length, RFS year, owners, suppliers,
-      landing points), each an object whose ``id`` matches its file name;
+      landing points), each an object whose ``id`` matches its file name and that passes the
+      cable-record schema (``layers/cable_record.schema.json``);
     - ``supplier/hmn-tech.json``: the cables HMN Tech supplied;
     - ``LICENSE`` if the mirror has one (a 404 is accepted for this file only).
 
     Parameters
     ----------
     url : str, default :data:`DEFAULT_CABLES_URL`
-        Base URL of the mirror (a trailing ``/`` is added if missing).
-    timeout_s, retries, progress, keep
-        As for :func:`refresh_tles`; ``retries`` and ``timeout_s`` apply to each file.
+        Base URL of the mirror (a trailing ``/`` is added if missing); http(s) only.
+    timeout_s, deadline_s, retries, progress, keep
+        As for :func:`refresh_tles`; ``timeout_s`` and ``retries`` apply to each file,
+        ``deadline_s`` to the whole refresh.
     workers : int, default 8
         How many per-cable files to download at once.
+    force : bool, default False
+        Store the data even if it has fewer than :data:`PLAUSIBLE_SHARE` of the cables or
+        landing points of the current (or shipped) data.
 
     Returns
     -------
@@ -139,9 +206,12 @@ def refresh_cables(
 
     Raises
     ------
+    ParameterError
+        If an argument is not allowed (checked before any download).
     RefreshError
-        If any file fails to download, is truncated or does not validate. Nothing is stored
-        then: the previous snapshot is left untouched.
+        If any file fails to download, hits a limit, is truncated or does not validate, the
+        layers do not build, or (unless ``force``) the data is not plausible. Nothing is
+        stored then: the previous snapshot is left untouched.
 
     Examples
     --------
@@ -150,26 +220,26 @@ def refresh_cables(
         snapshot = refresh_cables()
         snapshot.contents        # '527 route features, 1414 landing points, 521 cable records'
     """
-    _check_before_download(timeout_s)
-    retrieved_utc = _utc_now()
+    limits = _limits(url, timeout_s, deadline_s, retries, keep, force, progress)
+    workers = checks.number(workers, "workers", low=1, high=64, integer=True)
     base = url if url.endswith("/") else url + "/"
-    with _keeping_previous_data(), _session(retries, workers=workers) as session:
+    with (
+        _keeping_previous_data(),
+        Downloader(limits, workers=workers, progress=progress) as downloader,
+        refresh_lock("cables", timeout_s=downloader.remaining_s()),
+    ):
+        retrieved_utc = utc_now()
 
         def get(paths, *, optional=False):
             name, remote = paths
-            return _fetch(
-                session,
-                base + remote,
-                name,
-                timeout_s=timeout_s,
-                progress=progress,
-                optional=optional,
-            )
+            return downloader.get(base + remote, name=name, optional=optional)
 
         routes = get(_ROUTES)
         route_ids = _check_feature_collection(routes, "line", unique_ids=False)
         landing = get(_LANDING_POINTS)
         landing_ids = _check_feature_collection(landing, "point", unique_ids=True)
+        if not force:
+            _check_cables_plausible(len(set(route_ids)), len(landing_ids), base)
         index = get(_CABLE_INDEX)
         cable_ids = _check_cable_index(index, route_ids)
         supplier = get(_HMN_SUPPLIER)
@@ -178,29 +248,43 @@ def refresh_cables(
         licence = get(_LICENCE, optional=True)
         if licence is not None:
             files.append(licence)
-        records = _fetch_many(
-            session,
+        records = downloader.get_many(
             [(f"cable/{i}.json", f"{base}cable/{i}.json") for i in cable_ids],
-            timeout_s=timeout_s,
-            progress=progress,
-            workers=workers,
+            what="cable records",
         )
         for record in records:
             _check_cable_record(record)
         files += records
-    contents = (
-        f"{len(route_ids)} route features, {len(landing_ids)} landing points, "
-        f"{len(cable_ids)} cable records"
-    )
-    return write_snapshot(
-        "cables",
-        files,
-        source_url=base,
-        retrieved_utc=retrieved_utc,
-        contents=contents,
-        keep=keep,
-        prepare=_build_layers,
-    )
+        contents = (
+            f"{len(route_ids)} route features, {len(landing_ids)} landing points, "
+            f"{len(cable_ids)} cable records"
+        )
+        return write_snapshot(
+            "cables",
+            files,
+            source_url=base,
+            retrieved_utc=retrieved_utc,
+            contents=contents,
+            keep=keep,
+            prepare=_build_layers,
+        )
+
+
+def _limits(url, timeout_s, deadline_s, retries, keep, force, progress):
+    """Check the arguments every refresh shares, before any work; return the Limits.
+
+    A ``url`` that is text but no http(s) URL is a RefreshError (as a redirect to one is).
+    """
+    checks.text(url, "url", allow_none=False, max_chars=2000)
+    limits = Limits(timeout_s=timeout_s, deadline_s=deadline_s, retries=retries)
+    checks.number(keep, "keep", low=1, high=1000, integer=True)
+    checks.boolean(force, "force")
+    if progress is not None:
+        checks.boolean(progress, "progress")
+    data_dir()  # refuses a data folder inside the package, before any download
+    with _keeping_previous_data():
+        check_url(url)
+    return limits
 
 
 def _build_layers(folder):
@@ -214,200 +298,25 @@ def _build_layers(folder):
         ) from err
 
 
-# --- HTTP -----------------------------------------------------------------------------------
-
-
 @contextlib.contextmanager
 def _keeping_previous_data():
     """Add to any RefreshError that nothing on disk was touched (validation comes first)."""
     try:
         yield
     except RefreshError as err:
+        if str(err).endswith("the previous data is unchanged"):
+            raise
         raise RefreshError(f"{err}; the previous data is unchanged") from err.__cause__
 
 
-def _check_before_download(timeout_s):
-    """Fail fast on a bad timeout or an unusable data folder, before any download."""
-    checks.number(timeout_s, "timeout_s", low=0, low_open=True)
-    data_dir()
-
-
-def _utc_now():
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _session(retries, *, workers):
-    """A requests Session that retries GETs on connection errors, timeouts and 429/5xx."""
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.util.retry import Retry
-
-    retries = checks.number(retries, "retries", low=0, high=20, integer=True)
-    retry = Retry(
-        total=retries,
-        connect=retries,
-        read=retries,
-        status=retries,
-        other=0,
-        backoff_factor=_BACKOFF_FACTOR_S,
-        status_forcelist=_RETRY_STATUSES,
-        allowed_methods=frozenset({"GET"}),
-        raise_on_status=False,  # the last answer comes back, and its status is reported
-        respect_retry_after_header=False,  # keep the wait bounded: 0, 1, 2 ... s
-    )
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(1, workers))
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["User-Agent"] = f"dsrgeo/{__version__} {requests.utils.default_user_agent()}"
-    return session
-
-
-def _fetch(session, url, name, *, timeout_s, progress, optional=False):
-    """GET ``url`` completely into memory; return (Download, bytes), or None for an optional 404.
-
-    Raises RefreshError for a connection failure, a timeout, a non-200 status, a body cut
-    short of its ``Content-Length`` or a body over the size limit.
-    """
-    import requests
-    from tqdm import tqdm
-
-    retrieved_utc = _utc_now()
-    try:
-        response = session.get(url, timeout=timeout_s, stream=True)
-    except requests.RequestException as err:
-        raise RefreshError(
-            f"could not download {url}: {_reason(err, timeout_s)}; "
-            "check the URL and the connection, then try again"
-        ) from err
-    with response:
-        if response.status_code == 404 and optional:
-            return None
-        if response.status_code != 200:
-            raise RefreshError(
-                f"{url} answered HTTP {response.status_code} {response.reason}"
-                f"{_body_excerpt(response)}; check the URL or try again later"
-            )
-        expected = _content_length(response)
-        body = bytearray()
-        show = None if progress is None else bool(progress)
-        if show is None and expected is not None and expected < _LARGE_BYTES:
-            show = False
-        bar = tqdm(
-            total=expected,
-            unit="B",
-            unit_scale=True,
-            desc=name,
-            leave=False,
-            disable=None if show is None else not show,
-        )
-        try:
-            for chunk in response.iter_content(_CHUNK_BYTES):
-                body += chunk
-                bar.update(len(chunk))
-                if len(body) > _MAX_BYTES:
-                    raise RefreshError(
-                        f"{url} sent more than {_MAX_BYTES} bytes; is this the right URL?"
-                    )
-        except requests.RequestException as err:
-            raise RefreshError(
-                f"download of {url} broke off after {response.raw.tell()} of "
-                f"{'?' if expected is None else expected} bytes ({_reason(err, timeout_s)}); "
-                "try again"
-            ) from err
-        finally:
-            bar.close()
-        received = response.raw.tell()  # bytes on the wire, before any gzip decoding
-        if expected is not None and received != expected:
-            raise RefreshError(
-                f"download of {url} is truncated: Content-Length is {expected} bytes but "
-                f"{received} arrived; try again"
-            )
-    data = bytes(body)
-    download = Download(
-        name=name,
-        url=url,
-        retrieved_utc=retrieved_utc,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size_bytes=len(data),
-    )
-    return download, data
-
-
-def _fetch_many(session, targets, *, timeout_s, progress, workers):
-    """Fetch (name, url) pairs on a thread pool; return [(Download, bytes)] in input order."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
-    from tqdm import tqdm
-
-    results = [None] * len(targets)
-    bar = tqdm(
-        total=len(targets),
-        unit="file",
-        desc="cable records",
-        leave=False,
-        disable=None if progress is None else not progress,
-    )
-    pool = ThreadPoolExecutor(max_workers=max(1, workers))
-    try:
-        futures = {
-            pool.submit(_fetch, session, url, name, timeout_s=timeout_s, progress=False): n
-            for n, (name, url) in enumerate(targets)
-        }
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()  # re-raises the first failure
-            bar.update(1)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        bar.close()
-    return results
-
-
-def _content_length(response):
-    value = response.headers.get("Content-Length")
-    try:
-        return None if value is None else int(value)
-    except ValueError:
-        return None
-
-
-def _body_excerpt(response, limit=200):
-    """The start of an error page, on one line, for the error message."""
-    try:
-        head = next(response.iter_content(limit), b"")
-    except Exception:  # the body is only a hint; the status is the error
-        return ""
-    return f" ({_excerpt(head, limit)})" if head.strip() else ""
-
-
-def _excerpt(data, limit=200):
-    """The start of a body as a quoted one-line string."""
-    return repr(" ".join(data[:limit].decode("utf-8", "replace").split())[:limit])
-
-
-def _reason(err, timeout_s):
-    """Say in words why a request failed (requests nests urllib3's reason several deep)."""
-    import requests
-
-    if isinstance(err, requests.Timeout) or "timed out" in str(err).lower():
-        return f"no answer within timeout_s={timeout_s:g} s"
-    if isinstance(err, requests.exceptions.ChunkedEncodingError):
-        return "the connection closed before the end of the body"
-    reason = err.args[0] if err.args else err
-    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError -> what went wrong
-    cause = reason.__cause__ or reason.__context__  # e.g. ConnectionRefusedError, gaierror
-    if isinstance(cause, OSError) and cause.strerror:
-        return f"cannot connect ({cause.strerror})"
-    return str(reason)
-
-
-# --- validation -----------------------------------------------------------------------------
+# --- validation: TLEs -----------------------------------------------------------------------
 
 
 def _check_tles(fetched):
-    """Check TLE text with :func:`dsrgeo.gnss.read_tles` (checksums, line numbers, pairs, SGP4).
+    """Check TLE text and its epochs; return the satellites.
 
-    Return the number of distinct satellites.
+    :func:`dsrgeo.gnss.read_tles` checks checksums, line numbers, pairs, epoch fields and
+    SGP4; here the epochs are also checked against the clock.
     """
     download, data = fetched
     try:
@@ -422,9 +331,115 @@ def _check_tles(fetched):
         raise RefreshError(str(err)) from err
     if len(satellites) == 0:
         raise RefreshError(
-            f"{download.url}: no element sets found ({_excerpt(data)}); is this the right URL?"
+            f"{download.url}: no element sets found ({excerpt(data)}); is this the right URL?"
         )
-    return len(satellites)
+    _check_epochs(satellites, text, download.url)
+    return satellites
+
+
+def _check_epochs(satellites, text, url):
+    """Refuse an epoch more than MAX_EPOCH_AHEAD_DAYS after now, naming its line."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    limit = np.datetime64(now + timedelta(days=MAX_EPOCH_AHEAD_DAYS), "us")
+    late = np.flatnonzero(satellites.epoch > limit)
+    if late.size == 0:
+        return
+    late_lines = {satellites.line1[n]: n for n in late}
+    line_number, first = next(
+        (
+            (number, late_lines[line.rstrip()])
+            for number, line in enumerate(text.splitlines(), 1)
+            if line.rstrip() in late_lines
+        ),
+        (None, late[0]),
+    )
+    epoch = satellites.epoch[first]
+    days = (epoch - np.datetime64(now, "us")) / np.timedelta64(1, "D")
+    ahead = f"{days / 365.25:.0f} years" if days > 2 * 365.25 else f"{days:.0f} days"
+    where = f"{url}:line {line_number}" if line_number else url
+    raise RefreshError(
+        f"{where}: the epoch of {satellites.name[first]} is {str(epoch)[:10]}, {ahead} after "
+        f"the download ({len(late)} element set{'s' if len(late) > 1 else ''} more than "
+        f"{MAX_EPOCH_AHEAD_DAYS} days ahead); element sets are fitted to past observations, so "
+        "these lines are corrupted"
+    )
+
+
+def _core_counts(satellites):
+    return {code: int(np.sum(satellites.system == code)) for code in CORE_SYSTEMS}
+
+
+def _check_tles_plausible(satellites, url):
+    """All core constellations present; not far fewer of their satellites than before."""
+    counts = _core_counts(satellites)
+    missing = [_SYSTEM_NAMES[code] for code in CORE_SYSTEMS if counts[code] == 0]
+    if missing:
+        names = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+        raise RefreshError(
+            f"{url}: no {names} satellites among the {len(satellites)} element "
+            f"sets ({satellites!r}); a TLE refresh needs all four core constellations "
+            "(BeiDou, GPS, Galileo, GLONASS), as in CelesTrak's GNSS group. Pass --force "
+            "(force=True) to store it anyway"
+        )
+    label, reference = _tle_reference()
+    before = sum(_core_counts(reference).values())
+    now = sum(counts.values())
+    if now < PLAUSIBLE_SHARE * before:
+        raise RefreshError(
+            f"{url}: {now} satellites of the core constellations, but {label} has {before}: "
+            f"fewer than {PLAUSIBLE_SHARE:.0%} of them, so the download is probably cut short "
+            "or the wrong group. Pass --force (force=True) to store it anyway"
+        )
+
+
+def _tle_reference():
+    """Return (label, Satellites) that a new TLE set is compared with.
+
+    The current snapshot, else the shipped one (also when the current one cannot be read:
+    a refresh repairs it).
+    """
+    try:
+        path = latest_tle_path()
+        if path is not None:
+            return f"the current snapshot {path.parent.name}", read_tles(path)
+    except (RefreshError, ElementSetError, OSError):
+        pass
+    return f"the shipped snapshot {DEFAULT_SNAPSHOT}", read_tles(snapshot_dir())
+
+
+# --- validation: cables ---------------------------------------------------------------------
+
+
+def _check_cables_plausible(cables, landing_points, url):
+    """Not far fewer cables or landing points than the current (or shipped) layers."""
+    label, before = _cable_reference()
+    for what, now in (("cables", cables), ("landing_points", landing_points)):
+        if now < PLAUSIBLE_SHARE * before[what]:
+            raise RefreshError(
+                f"{url}: {now} {what.replace('_', ' ')}, but {label} has {before[what]}: "
+                f"fewer than {PLAUSIBLE_SHARE:.0%} of them, so the mirror is probably "
+                "incomplete. Pass --force (force=True) to store it anyway"
+            )
+
+
+def _cable_reference():
+    """(label, {layer id: features}) of the current snapshot's layers, else the shipped ones."""
+    try:
+        latest = latest_snapshot("cables")
+        if latest is not None:
+            folder = latest.folder / LAYERS_FOLDER
+            label = f"the current snapshot {latest.folder.name}"
+            return label, {i: _feature_count(folder / catalog.get(i).file.name) for i in _COUNTED}
+    except (RefreshError, OSError, ValueError, KeyError, TypeError):
+        pass
+    return "the shipped data", {i: _feature_count(catalog.get(i).file) for i in _COUNTED}
+
+
+_COUNTED = ("cables", "landing_points")
+
+
+def _feature_count(path):
+    return len(json.loads(path.read_text(encoding="utf-8"))["features"])
 
 
 def _parse_json(fetched):

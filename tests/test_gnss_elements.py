@@ -1,6 +1,7 @@
 """Tests for dsrgeo.gnss.elements: reading TLEs, checksums, constellations, orbit classes."""
 
 import collections
+import re
 
 import numpy as np
 import pytest
@@ -162,6 +163,48 @@ def test_malformed_lines(text, line_number, words):
         read_tles(text)
     assert caught.value.line_number == line_number
     assert caught.value.source == "<text>"
+
+
+def _edit(text, line_index, start, new):
+    """Put ``new`` at column ``start`` (0-based) of a line and fix that line's checksum
+    (the TLE rule: digits add up, each '-' counts 1, modulo 10)."""
+    lines = text.splitlines()
+    line = lines[line_index]
+    line = line[:start] + new + line[start + len(new) : 68]
+    total = sum(int(c) if c.isdigit() else (1 if c == "-" else 0) for c in line)
+    lines[line_index] = line + str(total % 10)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "line_index, start, new, words",
+    [
+        (1, 18, "22abc.84723981", "epoch field '22abc.84723981' (columns 19-32) is not"),
+        (1, 18, "22035.8472398x", "epoch field '22035.8472398x'"),
+        (1, 18, "  035.84723981", "epoch field '  035.84723981'"),
+        (1, 18, "22000.50000000", "gives day 000 of 2022, which has days 1-365"),
+        (1, 18, "23366.50000000", "gives day 366 of 2023, which has days 1-365"),
+        (2, 8, " .54.852", "inclination field ' .54.852' (columns 9-16) is not a number"),
+        (2, 8, "200.0000", "inclination field '200.0000' (columns 9-16) is 200, outside"),
+        (2, 52, " 0.00000000", "mean motion field ' 0.00000000' (columns 53-63) is 0, outside"),
+        (2, 52, " 1.0027240x", "mean motion field ' 1.0027240x'"),
+    ],
+)
+def test_garbage_fields_with_a_sound_checksum(line_index, start, new, words):
+    """SGP4 reads whatever it finds in these columns: dsrgeo checks the fields it reads."""
+    text = _edit(C01, line_index, start, new)
+    with pytest.raises(ElementSetError, match=re.escape(words)) as caught:
+        read_tles(text, source="https://example.org/gnss.txt")
+    assert caught.value.line_number == line_index + 1
+
+
+def test_sound_epoch_fields_are_read():
+    # day 366 exists in 2024; a space-padded day ("22 35.8...") is the same as "22035.8..."
+    assert (
+        str(read_tles(_edit(C01, 1, 18, "24366.50000000")).epoch[0]) == "2024-12-31T12:00:00.000000"
+    )
+    padded = read_tles(_edit(C01, 1, 18, "22 35.84723981")).epoch[0]
+    assert padded == read_tles(C01).epoch[0]
 
 
 def test_text_with_a_source_is_never_a_path(tmp_path, monkeypatch):

@@ -32,6 +32,13 @@ _GALILEO_NAME = re.compile(r"^GSAT0\d{3}\b|GALILEO")
 _GEOSYNC_MAX_REV_PER_DAY = 1.5  # GEO / IGSO: ~1.0027 rev/day; GNSS MEO: 1.7-2.1 rev/day
 _GEO_MAX_INCLINATION_DEG = 10.0  # BeiDou GEO: < 3 deg; IGSO: ~55 deg
 _TLE_LINE_CHARS = 69
+# TLE line 1, columns 19-32: two-digit year, then day of the year with its fraction
+# ("22035.84723981"; the day may be space-padded, " 35.84723981")
+_EPOCH_FIELD = re.compile(r"(\d\d)( {0,2}\d{1,3})\.(\d{1,8}) *")
+# TLE line 2: inclination (degrees, columns 9-16) and mean motion (rev/day, columns 53-63)
+_INCLINATION_FIELD = re.compile(r" *\d{1,3}\.\d{1,4} *")
+_MEAN_MOTION_FIELD = re.compile(r" *\d{1,2}\.\d{1,8} *")
+_COLUMNS = {"inclination": "9-16", "mean motion": "53-63"}
 
 
 def constellation(name):
@@ -189,9 +196,10 @@ def read_tles(path_or_text, *, source=None):
     Raises
     ------
     ElementSetError
-        On a line that is not a valid TLE line (length, checksum, line number, satellite
-        numbers of lines 1 and 2 differ) or that SGP4 cannot initialise; the message names
-        the file and the line number.
+        On a line that is not a valid TLE line (length, checksum, line number, an epoch
+        field that is no year and day of the year, satellite numbers of lines 1 and 2
+        differ) or that SGP4 cannot initialise; the message names the file and the line
+        number.
     FileNotFoundError
         If the path does not exist, or a folder holds no ``*.txt`` file.
 
@@ -373,6 +381,9 @@ def _parse(text, source):
             problem = _checksum_error(tle_line)
             if problem:
                 raise ElementSetError(problem, source=source, line_number=index + 1 + offset)
+        for offset, problem in enumerate((_epoch_error(line1), _line2_error(line2))):
+            if problem:
+                raise ElementSetError(problem, source=source, line_number=index + 1 + offset)
         if line1[2:7] != line2[2:7]:
             raise ElementSetError(
                 f"satellite number {line1[2:7].strip()} on line 1 but "
@@ -398,11 +409,56 @@ def _parse(text, source):
     return records
 
 
+def _epoch_error(line1):
+    """Return why the epoch field of a TLE line 1 is unreadable, or None when it is sound.
+
+    SGP4 reads whatever digits it finds there, so a line with a sound checksum can still
+    carry a garbage epoch ("22abc.8472398x", day 400).
+    """
+    field = line1[18:32]
+    match = _EPOCH_FIELD.fullmatch(field)
+    if match is not None:
+        year = _full_year(int(match.group(1)))
+        days = 366 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 365
+        if 1 <= float(f"{match.group(2).strip()}.{match.group(3)}") < days + 1:
+            return None
+        return (
+            f"the epoch field {field!r} (columns 19-32) gives day {match.group(2).strip()} of "
+            f"{year}, which has days 1-{days}; the line is corrupted"
+        )
+    return (
+        f"the epoch field {field!r} (columns 19-32) is not a two-digit year and a day of the "
+        "year such as '22035.84723981'; the line is corrupted"
+    )
+
+
+def _line2_error(line2):
+    """Return why the inclination or mean motion of a TLE line 2 is unreadable, or None.
+
+    These are the fields dsrgeo reads itself (for the orbit class), besides SGP4.
+    """
+    for name, field, pattern, example, high in (
+        ("inclination", line2[8:16], _INCLINATION_FIELD, " 54.8527", 180.0),
+        ("mean motion", line2[52:63], _MEAN_MOTION_FIELD, " 2.00557628", 20.0),
+    ):
+        where = f"the {name} field {field!r} (columns {_COLUMNS[name]})"
+        if not pattern.fullmatch(field):
+            return f"{where} is not a number such as {example!r}; the line is corrupted"
+        value = float(field)
+        if not (0.0 <= value <= high and (value > 0 or name == "inclination")):
+            return f"{where} is {value:g}, outside (0, {high:g}]; the line is corrupted"
+    return None
+
+
+def _full_year(two_digits):
+    """The TLE convention: 57-99 are 1957-1999, 00-56 are 2000-2056."""
+    return two_digits + (1900 if two_digits >= 57 else 2000)
+
+
 def _epoch(line1):
-    """Return the UTC epoch of a TLE line 1 as datetime64[us]."""
-    year = int(line1[18:20])
-    year += 1900 if year >= 57 else 2000
-    day_of_year = float(line1[20:32])
+    """Return the UTC epoch of a TLE line 1 as datetime64[us] (checked by _epoch_error)."""
+    year = _full_year(int(line1[18:20]))
+    day_of_year = float(line1[20:32].replace(" ", ""))
     start = np.datetime64(f"{year:04d}-01-01T00:00:00", "us")
     return start + np.timedelta64(round((day_of_year - 1.0) * 86_400e6), "us")
 

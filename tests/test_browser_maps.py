@@ -82,12 +82,31 @@ def test_default_map_draws_every_feature_offline(offline_page, default_map, tmp_
     assert shot.stat().st_size > 50_000
 
 
+def _overlay_input(page, title):
+    """The layer control's checkbox of the overlay named ``title``."""
+    label = page.locator(".leaflet-control-layers-overlays label").filter(
+        has=page.get_by_text(title, exact=True)
+    )
+    return label.locator("input")
+
+
 def test_layer_control_hides_layer_and_legend(offline_page, default_map):
     open_map(offline_page, default_map)
-    section = offline_page.locator(".dsrgeo-legend [data-dsrgeo-legend]").nth(1)
-    assert section.is_visible()
-    offline_page.locator(".leaflet-control-layers-overlays input").nth(1).click()
-    assert not section.is_visible()
+    sections = offline_page.locator(".dsrgeo-legend [data-dsrgeo-legend]")
+
+    def visible():
+        return [s.get_attribute("data-dsrgeo-legend") for s in sections.all() if s.is_visible()]
+
+    shown = visible()
+    cables = _overlay_input(offline_page, dsrgeo.catalog.get("cables").title)
+    assert cables.is_checked()
+    cables.click()
+    assert len(visible()) == len(shown) - 1
+    # an optional layer starts switched off, its legend hidden; one click shows both
+    clean = _overlay_input(offline_page, dsrgeo.catalog.get("clean_network").title)
+    assert not clean.is_checked()
+    clean.click()
+    assert len(visible()) == len(shown)
 
 
 def test_slider_steps_through_the_years(offline_page, tmp_path):

@@ -14,7 +14,7 @@ from dsrgeo.maps.legend import HtmlControl, legend_html, sources_html
 from dsrgeo.maps.safe import script_json
 from dsrgeo.maps.vector import vector_spec
 
-__all__ = ["DEFAULT_BOUNDS", "DEFAULT_LAYERS", "FRAGMENT_HEIGHT", "Map"]
+__all__ = ["DEFAULT_BOUNDS", "DEFAULT_LAYERS", "FRAGMENT_HEIGHT", "OPTIONAL_LAYERS", "Map"]
 
 #: The layers of the default map (``Map.default()``, ``dsrgeo map`` with no layers), in
 #: drawing order. Landing points start hidden (their catalog style says so).
@@ -26,6 +26,9 @@ DEFAULT_LAYERS = (
     "safe_cities",
     "beidou_capitals",
 )
+#: Layers the default map offers switched off, one click away in the layer control: the US
+#: answer (Clean Network, Huawei 5G restrictions) and the Chinese cloud regions.
+OPTIONAL_LAYERS = ("clean_network", "huawei_5g", "cloud_regions")
 
 #: (west, south, east, north) degrees shown when nothing else is asked for: the inhabited world
 DEFAULT_BOUNDS = (-170.0, -56.0, 180.0, 75.0)
@@ -92,6 +95,10 @@ class Map:
     def default(cls, *, as_of=None, title=None, tiles=None, time_slider=False):
         """Return the default map: every core layer with its catalog style and legend.
 
+        The layers of :data:`DEFAULT_LAYERS` are drawn; those of :data:`OPTIONAL_LAYERS`
+        (Clean Network, Huawei 5G restrictions, Chinese cloud regions) are in the layer
+        control, switched off.
+
         Parameters
         ----------
         as_of : int, optional
@@ -112,6 +119,8 @@ class Map:
         the_map = cls(title=title, tiles=tiles, time_slider=time_slider)
         for layer_id in DEFAULT_LAYERS:
             the_map.add(layer_id, as_of=as_of)
+        for layer_id in OPTIONAL_LAYERS:
+            the_map.add(layer_id, as_of=as_of, show=False)
         return the_map
 
     def __init__(self, *, title=None, tiles=None, time_slider=False):

@@ -9,6 +9,7 @@ The public surface::
     dsrgeo.geodesic_length_km(cables)         # WGS84 km per cable
     dsrgeo.audit_lengths()                    # drawn vs stated lengths, flagged
     dsrgeo.indicators()                       # one row per country
+    dsrgeo.alignment()                        # which side each country lines up on
     dsrgeo.cable_graph(suppliers="HMN")       # countries linked by cables (networkx)
     dsrgeo.claims()                           # the policy brief's figures vs the data
     dsrgeo.gnss.visibility(...)               # BeiDou, GPS, Galileo, GLONASS in view
@@ -44,6 +45,8 @@ _LAZY = {
     "indicators": "dsrgeo.analysis",
     "cable_graph": "dsrgeo.analysis",
     "claims": "dsrgeo.brief",
+    "alignment": "dsrgeo.sides",
+    "alignment_sensitivity": "dsrgeo.sides",
 }
 #: Subpackages and modules reachable as attributes (``dsrgeo.gnss``, ``dsrgeo.catalog``...).
 _MODULES = (
@@ -64,6 +67,7 @@ _MODULES = (
     "maps",
     "refresh",
     "report",
+    "sides",
     "styles",
     "text",
     "timeline",

@@ -385,6 +385,9 @@ INDICATOR_COLUMNS = {
     "safe_cities": "Safe City / surveillance deployments (count)",
     "bri_status": "BRI status",
     "bri_year": "Year the BRI document was signed",
+    "clean_network": "Clean Network (US State Department)",
+    "huawei_5g_restriction": "Huawei in 5G: restriction",
+    "cloud_regions": "Chinese cloud regions open (count)",
 }
 #: HMN project statuses that count as projects HMN carried (not withdrawn, dropped, disputed)
 HMN_PROJECT_STATUSES = ("supplied", "upgrade", "awarded")
@@ -417,7 +420,7 @@ def _rows(countries, by):
 
 
 def indicators(*, as_of=None, by="territory"):
-    """Return one row per country with its cable, BRI, Safe City and BeiDou indicators.
+    """Return one row per country: cables, BRI, Safe Cities, the US answer, cloud, BeiDou.
 
     Parameters
     ----------
@@ -445,6 +448,11 @@ def indicators(*, as_of=None, by="territory"):
         ``bri_status``, ``bri_year``, ``dsr_agreement_year``, ``standards_agreement_year``
         from ``bri_countries``.
         ``safe_cities`` : int, Safe City / surveillance deployment rows for the country.
+        ``clean_network`` : str, the country's status in ``clean_network`` (member,
+        unconfirmed, withdrawn, none).
+        ``huawei_5g_restriction`` : str, its restriction in ``huawei_5g`` (ban, partial...;
+        None: no position found in the sources).
+        ``cloud_regions`` : int, open Alibaba, Huawei and Tencent Cloud regions there.
         ``capital`` and its figures (``bds_max``, ``bds_mean``, ``gps_max``, ``gps_mean``,
         ``bds_minus_gps_max``, ``bds_beats_gps``, ...: every ``bds_*`` / ``gps_*`` column)
         from the ``beidou_capitals`` layer; the seat of government of each country. These
@@ -477,6 +485,10 @@ def indicators(*, as_of=None, by="territory"):
     hmn = load("hmn_cables", as_of=as_of)
     points = load("landing_points", as_of=as_of)
     cities = load("safe_cities", as_of=as_of)
+    clean = load("clean_network", as_of=as_of).set_index("iso3")
+    huawei = load("huawei_5g", as_of=as_of).set_index("iso3")
+    regions = load("cloud_regions", as_of=as_of)
+    regions = regions[regions["status"] == "open"]
 
     list_column = "countries" if by == "territory" else "sovereign_countries"
     sovereign = dict(zip(countries["iso3"], countries["sovereign_iso3"]))
@@ -493,6 +505,12 @@ def indicators(*, as_of=None, by="territory"):
     off_map_counts = _count_by_country(off_map, list_column)
     point_counts = points.groupby(point_codes)["id"].nunique()
     city_counts = cities.groupby(city_codes)["id"].nunique()
+    region_codes = (
+        regions["iso3"]
+        if by == "territory"
+        else regions["iso3"].map(lambda code: sovereign.get(code) or code)
+    )
+    region_counts = regions.groupby(region_codes)["id"].nunique()
 
     table = _rows(countries, by)
     for column, counts in [
@@ -501,8 +519,12 @@ def indicators(*, as_of=None, by="territory"):
         ("hmn_projects_off_map", off_map_counts),
         ("landing_points", point_counts),
         ("safe_cities", city_counts),
+        ("cloud_regions", region_counts),
     ]:
         table[column] = counts.reindex(table.index).fillna(0).astype("int64")
+    # a state's own row decides (by="sovereign": not its territories')
+    table["clean_network"] = clean["status"].reindex(table.index).fillna("none")
+    table["huawei_5g_restriction"] = huawei["restriction"].reindex(table.index)
     table["hmn_share"] = table["hmn_cables"] / table["cables_landing"].where(
         table["cables_landing"] > 0
     )
@@ -512,6 +534,9 @@ def indicators(*, as_of=None, by="territory"):
         "hmn_cables",
         "landing_points",
         "safe_cities",
+        "clean_network",
+        "huawei_5g",
+        "cloud_regions",
         BEIDOU_LAYER,
     ]
     table = table.join(_beidou_columns(), how="left")
@@ -530,12 +555,21 @@ def indicators(*, as_of=None, by="territory"):
         "dsr_agreement_year",
         "standards_agreement_year",
         "safe_cities",
+        "clean_network",
+        "huawei_5g_restriction",
+        "cloud_regions",
     ]
     rest = [c for c in table.columns if c not in order and c != "geometry"]
     table = table[[*order, *rest, "geometry"]].reset_index(drop=True)
     known = set(table["iso3"])
     unmatched = sorted(
-        (set(landing.index) | set(city_counts.index) | set(off_map_counts.index)) - known
+        (
+            set(landing.index)
+            | set(city_counts.index)
+            | set(off_map_counts.index)
+            | set(region_counts.index)
+        )
+        - known
     )
     title = "Indicators by country" if by == "territory" else "Indicators by state"
     table.attrs.update(

@@ -196,6 +196,82 @@ def _cmd_claims(args):
     return 0
 
 
+# -- alignment --------------------------------------------------------------------------
+
+
+def _weight(text):
+    """Parse ``COMPONENT=WEIGHT`` (argparse type of ``--weight``)."""
+    name, sep, value = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        return name.strip(), float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected COMPONENT=NUMBER (e.g. cloud_region=0), got {text!r}"
+        ) from None
+
+
+def _add_alignment_parser(subparsers):
+    parser = subparsers.add_parser(
+        "alignment",
+        help="one row per country: China's offers and the US answer side by side, with a score",
+        description="Print (or write as CSV) dsrgeo.alignment(): per country, BRI and Digital "
+        "Silk Road agreements, Safe City projects, Chinese cloud regions, HMN-built cables, "
+        "Clean Network membership and Huawei 5G restrictions, with the optional score and "
+        "its side. --sensitivity prints how many countries change side when each weight "
+        "moves instead.",
+    )
+    parser.add_argument("--as-of", type=int, metavar="YEAR", help="the world at the end of YEAR")
+    parser.add_argument(
+        "--by",
+        choices=("territory", "sovereign"),
+        default="territory",
+        help="one row per territory (default) or per state",
+    )
+    parser.add_argument(
+        "--weight",
+        action="append",
+        type=_weight,
+        default=[],
+        metavar="COMPONENT=NUMBER",
+        help="a weight of the score (repeatable; components: see dsrgeo.sides.COMPONENTS)",
+    )
+    parser.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="print the countries changing side when each weight is dropped, halved, doubled",
+    )
+    _add_csv_option(parser)
+    parser.set_defaults(run=_cmd_alignment)
+
+
+def _cmd_alignment(args):
+    import pandas as pd
+
+    from dsrgeo.sides import alignment, alignment_sensitivity
+
+    weights = dict(args.weight) or None
+    if args.sensitivity:
+        table = alignment_sensitivity(as_of=args.as_of, by=args.by, weights=weights)
+    else:
+        table = alignment(as_of=args.as_of, by=args.by, weights=weights).drop(columns="geometry")
+    if _wrote_csv(table, args.csv):
+        return 0
+    if not args.sensitivity:
+        table = table[["iso3", "name", "bri_status", "clean_network", "huawei_5g_restriction",
+                       "safe_city_projects", "cloud_regions", "hmn_international_share",
+                       "alignment_score", "side"]]  # fmt: skip
+        table = table.assign(
+            huawei_5g_restriction=table["huawei_5g_restriction"].fillna("no position found"),
+            hmn_international_share=table["hmn_international_share"].map(
+                lambda share: "no cable" if pd.isna(share) else f"{share:.0%}"
+            ),
+        )
+    _print_table(table, float_format="{:.2f}".format)
+    return 0
+
+
 # -- refresh ----------------------------------------------------------------------------
 
 
@@ -493,6 +569,7 @@ _PARSERS = [
     _add_build_parser,
     _add_lengths_parser,
     _add_claims_parser,
+    _add_alignment_parser,
     _add_refresh_parser,
     _add_map_parser,
     _add_report_parser,
@@ -533,11 +610,25 @@ def main(argv=None):
     except DsrgeoError as err:
         print(f"dsrgeo {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`dsrgeo alignment | head`): stop quietly
+        _silence_stdout()
+        return 141
     except (OSError, ValueError) as err:
         print(f"dsrgeo {args.command}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _silence_stdout():
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests, notebooks)
+        pass
 
 
 class _terminated_as_exit:  # noqa: N801 (a context manager used as a statement)

@@ -113,8 +113,11 @@ class Map:
 
         Examples
         --------
-        >>> [layer.layer_id for layer in Map.default().layers][:4]
+        >>> layers = Map.default().layers
+        >>> [layer.layer_id for layer in layers if layer.show][:4]
         ['land', 'bri_countries', 'cables', 'hmn_cables']
+        >>> [layer.layer_id for layer in layers if not layer.show]
+        ['clean_network', 'huawei_5g', 'landing_points', 'cloud_regions']
         """
         the_map = cls(title=title, tiles=tiles, time_slider=time_slider)
         for layer_id in DEFAULT_LAYERS:

@@ -17,6 +17,7 @@ from dsrgeo.errors import AsOfOutOfRangeError
 from dsrgeo.export import figure_bytes
 from dsrgeo.geodesy import audit_lengths
 from dsrgeo.maps import Map
+from dsrgeo.sides import alignment, alignment_sensitivity
 
 __all__ = [
     "TOP_COUNTRIES",
@@ -154,6 +155,93 @@ def _indicators(as_of):
                 top_frame.reset_index(drop=True),
             ),
             ReportTable("Countries by BRI status", status),
+        ),
+    )
+
+
+def _alignment(as_of):
+    table = pd.DataFrame(alignment(as_of=as_of).drop(columns="geometry"))
+    moves = alignment_sensitivity(as_of=as_of)
+    restriction = table["huawei_5g_restriction"]
+    components = pd.DataFrame(
+        {
+            "Component": [
+                "BRI member (or initiator)",
+                "Digital Silk Road agreement",
+                "Standards agreement with China",
+                "Safe City project deployed or agreed",
+                "Chinese cloud region open",
+                "International cable built by HMN Tech",
+                "Clean Network member",
+                "Huawei banned from 5G",
+                "Huawei partly restricted in 5G",
+                "No position on Huawei 5G found in the sources",
+            ],
+            "Countries": [
+                int(table["bri_status"].isin(["member", "initiator"]).sum()),
+                int(table["dsr_agreement_year"].notna().sum()),
+                int(table["standards_agreement_year"].notna().sum()),
+                int((table["safe_city_projects"] > 0).sum()),
+                int((table["cloud_regions"] > 0).sum()),
+                int((table["hmn_international_cables"] > 0).sum()),
+                int((table["clean_network"] == "member").sum()),
+                int((restriction == "ban").sum()),
+                int((restriction == "partial").sum()),
+                int(restriction.isna().sum()),
+            ],
+        }
+    )
+    both = table[
+        table["bri_status"].isin(["member", "initiator"]) & (table["clean_network"] == "member")
+    ].sort_values("name")
+    both_frame = pd.DataFrame(
+        {
+            "Country": both["name"],
+            "ISO3": both["iso3"],
+            "BRI year": both["bri_year"].map(_year),
+            "Joined the Clean Network": both["clean_network_joined"].fillna(""),
+            "Huawei 5G restriction": both["huawei_5g_restriction"].fillna("no position found"),
+        }
+    ).reset_index(drop=True)
+    sides = table["side"].value_counts()
+    factor_columns = [c for c in moves.columns if c.startswith("changes at")]
+    sensitivity = moves[["component", "weight", *factor_columns]].rename(
+        columns={"component": "Component", "weight": "Weight"}
+    )
+    paragraphs = (
+        (
+            "dsrgeo.alignment() sets side by side, for every country, what China offers (BRI "
+            "and Digital Silk Road agreements, standards, Safe City projects, cloud regions, "
+            "HMN-built cables) and what the United States asked for (the Clean Network, "
+            "restrictions on Huawei in 5G). A country no source names has no value, not a "
+            "negative one."
+        ),
+        (
+            f"{len(both)} countries signed a BRI document and are named Clean Network members: "
+            "the sides overlap more than a two-camp picture suggests."
+        ),
+        (
+            "The composite score is a reading aid, not a finding: with the default weights "
+            f"(dsrgeo.sides.DEFAULT_WEIGHTS) {sides.get('china', 0)} countries lean to China's "
+            f"offers, {sides.get('us', 0)} to the US answer and {sides.get('neither', 0)} to "
+            "neither. The sensitivity table counts the countries that change side when one "
+            "weight is dropped (0 x), halved or doubled; large counts mean the sides depend "
+            "on that choice."
+        ),
+    )
+    return ReportSection(
+        "alignment",
+        "Which side countries line up on",
+        paragraphs,
+        tables=(
+            ReportTable("Countries with each component", components),
+            ReportTable(
+                "Countries on both sides: BRI documents and Clean Network membership", both_frame
+            ),
+            ReportTable(
+                "Countries changing side when one weight of the score moves",
+                sensitivity.reset_index(drop=True),
+            ),
         ),
     )
 
@@ -383,7 +471,7 @@ def build_report(*, as_of=None, title=None):
     --------
     >>> report = build_report()
     >>> [section.id for section in report.sections]
-    ['indicators', 'lengths', 'beidou', 'claims']
+    ['indicators', 'alignment', 'lengths', 'beidou', 'claims']
     """
     if as_of is not None:
         as_of = _check_year(as_of)
@@ -392,7 +480,13 @@ def build_report(*, as_of=None, title=None):
         f", as of {as_of}" if as_of is not None else ""
     )
     the_map = Map.default(as_of=as_of)  # the page's heading is the title
-    sections = (_indicators(as_of), _lengths(as_of), _beidou(), _claims())
+    sections = (
+        _indicators(as_of),
+        _alignment(as_of),
+        _lengths(as_of),
+        _beidou(),
+        _claims(),
+    )
     used = [layer.layer_id for layer in the_map.layers if layer.layer_id]
     return Report(
         title=title,

@@ -14,6 +14,7 @@ The rules:
   without a known date count in every year), ``exited`` from the year of the exit date;
   DSR and standards agreement years after Y are blanked.
 - ``safe_cities``: rows dated Y or earlier, and undated rows.
+- ``cable_incidents``: incidents that began in Y or earlier.
 
 Layers without time (``land``, ``beidou_capitals``) ignore ``as_of``.
 """
@@ -178,12 +179,17 @@ def _safe_cities_as_of(frame, year, cables):
     return frame[(years.isna() | (years <= year)).fillna(False).to_numpy(bool)]
 
 
+def _incidents_as_of(frame, year, cables):
+    return frame[(_years(frame["date_start"]) <= year).fillna(False).to_numpy(bool)]
+
+
 _AS_OF = {
     "cables": _cables_as_of,
     "hmn_cables": _hmn_as_of,
     "landing_points": _landing_points_as_of,
     "bri_countries": _bri_as_of,
     "safe_cities": _safe_cities_as_of,
+    "cable_incidents": _incidents_as_of,
 }
 
 
@@ -273,4 +279,6 @@ def row_years(frame, layer_id):
         return start, [None if e is pd.NA else int(e) for e in end]
     if layer_id == "safe_cities":
         return [year_of(v) for v in frame["year"]], [None] * n
+    if layer_id == "cable_incidents":
+        return [year_of(v) for v in frame["date_start"]], [None] * n
     return None

@@ -500,3 +500,16 @@ def test_cli_network_exposure_writes_csv(tmp_path, capsys):
     assert "min_cables_to_isolate" in table.columns and "geometry" not in table.columns
     assert table.loc["TON", "min_cut_cables"] == "tonga-cable"
     assert main(["network", "bifurcation", "--as-of", "2021", "-o", str(tmp_path / "b.csv")]) == 0
+
+
+def test_report_has_a_network_section():
+    from dsrgeo import report
+
+    built = report.build_report(as_of=2021)
+    section = next(s for s in built.sections if s.id == "network")
+    single, straits, sides = (table.frame for table in section.tables)
+    assert "TON" in set(single["ISO3"])  # Tonga's one international cable in 2021
+    expected = by_code(exposure(as_of=2021))
+    assert set(single["ISO3"]) == set(expected.index[expected["min_cables_to_isolate"] == 1])
+    assert "chokepoints" in set(built.citations["layer"])
+    assert '<section id="network">' in report.to_html(built)

@@ -513,3 +513,12 @@ def test_report_has_a_network_section():
     assert set(single["ISO3"]) == set(expected.index[expected["min_cables_to_isolate"] == 1])
     assert "chokepoints" in set(built.citations["layer"])
     assert '<section id="network">' in report.to_html(built)
+
+
+def test_a_cable_without_a_segment_and_an_unknown_country_are_refused():
+    from dsrgeo.errors import InvalidLayerError
+
+    with pytest.raises(InvalidLayerError, match="no drawn segment"):
+        cable_topology("dot", LineString([(0, 0), (0, 0)]), [("a", (0, 0))])
+    with pytest.raises(ParameterError, match="lands no international cable"):
+        make_network(FESTOON, FESTOON_POINTS).min_cut("ZZZ")

@@ -31,6 +31,7 @@ import numpy as np
 import shapely
 import shapely.ops
 
+from dsrgeo.errors import InvalidLayerError
 from dsrgeo.geodesy import WGS84
 
 __all__ = ["KEY_DECIMALS", "SNAP_KM", "Topology", "cable_topology", "pieces_of"]
@@ -308,6 +309,11 @@ def cable_topology(cable_id, geometry, stations):
     -------
     Topology
 
+    Raises
+    ------
+    InvalidLayerError
+        If the geometry has no segment of two distinct positions.
+
     Examples
     --------
     A trunk from A to C with a branch to B whose end stops 5 km short of the trunk:
@@ -321,8 +327,10 @@ def cable_topology(cable_id, geometry, stations):
     [5.0]
     """
     drawing = _Drawing(geometry)
-    if not drawing.xy:
-        raise ValueError(f"cable {cable_id!r} has no drawn segment")
+    if not drawing.parts:
+        raise InvalidLayerError(
+            "the cable has no drawn segment", feature=cable_id, field="geometry"
+        )
     ids = [station_id for station_id, _ in stations]
     points = np.array([lonlat for _, lonlat in stations], dtype=float).reshape(-1, 2)
     attach = np.zeros(len(ids), dtype=int)

@@ -378,7 +378,8 @@ class Map:
             sea, lost over half its sea reach, lost international cables, cables intact but
             lost the countries cut off, no change; popups with the numbers), the other cables (``context``), the cut cables (dashed) and, for a cut
             at a place, the area cut. Countries without a polygon in ``bri_countries`` are
-            not drawn (they stay in the table). Every value is html-escaped, as in
+            not drawn (they stay in the table); the cables are drawn from the shipped
+            ``cables`` layer of the scenario's year. Every value is html-escaped, as in
             :meth:`add`.
 
         Raises

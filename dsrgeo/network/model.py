@@ -12,6 +12,7 @@ reported in their own ``*_with_land`` columns and never mixed into "by sea".
 
 import functools
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -382,8 +383,6 @@ class Network:
     @functools.cached_property
     def _lookup(self):
         """({id or full name: ids}, {abbreviation: ids}), all case-folded."""
-        import re
-
         names, abbreviations = {}, {}
         for cable_id, name in zip(self._meta.index, self._meta["name"]):
             for key in {cable_id.casefold(), str(name).strip().casefold()}:

@@ -13,6 +13,7 @@ The public surface::
     dsrgeo.cable_graph(suppliers="HMN")       # countries linked by cables (networkx)
     dsrgeo.claims()                           # the policy brief's figures vs the data
     dsrgeo.gnss.visibility(...)               # BeiDou, GPS, Galileo, GLONASS in view
+    dsrgeo.network.cut("ACE", as_of=2017)     # countries cut off when cables fail
 
 Errors are in :mod:`dsrgeo.errors` (every one also a builtin: ``ValueError``, ``KeyError``,
 ``OSError``). Each name is imported on first use (PEP 562), so ``import dsrgeo`` stays quick
@@ -65,6 +66,7 @@ _MODULES = (
     "gnss",
     "loading",
     "maps",
+    "network",
     "refresh",
     "report",
     "sides",
@@ -73,7 +75,7 @@ _MODULES = (
     "timeline",
 )
 
-__all__ = ["__version__", *_LAZY, "gnss"]
+__all__ = ["__version__", *_LAZY, "gnss", "network"]
 
 
 def __getattr__(name):

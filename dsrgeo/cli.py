@@ -564,6 +564,201 @@ def _cmd_gnss_capitals(args):
     return 0
 
 
+# -- network ----------------------------------------------------------------------------
+
+
+def _lon_lat(text):
+    """``--at`` value: "LON,LAT" degrees as a pair, anything else as a chokepoint id."""
+    parts = text.split(",")
+    if len(parts) == 2:
+        try:
+            return (float(parts[0]), float(parts[1]))
+        except ValueError:
+            pass
+    return text
+
+
+def _add_network_parser(subparsers):
+    network = subparsers.add_parser(
+        "network",
+        help="cable-cut scenarios, exposure and bifurcation of the cable network",
+        description="The submarine cable network as a model (dsrgeo.network): cut cables and "
+        "see which countries lose their sea paths; each country's fewest faults to "
+        "isolate, chokepoints and supplier/owner dependence; paths avoiding Chinese or US "
+        "cables. A topology model: capacity, routing and satellite or land backup are "
+        "outside it.",
+    )
+    network.set_defaults(run=lambda args: network.print_help() or 2)
+    commands = network.add_subparsers(dest="network_command", metavar="SUBCOMMAND")
+
+    def common(parser, *, land):
+        parser.add_argument(
+            "--as-of",
+            type=int,
+            metavar="YEAR",
+            help="the cables in service at the end of YEAR (default: every cable on the map, "
+            "planned ones included)",
+        )
+        if land:
+            parser.add_argument(
+                "--land",
+                action="store_true",
+                help="also report reach over land borders between neighbours (an assumption; "
+                "*_with_land columns)",
+            )
+        parser.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write the whole table: .csv, or .geojson with country polygons (atomically)",
+        )
+
+    cut = commands.add_parser(
+        "cut",
+        help="cut cables (whole, or at a place) and show who loses sea paths",
+        description="Cut cables and print the countries affected: cables before and after, "
+        "isolated by sea, reach (other countries reachable by sea) before and after.",
+    )
+    cut.add_argument(
+        "cables",
+        nargs="*",
+        metavar="CABLE",
+        help="cable ids, names or abbreviations (ACE, SAT-3/WASC, peace-cable)",
+    )
+    cut.add_argument(
+        "--at",
+        type=_lon_lat,
+        metavar="PLACE",
+        help="cut at a place: LON,LAT degrees or a chokepoint id (bab_el_mandeb); with "
+        "CABLEs, only those are cut there",
+    )
+    cut.add_argument(
+        "--radius-km",
+        type=float,
+        default=50.0,
+        metavar="KM",
+        help="how far from --at the fault reaches (default: 50)",
+    )
+    common(cut, land=True)
+    cut.set_defaults(run=_cmd_network_cut)
+    exposure = commands.add_parser(
+        "exposure",
+        help="per country: fewest faults to isolate, chokepoints, supplier/owner shares",
+    )
+    common(exposure, land=False)
+    exposure.set_defaults(run=_cmd_network_exposure)
+    bifurcation = commands.add_parser(
+        "bifurcation",
+        help="per country: a sea path to the US without Chinese cables, to China without US ones",
+    )
+    common(bifurcation, land=True)
+    bifurcation.set_defaults(run=_cmd_network_bifurcation)
+
+
+def _write_network_table(table, path):
+    """Write a network result, list cells joined with ';' (CSV) or kept (GeoJSON)."""
+    import geopandas
+    import pandas as pd
+
+    from dsrgeo.tables import write_table
+
+    if str(path).lower().endswith(".csv"):
+        table = pd.DataFrame(table.drop(columns="geometry")).assign(
+            **{
+                column: table[column].map(";".join)
+                for column in table.columns
+                if table[column].map(lambda v: isinstance(v, list)).any()
+            }
+        )
+    elif isinstance(table, geopandas.GeoDataFrame):
+        table = table[table.geometry.notna()]
+    write_table(table, path)
+    print(f"wrote {len(table)} rows to {path}")
+
+
+def _cmd_network_cut(args):
+    import pandas as pd
+
+    from dsrgeo.errors import ParameterError
+    from dsrgeo.network import cut
+
+    if not args.cables and args.at is None:
+        raise ParameterError("give CABLEs to cut, --at PLACE, or both", parameter="cables")
+    table = cut(
+        args.cables or None,
+        at=args.at,
+        radius_km=args.radius_km,
+        as_of=args.as_of,
+        terrestrial=args.land,
+    )
+    if args.output:
+        _write_network_table(table, args.output)
+    hit = table[(table["cables_cut"].map(len) > 0) | table["isolated_by_sea"]]
+    hit = hit.sort_values(["reach_lost_share", "iso3"], ascending=[False, True])
+    columns = [
+        "iso3",
+        "name",
+        "international_cables_before",
+        "international_cables_after",
+        "isolated_by_sea",
+        "reach_before",
+        "reach_after",
+        "reach_lost_share",
+    ]
+    columns += ["reach_after_with_land"] if args.land else []
+    if not args.output:
+        _print_table(pd.DataFrame(hit[columns]), float_format="{:.3f}".format)
+    isolated = table.loc[table["isolated_by_sea"], "iso3"].tolist()
+    fewer = table["international_cables_after"] < table["international_cables_before"]
+    lost = table[~table["isolated_by_sea"] & (table["reach_lost_share"] > 0)]
+    when = f" (as of {args.as_of})" if args.as_of else ""
+    print(
+        f"\n{table.attrs['title']}{when}: {len(table.attrs['cables_cut'])} cable(s) cut; "
+        f"{len(isolated)} of {len(table)} countries isolated by sea "
+        f"({', '.join(isolated) or 'none'}); {int(fewer.sum())} lose international cables; "
+        f"{len(lost)} others can no longer reach some countries. The rows above land a cut "
+        "cable or are isolated. A topology model: capacity, routing and backup are outside it."
+    )
+    return 0
+
+
+def _cmd_network_exposure(args):
+    import pandas as pd
+
+    from dsrgeo.network import exposure
+
+    table = exposure(as_of=args.as_of)
+    if args.output:
+        _write_network_table(table, args.output)
+        return 0
+    columns = [
+        "iso3",
+        "name",
+        "international_cables",
+        "landing_stations",
+        "min_cables_to_isolate",
+        "top_chokepoint",
+        "top_chokepoint_share",
+        "share_hmn",
+        "share_chinese_state_carrier",
+    ]
+    _print_table(pd.DataFrame(table[columns]), float_format="{:.2f}".format)
+    return 0
+
+
+def _cmd_network_bifurcation(args):
+    import pandas as pd
+
+    from dsrgeo.network import bifurcation
+
+    table = bifurcation(as_of=args.as_of, terrestrial=args.land)
+    if args.output:
+        _write_network_table(table, args.output)
+        return 0
+    _print_table(pd.DataFrame(table.drop(columns="geometry")))
+    return 0
+
+
 _PARSERS = [
     _add_layers_parser,
     _add_build_parser,
@@ -574,6 +769,7 @@ _PARSERS = [
     _add_map_parser,
     _add_report_parser,
     _add_gnss_parser,
+    _add_network_parser,
 ]
 
 

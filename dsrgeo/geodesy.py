@@ -10,11 +10,13 @@ from dsrgeo import catalog, checks, loading
 from dsrgeo.errors import InvalidLayerError
 
 __all__ = [
+    "BUFFER_RING_POINTS",
     "DEFAULT_LONG_RATIO",
     "DEFAULT_SHORT_RATIO",
     "LENGTH_FLAGS",
     "WGS84",
     "audit_lengths",
+    "geodesic_buffer",
     "geodesic_length_km",
     "split_antimeridian",
 ]
@@ -338,3 +340,74 @@ def _provenance(frame):
         return catalog.provenance([layer_id], title="Length audit")
     keep = ("sources", "licence", "licences", "attribution", "citation", "layers")
     return {"title": "Length audit", **{k: frame.attrs[k] for k in keep if k in frame.attrs}}
+
+
+#: Vertices of the ring :func:`geodesic_buffer` draws around a point (one every 5 degrees).
+BUFFER_RING_POINTS = 72
+
+
+def geodesic_buffer(geometry, *, radius_km):
+    """Return the area within ``radius_km`` of a geometry on the WGS84 ellipsoid, in lon/lat.
+
+    Around a point the ring is the geodesic circle itself: :data:`BUFFER_RING_POINTS`
+    vertices, each ``radius_km`` from the point along the ellipsoid (``pyproj.Geod.fwd``).
+    Around a line or polygon the geometry is buffered in metres in an azimuthal equidistant
+    projection centred on it, which keeps distances from its centre exact and others close
+    for areas up to a few thousand km across. A result crossing ±180° is split there.
+
+    Parameters
+    ----------
+    geometry : shapely geometry
+        Lon/lat degrees (WGS84); not empty.
+    radius_km : float
+        Distance in km, > 0.
+
+    Returns
+    -------
+    shapely.Polygon or shapely.MultiPolygon
+        Exterior rings counter-clockwise (RFC 7946).
+
+    Raises
+    ------
+    ParameterError
+        If ``radius_km`` is not a positive number or ``geometry`` is empty or not a geometry.
+
+    Examples
+    --------
+    >>> import pyproj, shapely
+    >>> disc = geodesic_buffer(shapely.Point(43.35, 12.61), radius_km=13.25)
+    >>> lon, lat = disc.exterior.coords[10]
+    >>> round(pyproj.Geod(ellps="WGS84").inv(43.35, 12.61, lon, lat)[2] / 1000, 6)
+    13.25
+    >>> geodesic_buffer(shapely.Point(179.99, 0), radius_km=10).geom_type  # split at 180
+    'MultiPolygon'
+    """
+    import pyproj
+
+    radius_km = checks.number(radius_km, "radius_km", low=0, low_open=True)
+    if not isinstance(geometry, shapely.Geometry) or geometry.is_empty:
+        raise checks.ParameterError(
+            f"expected a non-empty shapely geometry, got {geometry!r}", parameter="geometry"
+        )
+    if geometry.geom_type == "Point":
+        azimuths = np.linspace(0.0, 360.0, BUFFER_RING_POINTS, endpoint=False)
+        lon, lat, _ = _geod().fwd(
+            np.full(azimuths.shape, geometry.x),
+            np.full(azimuths.shape, geometry.y),
+            azimuths,
+            np.full(azimuths.shape, radius_km * 1000.0),
+        )
+        area = shapely.Polygon(np.column_stack([lon, lat]))
+    else:
+        centre = geometry.centroid
+        local = pyproj.CRS.from_proj4(
+            f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=m"
+        )
+        there = pyproj.Transformer.from_crs("EPSG:4326", local, always_xy=True)
+        back = pyproj.Transformer.from_crs(local, "EPSG:4326", always_xy=True)
+        projected = shapely.transform(geometry, lambda xy: np.column_stack(there.transform(*xy.T)))
+        grown = shapely.buffer(projected, radius_km * 1000.0, quad_segs=16)
+        area = shapely.transform(grown, lambda xy: np.column_stack(back.transform(*xy.T)))
+    (area,) = split_antimeridian([area])
+    parts = [shapely.geometry.polygon.orient(p, 1.0) for p in shapely.get_parts(area)]
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)

@@ -21,6 +21,7 @@ The rules:
 - ``huawei_5g``: a restriction from its year; before it no position (restriction fields
   blanked).
 - ``cloud_regions``: regions opened in Y or earlier, and regions without an opening year.
+- ``cable_incidents``: incidents that began in Y or earlier.
 
 Layers without time (``land``, ``beidou_capitals``) ignore ``as_of``.
 """
@@ -223,6 +224,10 @@ def _huawei_5g_as_of(frame, year, cables):
     return frame
 
 
+def _incidents_as_of(frame, year, cables):
+    return frame[(_years(frame["date_start"]) <= year).fillna(False).to_numpy(bool)]
+
+
 _AS_OF = {
     "cables": _cables_as_of,
     "hmn_cables": _hmn_as_of,
@@ -232,6 +237,7 @@ _AS_OF = {
     "clean_network": _clean_network_as_of,
     "huawei_5g": _huawei_5g_as_of,
     "cloud_regions": _dated_rows("opening_year"),
+    "cable_incidents": _incidents_as_of,
 }
 
 
@@ -328,4 +334,6 @@ def row_years(frame, layer_id):
         return start, [year_of(v) for v in frame["left_date"]]
     if layer_id == "huawei_5g":
         return [year_of(v) for v in frame["restriction_year"]], [None] * n
+    if layer_id == "cable_incidents":
+        return [year_of(v) for v in frame["date_start"]], [None] * n
     return None

@@ -9,7 +9,7 @@ Every built layer is checked against its catalog schema before it is written
 The build writes into the checkout's ``layers/`` or into a folder given with ``out_dir``; it
 never writes into an installed package. One module per layer family:
 :mod:`~dsrgeo.build.cables`, :mod:`~dsrgeo.build.countries`, :mod:`~dsrgeo.build.policy`,
-:mod:`~dsrgeo.build.capitals`.
+:mod:`~dsrgeo.build.capitals`, :mod:`~dsrgeo.build.network`.
 """
 
 import argparse
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from dsrgeo import catalog, geojson
-from dsrgeo.build import cables, capitals, countries, policy
+from dsrgeo.build import cables, capitals, countries, network, policy
 from dsrgeo.build.common import log, source_cache
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError, ParameterError
 from dsrgeo.fileio import atomic_write
@@ -46,6 +46,8 @@ BUILDERS = {
     "cloud_regions": policy.build_cloud_regions,
     "land": countries.build_land,
     "beidou_capitals": capitals.build_beidou_capitals,
+    "chokepoints": network.build_chokepoints,
+    "cable_incidents": network.build_cable_incidents,
 }
 #: The layers a refreshed cable snapshot rebuilds (from its own cable data).
 SNAPSHOT_BUILDERS = {

@@ -14,7 +14,15 @@ from dsrgeo.maps.legend import HtmlControl, legend_html, sources_html
 from dsrgeo.maps.safe import script_json
 from dsrgeo.maps.vector import vector_spec
 
-__all__ = ["DEFAULT_BOUNDS", "DEFAULT_LAYERS", "FRAGMENT_HEIGHT", "OPTIONAL_LAYERS", "Map"]
+__all__ = [
+    "DEFAULT_BOUNDS",
+    "DEFAULT_LAYERS",
+    "FRAGMENT_HEIGHT",
+    "OPTIONAL_LAYERS",
+    "SCENARIO_CLASSES",
+    "SCENARIO_POPUP",
+    "Map",
+]
 
 #: The layers of the default map (``Map.default()``, ``dsrgeo map`` with no layers), in
 #: drawing order. Landing points start hidden (their catalog style says so).
@@ -364,6 +372,81 @@ class Map:
         self._bodies.append(None)
         return self
 
+    def add_scenario(self, scenario, *, name=None, context=True):
+        """Add a cable-cut scenario: countries shaded by the sea reach they lost, cuts dashed.
+
+        Parameters
+        ----------
+        scenario : geopandas.GeoDataFrame
+            A result of :func:`dsrgeo.network.cut` (or ``Network.cut``).
+        name : str, optional
+            Prefix of the layer names (default: the scenario's title, e.g. "Cut: ACE").
+        context : bool
+            Also draw the cables that were not cut, thin and grey.
+
+        Returns
+        -------
+        Map
+            With up to four overlays: the countries (:data:`SCENARIO_CLASSES`: isolated by
+            sea, lost over half its sea reach, lost international cables, cables intact but
+            lost the countries cut off, no change; popups with the numbers), the other cables (``context``), the cut cables (dashed) and, for a cut
+            at a place, the area cut. Countries without a polygon in ``bri_countries`` are
+            not drawn (they stay in the table); the cables are drawn from the shipped
+            ``cables`` layer of the scenario's year. Every value is html-escaped, as in
+            :meth:`add`.
+
+        Raises
+        ------
+        ParameterError
+            If ``scenario`` is not a result of ``cut``.
+
+        Examples
+        --------
+        >>> import dsrgeo
+        >>> m = dsrgeo.Map().add_scenario(dsrgeo.network.cut("ACE", as_of=2017))
+        >>> [layer.name for layer in m.layers[1:]]
+        ['Cut: Africa Coast to Europe (ACE): reach lost by sea', 'Cables not cut', 'Cables cut (dashed)']
+        >>> m.layers[-1].styles[0]["dashArray"]
+        '6 4'
+        """
+        countries, uncut, cut, area, title = _scenario_frames(scenario, name, context)
+        self.add(
+            countries,
+            color_by="reach_lost",
+            categories=dict(SCENARIO_CLASSES),
+            tooltip=["name", "reach_lost"],
+            popup=list(SCENARIO_POPUP),
+            name=f"{title}: reach lost by sea",
+            legend_title=f"{title}: sea reach lost",
+            style={"color": "#ffffff", "weight": 0.5, "fillOpacity": 0.85},
+        )
+        if uncut is not None:
+            self.add(
+                uncut,
+                color="#9aa5b1",
+                tooltip=["name"],
+                name="Cables not cut",
+                style={"weight": 0.8, "opacity": 0.6},
+            )
+        if area is not None:
+            self.add(
+                area,
+                color="#525252",
+                tooltip=["name"],
+                name="Area cut",
+                style={"color": "#252525", "weight": 1.5, "fillOpacity": 0.15},
+            )
+        if len(cut):
+            self.add(
+                cut,
+                color="#b2182b",
+                tooltip=["name"],
+                popup=["name", "rfs_year", "countries", "owners", "suppliers"],
+                name="Cables cut (dashed)",
+                style={"weight": 2.5, "opacity": 0.95, "dashArray": "6 4"},
+            )
+        return self
+
     def fit_bounds(self, bounds=None):
         """Open the map on a box, a layer, or (default) everything added.
 
@@ -645,6 +728,91 @@ class Map:
                 + "</script></div>"
             )
         return figure.render()
+
+
+#: Classes of a scenario's countries, in legend order, with their colours.
+SCENARIO_CLASSES = (
+    ("isolated by sea", "#67000d"),
+    ("lost over half its sea reach", "#cb181d"),
+    ("lost international cables", "#fb6a4a"),
+    ("cables intact; lost only the countries cut off", "#fcbba1"),
+    ("no change", "#e3e3e3"),
+)
+#: Columns of a scenario country's popup.
+SCENARIO_POPUP = (
+    "name",
+    "iso3",
+    "reach_lost",
+    "international_cables_before",
+    "international_cables_after",
+    "reach_before",
+    "reach_after",
+    "reach_lost_percent",
+    "cables_cut",
+)
+
+
+def _scenario_class(row):
+    if row.isolated_by_sea:
+        return SCENARIO_CLASSES[0][0]
+    if row.reach_lost_share > 0.5:
+        return SCENARIO_CLASSES[1][0]
+    if row.international_cables_after < row.international_cables_before:
+        return SCENARIO_CLASSES[2][0]
+    if row.reach_lost_share > 0:
+        return SCENARIO_CLASSES[3][0]
+    return SCENARIO_CLASSES[4][0]
+
+
+def _scenario_frames(scenario, name, context):
+    """(countries, cables not cut or None, cables cut, area cut or None, title) to draw."""
+    import geopandas
+
+    from dsrgeo import loading
+    from dsrgeo.network.model import CUT_COLUMNS
+
+    columns = set(getattr(scenario, "columns", ()))
+    if (
+        not isinstance(scenario, geopandas.GeoDataFrame)
+        or scenario.attrs.get("network") != "cut"
+        or not set(CUT_COLUMNS) <= columns
+    ):
+        raise ParameterError(
+            f"expected a result of dsrgeo.network.cut(...), got {type(scenario).__name__}",
+            parameter="scenario",
+        )
+    checks.text(name, "name")
+    checks.boolean(context, "context")
+    title = str(name or scenario.attrs.get("title") or "Scenario")
+    attrs = {
+        "citation": scenario.attrs.get("citation"),
+        "attribution": scenario.attrs.get("attribution"),
+    }
+    countries = scenario[scenario.geometry.notna()].copy()
+    countries["reach_lost"] = [_scenario_class(row) for row in countries.itertuples()]
+    countries["reach_lost_percent"] = (100 * countries["reach_lost_share"]).round(1)
+    countries.attrs = dict(attrs, title=f"{title}: reach lost by sea")
+    cables = loading.load("cables", as_of=scenario.attrs.get("as_of"))
+    is_cut = cables["id"].isin(scenario.attrs.get("cables_cut", [])).to_numpy()
+    plain = {
+        "citation": catalog.citation("cables"),
+        "attribution": catalog.get("cables").attribution,
+    }
+    cut = geopandas.GeoDataFrame(cables[is_cut].reset_index(drop=True), crs="EPSG:4326")
+    cut.attrs = dict(plain)
+    uncut = None
+    if context:
+        uncut = geopandas.GeoDataFrame(cables[~is_cut].reset_index(drop=True), crs="EPSG:4326")
+        uncut.attrs = dict(plain)
+    area = None
+    if scenario.attrs.get("region") is not None:
+        area = geopandas.GeoDataFrame(
+            {"name": [f"Area cut: within {scenario.attrs.get('radius_km'):g} km of the place"]},
+            geometry=[scenario.attrs["region"]],
+            crs="EPSG:4326",
+        )
+        area.attrs = dict(attrs)
+    return countries, uncut, cut, area, title
 
 
 def _pane_of(layer):

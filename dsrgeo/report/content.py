@@ -17,6 +17,8 @@ from dsrgeo.errors import AsOfOutOfRangeError
 from dsrgeo.export import figure_bytes
 from dsrgeo.geodesy import audit_lengths
 from dsrgeo.maps import Map
+from dsrgeo.network import bifurcation, exposure
+from dsrgeo.network.scenarios import LAYERS as NETWORK_LAYERS
 from dsrgeo.sides import alignment, alignment_sensitivity
 
 __all__ = [
@@ -407,6 +409,89 @@ def _claims():
     )
 
 
+def _network(as_of):
+    exposed = exposure(as_of=as_of)
+    crossing = exposed.attrs["chokepoint_cables"]
+    table = pd.DataFrame(exposed.drop(columns="geometry"))
+    sides = pd.DataFrame(bifurcation(as_of=as_of).drop(columns="geometry"))
+    names = dict(zip(*[loading.load("chokepoints")[c] for c in ("id", "name")]))
+    when = (
+        f"in service at the end of {as_of}" if as_of is not None else "on the map, planned included"
+    )
+    one = table[table["min_cables_to_isolate"] == 1].sort_values("name")
+    single = pd.DataFrame(
+        {
+            "Country": one["name"],
+            "ISO3": one["iso3"],
+            "International cables": one["international_cables"],
+            "The one fault": one["min_cut_cables"].map(", ".join),
+        }
+    ).reset_index(drop=True)
+    straits = pd.DataFrame(
+        [
+            {
+                "Chokepoint (derived polygon)": names.get(cp_id, cp_id),
+                "Cables crossing": len(ids),
+                "Countries with half or more of their cables through it": int(
+                    (table[f"share_via_{cp_id}"] >= 0.5).sum()
+                ),
+            }
+            for cp_id, ids in sorted(crossing.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ]
+    )
+    no_us = sides[sides["reaches_usa_without_chinese"].eq(False)]
+    no_chn = sides[sides["reaches_chn_without_us"].eq(False)]
+    split = pd.DataFrame(
+        {
+            "Question": [
+                "No sea path to the United States without Chinese-supplied or -owned cables",
+                "No sea path to China without US-supplied or -owned cables",
+            ],
+            "Countries": [len(no_us), len(no_chn)],
+            "Which": [", ".join(no_us["iso3"]), ", ".join(no_chn["iso3"])],
+        }
+    )
+    paragraphs = (
+        (
+            f"The cable network as a model (dsrgeo.network), cables {when}: "
+            f"{len(table)} countries and territories land an international cable. Each cable "
+            "keeps the topology of its drawing, so a fault at a place splits it and each side "
+            "keeps the landing points it reaches; countries are nodes, land borders are not "
+            "used here. A topology model says who keeps a sea path, not how much capacity is "
+            "left, how traffic is routed or what backup takes over (see the incidents "
+            "notebook, notebooks/06-cable-incidents.ipynb, for the model against 29 reported "
+            "faults)."
+        ),
+        (
+            f"{len(one)} of them are one cable fault away from having no sea path at all "
+            "(min_cables_to_isolate, a max-flow/min-cut over their cables' links; "
+            f"dsrgeo.network.exposure()). The median country needs "
+            f"{int(table['min_cables_to_isolate'].median())} faults."
+        ),
+        (
+            "Chokepoints: the polygons are derived (the circle of half the narrowest cited "
+            "width around the cited centre, layer chokepoints) and the routes are stylised "
+            "drawings: a count is what the drawing crosses, not a survey."
+        ),
+        (
+            "Bifurcation: a Chinese cable lists a supplier or owner whose home is China in "
+            "the cited company table (HMN Tech; China Telecom, China Mobile, China Unicom), a "
+            "US cable one whose home is the United States; owners missing from the table "
+            "count as neither (dsrgeo.network.bifurcation())."
+        ),
+    )
+    return ReportSection(
+        "network",
+        "Cable network: faults, chokepoints and the two sides",
+        paragraphs,
+        tables=(
+            ReportTable("Countries one fault away from no sea path", single),
+            ReportTable("Cables crossing each chokepoint", straits),
+            ReportTable("Sea paths avoiding one side's cables", split),
+        ),
+    )
+
+
 def citations(layer_ids):
     """Return one row per source of each layer, from the catalog (see :class:`Report`).
 
@@ -471,7 +556,7 @@ def build_report(*, as_of=None, title=None):
     --------
     >>> report = build_report()
     >>> [section.id for section in report.sections]
-    ['indicators', 'alignment', 'lengths', 'beidou', 'claims']
+    ['indicators', 'alignment', 'lengths', 'beidou', 'network', 'claims']
     """
     if as_of is not None:
         as_of = _check_year(as_of)
@@ -485,9 +570,11 @@ def build_report(*, as_of=None, title=None):
         _alignment(as_of),
         _lengths(as_of),
         _beidou(),
+        _network(as_of),
         _claims(),
     )
     used = [layer.layer_id for layer in the_map.layers if layer.layer_id]
+    used += [layer_id for layer_id in NETWORK_LAYERS if layer_id not in used]
     return Report(
         title=title,
         as_of=as_of,

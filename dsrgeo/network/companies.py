@@ -1,0 +1,164 @@
+"""Who built and who owns each cable: suppliers and owners mapped to their home countries.
+
+The curated table ``layers/sources/network/company_home_country.csv`` (each row cites its
+sources in ``network/SOURCES.md``) gives the home country of every supplier named in the
+cable records and of the owners named in two or more of them, and flags China's three
+state carriers. Names are matched exactly as TeleGeography writes them in the ``cables``
+layer's ``suppliers`` and ``owners``; a company missing from the table, or listed there
+without a home country, counts as *unknown*, never as anyone's.
+"""
+
+import functools
+from pathlib import Path
+
+import pandas as pd
+
+from dsrgeo import catalog
+from dsrgeo.errors import InvalidLayerError
+
+__all__ = [
+    "COMPANY_TABLE",
+    "SUPPLIER_GROUPS",
+    "cable_companies",
+    "company_table",
+]
+
+#: The table, under the shipped sources folder.
+COMPANY_TABLE = Path("network") / "company_home_country.csv"
+
+#: The suppliers the dependence shares single out, by the names the cable records use (HMN
+#: Tech under every name of the catalog's alias table).
+SUPPLIER_GROUPS = {
+    "hmn": None,  # catalog.hmn_supplier_aliases()
+    "subcom": ("SubCom",),
+    "asn": ("ASN",),
+    "nec": ("NEC",),
+}
+
+
+@functools.cache
+def _read_table(path):
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError as err:
+        raise InvalidLayerError("missing company table", path=path) from err
+    missing = {"company", "role", "home_iso3", "chinese_state_carrier"} - set(table.columns)
+    if missing:
+        raise InvalidLayerError(f"columns {sorted(missing)} missing", path=path)
+    bad = sorted(set(table["role"]) - {"supplier", "owner"})
+    if bad:
+        raise InvalidLayerError(f"unknown roles {bad}", path=path, field="role")
+    flags = table["chinese_state_carrier"].str.strip().str.lower()
+    table["chinese_state_carrier"] = flags.map({"true": True, "false": False}).astype("boolean")
+    homes = table["home_iso3"].str.strip()
+    table["home_iso3"] = [home or None for home in homes]
+    return table
+
+
+def company_table(path=None):
+    """Return the curated table of suppliers and owners with their home countries.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        A CSV laid out like the shipped table (default: the shipped one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``company``, ``role`` (``supplier`` or ``owner``), ``home_iso3`` (None where not
+        found), ``chinese_state_carrier`` (nullable bool: True only for China Telecom, China
+        Mobile and China Unicom), and the table's ``n_cables``, ``method``, ``confidence``,
+        ``source_ids`` and ``notes``.
+
+    Examples
+    --------
+    >>> table = company_table().set_index(["role", "company"])
+    >>> table.loc[("supplier", "HMN Tech"), "home_iso3"], table.loc[("supplier", "SubCom"), "home_iso3"]
+    ('CHN', 'USA')
+    >>> bool(table.loc[("owner", "China Telecom"), "chinese_state_carrier"])
+    True
+    """
+    return _read_table(str(path or catalog.sources_dir() / COMPANY_TABLE)).copy()
+
+
+def _homes(names, homes):
+    found = (homes.get(name) for name in names or ())
+    return {home if isinstance(home, str) and home else None for home in found}
+
+
+def cable_companies(cables, table=None):
+    """Return, per cable, its suppliers' and owners' home countries and the dependence flags.
+
+    Parameters
+    ----------
+    cables : pandas.DataFrame
+        With ``id``, ``suppliers`` and ``owners`` (lists of names), e.g. the ``cables`` layer.
+    table : pandas.DataFrame, optional
+        From :func:`company_table` (default: the shipped table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by cable id: ``supplier_homes`` and ``owner_homes`` (sorted ISO3 codes
+        found, None standing for a company of unknown home left out), booleans
+        ``hmn``, ``subcom``, ``asn``, ``nec`` (a supplier of that group),
+        ``other_supplier`` (a named supplier outside the four), ``unknown_supplier`` (no
+        supplier named), ``chinese_state_carrier`` (an owner so flagged),
+        ``chinese_supplied`` / ``chinese_owned`` (a supplier / owner whose home is CHN),
+        ``us_supplied`` / ``us_owned`` (home USA), and ``unknown_owners`` (owners not
+        in the table or without a home country).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cables = pd.DataFrame({"id": ["x"], "suppliers": [["HMN Tech"]],
+    ...                        "owners": [["China Unicom", "Nobody Ltd"]]})
+    >>> row = cable_companies(cables).loc["x"]
+    >>> bool(row.hmn), bool(row.chinese_supplied), bool(row.chinese_state_carrier), int(row.unknown_owners)
+    (True, True, True, 1)
+    """
+    table = company_table() if table is None else table
+    suppliers = table[table["role"] == "supplier"]
+    owners = table[table["role"] == "owner"]
+    supplier_home = dict(zip(suppliers["company"], suppliers["home_iso3"]))
+    owner_home = dict(zip(owners["company"], owners["home_iso3"]))
+    state = set(owners.loc[owners["chinese_state_carrier"].fillna(False), "company"])
+    groups = dict(SUPPLIER_GROUPS, hmn=tuple(catalog.hmn_supplier_aliases()))
+    named = {name for names in groups.values() for name in names}
+    rows = []
+    for cable_id, names, owned_by in zip(cables["id"], cables["suppliers"], cables["owners"]):
+        names, owned_by = list(names or ()), list(owned_by or ())
+        s_homes, o_homes = _homes(names, supplier_home), _homes(owned_by, owner_home)
+        row = {"id": cable_id}
+        for group, aliases in groups.items():
+            row[group] = any(n in aliases for n in names)
+        row.update(
+            other_supplier=any(n not in named for n in names),
+            unknown_supplier=not names,
+            chinese_state_carrier=any(o in state for o in owned_by),
+            chinese_supplied="CHN" in s_homes,
+            chinese_owned="CHN" in o_homes,
+            us_supplied="USA" in s_homes,
+            us_owned="USA" in o_homes,
+            unknown_owners=sum(not owner_home.get(o) for o in owned_by),
+            supplier_homes=sorted(h for h in s_homes if h),
+            owner_homes=sorted(h for h in o_homes if h),
+        )
+        rows.append(row)
+    columns = [
+        "id",
+        "supplier_homes",
+        "owner_homes",
+        *groups,
+        "other_supplier",
+        "unknown_supplier",
+        "chinese_state_carrier",
+        "chinese_supplied",
+        "chinese_owned",
+        "us_supplied",
+        "us_owned",
+        "unknown_owners",
+    ]
+    return pd.DataFrame(rows, columns=columns).set_index("id")

@@ -4,7 +4,8 @@
 (BRI and Digital Silk Road agreements, standards agreements, Safe City projects, Chinese
 cloud regions, cables HMN Tech built) and what the United States asked for (Clean Network
 membership, restrictions on Huawei in 5G), with BeiDou's advantage over GPS at the capital
-beside them. Every column comes from a cited layer (:func:`dsrgeo.indicators` and the layers
+and the exposure of its sea links (:func:`dsrgeo.network.exposure` and
+:func:`~dsrgeo.network.bifurcation`) beside them. Every column comes from a cited layer (:func:`dsrgeo.indicators` and the layers
 it joins); nothing is inferred for a country no source names.
 
 The composite ``alignment_score`` is optional reading, not a finding: each component is
@@ -21,7 +22,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from dsrgeo import analysis, catalog, checks, loading
+from dsrgeo import analysis, catalog, checks, loading, network
 from dsrgeo.errors import ParameterError
 
 __all__ = [
@@ -96,6 +97,12 @@ ALIGNMENT_COLUMNS = {
     "huawei_5g_restriction_date": "Huawei 5G restriction since",
     "capital": "Capital (seat of government)",
     "bds_minus_gps_max": "BeiDou minus GPS satellites in view at the capital (daily max)",
+    "min_cables_to_isolate": "Fewest cable faults that cut all its sea paths",
+    "share_chinese_cables": "Share of international cables with a Chinese supplier or owner",
+    "reaches_usa_without_chinese": "Reaches the US by sea without Chinese cables",
+    "reaches_chn_without_us": "Reaches China by sea without US cables",
+    "top_chokepoint": "Strait most of its international cables cross",
+    "top_chokepoint_share": "Share of its international cables crossing that strait",
     "alignment_score": "Alignment score (China's offers +, the US answer -; weights as given)",
     "side": "Side of the score: china (> 0), us (< 0), neither (0)",
 }
@@ -189,8 +196,14 @@ def alignment(*, as_of=None, by="territory", weights=None):
         ``hmn_international_cables``, ``hmn_international_share`` (NaN without an
         international cable); the US answer: ``clean_network``, ``clean_network_joined``,
         ``huawei_5g_restriction`` (None: no position found), ``huawei_5g_restriction_date``;
-        beside them ``capital`` and ``bds_minus_gps_max``; then ``alignment_score`` (the
-        weighted mean of the components, in [-1, 1]) and ``side`` (:data:`SIDES`).
+        beside them ``capital`` and ``bds_minus_gps_max``, and the exposure of its sea
+        links: ``min_cables_to_isolate``, ``top_chokepoint``, ``top_chokepoint_share`` (from
+        :func:`dsrgeo.network.exposure`), ``share_chinese_cables``,
+        ``reaches_usa_without_chinese``, ``reaches_chn_without_us`` (from
+        :func:`dsrgeo.network.bifurcation`; NA for a country with no international cable and
+        for the side's own core); by state, a state's own code's figures. Then
+        ``alignment_score`` (the weighted mean of the components, in [-1, 1]) and ``side``
+        (:data:`SIDES`). The exposure figures are not in the score.
 
         ``.attrs`` holds the provenance of every layer used (sources, licences, credit),
         ``as_of``, ``by``, ``weights`` and ``columns`` (what each column means).
@@ -243,6 +256,7 @@ def alignment(*, as_of=None, by="territory", weights=None):
     table["huawei_5g_restriction_date"] = huawei["restriction_date"].reindex(table.index)
     for name in ("capital", "bds_minus_gps_max"):
         table[name] = base[name] if name in base.columns else None
+    _join_network(table, as_of)
     score, side = _score(_component_values(table), table_weights)
     table["alignment_score"] = score
     table["side"] = side
@@ -257,6 +271,24 @@ def alignment(*, as_of=None, by="territory", weights=None):
         columns=dict(ALIGNMENT_COLUMNS),
     )
     return result
+
+
+def _join_network(table, as_of):
+    """Add the exposure and bifurcation figures by code (NA where a code has no row)."""
+    exposure = network.exposure(as_of=as_of).set_index("iso3")
+    split = network.bifurcation(as_of=as_of).set_index("iso3")
+    codes = table.index
+    table["min_cables_to_isolate"] = (
+        exposure["min_cables_to_isolate"].reindex(codes).astype("Int64")
+    )
+    chinese = split["chinese_cables"] / split["international_cables"].where(
+        split["international_cables"] > 0
+    )
+    table["share_chinese_cables"] = chinese.reindex(codes)
+    for name in ("reaches_usa_without_chinese", "reaches_chn_without_us"):
+        table[name] = split[name].reindex(codes).astype("boolean")
+    table["top_chokepoint"] = exposure["top_chokepoint"].reindex(codes)
+    table["top_chokepoint_share"] = exposure["top_chokepoint_share"].reindex(codes)
 
 
 def alignment_sensitivity(*, as_of=None, by="territory", weights=None, factors=(0.0, 0.5, 2.0)):

@@ -152,3 +152,15 @@ def test_cli_alignment_csv(tmp_path):
     written = pd.read_csv(path, keep_default_na=False)
     assert len(written) == len(dsrgeo.alignment())
     assert set(written["side"]) <= set(sides.SIDES)
+
+
+def test_exposure_figures_sit_beside_the_components():
+    # Tonga's one international cable (the Tonga Cable): both the 2019 and the January 2022
+    # outages cut the country off (network/SOURCES.md, the incident rows)
+    rows = dsrgeo.alignment(as_of=2021).set_index("iso3")
+    assert rows.loc["TON", "international_cables"] == 1
+    assert rows.loc["TON", "min_cables_to_isolate"] == 1
+    # a country with no international cable has no exposure figures, and no score from them
+    assert pd.isna(rows.loc["ATA", "min_cables_to_isolate"])
+    exposure = dsrgeo.network.exposure(as_of=2021).set_index("iso3")
+    assert rows.loc["PAK", "top_chokepoint"] == exposure.loc["PAK", "top_chokepoint"]

@@ -27,6 +27,7 @@ from dsrgeo.errors import ParameterError
 
 __all__ = [
     "COMPONENTS",
+    "COMPONENT_LABELS",
     "DEFAULT_WEIGHTS",
     "RESTRICTION_VALUES",
     "SIDES",
@@ -58,6 +59,20 @@ COMPONENTS = MappingProxyType(
         "hmn_cables": "the share of its international cables HMN Tech built (0 to 1)",
         "clean_network": "-1 for a Clean Network member",
         "huawei_5g": "the restriction's value in RESTRICTION_VALUES (ban -1 ... none 0)",
+    }
+)
+
+#: A short name in words for each component (report tables, legends).
+COMPONENT_LABELS = MappingProxyType(
+    {
+        "bri": "BRI member",
+        "dsr_agreement": "Digital Silk Road agreement",
+        "standards_agreement": "Standards agreement with China",
+        "safe_city": "Safe City project",
+        "cloud_region": "Chinese cloud region",
+        "hmn_cables": "HMN-built share of international cables",
+        "clean_network": "Clean Network member",
+        "huawei_5g": "Huawei 5G restriction",
     }
 )
 

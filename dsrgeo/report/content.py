@@ -19,7 +19,7 @@ from dsrgeo.geodesy import audit_lengths
 from dsrgeo.maps import Map
 from dsrgeo.network import bifurcation, exposure
 from dsrgeo.network.scenarios import LAYERS as NETWORK_LAYERS
-from dsrgeo.sides import alignment, alignment_sensitivity
+from dsrgeo.sides import COMPONENT_LABELS, alignment, alignment_sensitivity
 
 __all__ = [
     "TOP_COUNTRIES",
@@ -193,6 +193,7 @@ def _alignment(as_of):
             ],
         }
     )
+    labels = catalog.get("huawei_5g").map.get("category_labels", {})
     both = table[
         table["bri_status"].isin(["member", "initiator"]) & (table["clean_network"] == "member")
     ].sort_values("name")
@@ -201,14 +202,21 @@ def _alignment(as_of):
             "Country": both["name"],
             "ISO3": both["iso3"],
             "BRI year": both["bri_year"].map(_year),
-            "Joined the Clean Network": both["clean_network_joined"].fillna(""),
-            "Huawei 5G restriction": both["huawei_5g_restriction"].fillna("no position found"),
+            "Joined the Clean Network": both["clean_network_joined"].fillna("date not found"),
+            "Huawei 5G restriction": both["huawei_5g_restriction"]
+            .map(lambda value: labels.get(value, value))
+            .fillna("No position found"),
         }
     ).reset_index(drop=True)
     sides = table["side"].value_counts()
-    factor_columns = [c for c in moves.columns if c.startswith("changes at")]
-    sensitivity = moves[["component", "weight", *factor_columns]].rename(
-        columns={"component": "Component", "weight": "Weight"}
+    sensitivity = pd.DataFrame(
+        {
+            "Component": moves["component"].map(COMPONENT_LABELS),
+            "Weight": moves["weight"].map("{:g}".format),
+            "Dropped (x0)": moves["changes at 0 x"],
+            "Halved (x0.5)": moves["changes at 0.5 x"],
+            "Doubled (x2)": moves["changes at 2 x"],
+        }
     )
     paragraphs = (
         (
@@ -236,7 +244,9 @@ def _alignment(as_of):
         "Which side countries line up on",
         paragraphs,
         tables=(
-            ReportTable("Countries with each component", components),
+            ReportTable(
+                f"Countries and territories with each component (of {len(table)})", components
+            ),
             ReportTable(
                 "Countries on both sides: BRI documents and Clean Network membership", both_frame
             ),

@@ -16,6 +16,7 @@ depend on the weights. BeiDou's advantage is left out of the score: it is geomet
 the satellites are), not a choice a country made.
 """
 
+import copy
 import math
 from types import MappingProxyType
 
@@ -121,6 +122,23 @@ ALIGNMENT_COLUMNS = {
     "alignment_score": "Alignment score (China's offers +, the US answer -; weights as given)",
     "side": "Side of the score: china (> 0), us (< 0), neither (0)",
 }
+#: Colours a map of the table uses by default (``Map().add(alignment(), color_by=...)``):
+#: purple for the US answer, orange for China's offers (ColorBrewer PuOr, safe for the
+#: common colour-vision deficiencies).
+ALIGNMENT_STYLES = {
+    "side": {
+        "categories": {"china": "#e66101", "neither": "#d9d9d9", "us": "#5e3c99"},
+        "category_labels": {
+            "china": "Leans to China's offers",
+            "neither": "Neither (score 0)",
+            "us": "Leans to the US answer",
+        },
+    },
+    "alignment_score": {
+        "palette": ["#5e3c99", "#b2abd2", "#f7f7f7", "#fdb863", "#e66101"],
+        "value_range": [-1.0, 1.0],  # alignment() narrows it to the data, symmetric about 0
+    },
+}
 #: Safe City statuses that count as a project (proposed and cancelled ones do not).
 SAFE_CITY_PROJECT_STATUSES = ("deployed", "agreed")
 
@@ -221,7 +239,8 @@ def alignment(*, as_of=None, by="territory", weights=None):
         (:data:`SIDES`). The exposure figures are not in the score.
 
         ``.attrs`` holds the provenance of every layer used (sources, licences, credit),
-        ``as_of``, ``by``, ``weights`` and ``columns`` (what each column means).
+        ``as_of``, ``by``, ``weights``, ``columns`` (what each column means) and ``styles``
+        (the colours a map of ``side`` and ``alignment_score`` uses by default).
 
     Raises
     ------
@@ -284,8 +303,17 @@ def alignment(*, as_of=None, by="territory", weights=None):
         by=by,
         weights=table_weights,
         columns=dict(ALIGNMENT_COLUMNS),
+        styles=_styles(score),
     )
     return result
+
+
+def _styles(score):
+    """:data:`ALIGNMENT_STYLES`, the score's scale symmetric about 0 over the data's range."""
+    styles = copy.deepcopy(ALIGNMENT_STYLES)
+    bound = max(0.1, math.ceil(float(score.abs().max()) * 10) / 10)
+    styles["alignment_score"]["value_range"] = [-bound, bound]
+    return styles
 
 
 def _join_network(table, as_of):

@@ -164,3 +164,15 @@ def test_exposure_figures_sit_beside_the_components():
     assert pd.isna(rows.loc["ATA", "min_cables_to_isolate"])
     exposure = dsrgeo.network.exposure(as_of=2021).set_index("iso3")
     assert rows.loc["PAK", "top_chokepoint"] == exposure.loc["PAK", "top_chokepoint"]
+
+
+def test_maps_of_the_table_take_its_colours_unless_told_otherwise(table):
+    layer = dsrgeo.Map().add(table, color_by="side").layers[-1]
+    colours = dict(zip(layer.gdf["side"], layer.colors))
+    assert colours["us"] == sides.ALIGNMENT_STYLES["side"]["categories"]["us"]
+    labels = [label for label, _ in layer.legend.entries]
+    assert "Leans to the US answer" in labels
+    low, high = table.attrs["styles"]["alignment_score"]["value_range"]
+    assert low == -high and high >= table["alignment_score"].abs().max()
+    mine = dsrgeo.Map().add(table, color_by="side", categories={"us": "#000000"}).layers[-1]
+    assert dict(zip(mine.gdf["side"], mine.colors))["us"] == "#000000"

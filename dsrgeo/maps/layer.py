@@ -409,16 +409,17 @@ def _colour(frame, block, options, name, kind, time_rows):
     """Return (colours, colours while "during" a time span or None without a slider, legend)."""
     user_color = options.color
     restyled = user_color is not None or options.color_by is not None
+    hint = _style_hint(frame, options)
     categories = (
         options.categories
         if options.categories is not None
-        else (None if restyled else block.get("categories"))
+        else (hint.get("categories") if restyled else block.get("categories"))
     )
     if categories is not None and not isinstance(categories, dict):
         raise ParameterError(
             f"expected {{value: colour}}, got {categories!r}", parameter="categories"
         )
-    palette = validate_palette(options.palette) or block.get("palette")
+    palette = validate_palette(options.palette) or hint.get("palette") or block.get("palette")
     color_by = (
         options.color_by
         if options.color_by is not None
@@ -433,14 +434,20 @@ def _colour(frame, block, options, name, kind, time_rows):
         "color_by": color_by,
         "categories": categories,
         "palette": tuple(palette) if palette is not None else None,
-        "value_range": None if restyled else block.get("value_range"),
+        "value_range": (
+            (hint.get("value_range") if options.palette is None else None)
+            if restyled
+            else block.get("value_range")
+        ),
         "legend_title": options.legend_title
         or (None if options.color_by is None else _meaning(frame, options.color_by))
         or block.get("legend_title")
         or name,
         "single_label": block.get("label") or name,
         "missing_label": block.get("missing_label", "No data"),
-        "category_labels": None if restyled else block.get("category_labels"),
+        "category_labels": hint.get("category_labels")
+        if restyled
+        else block.get("category_labels"),
     }
     marks = None if restyled else block.get("marks")
     plain = resolve_colors(frame, marks=None, **color_options)
@@ -460,6 +467,34 @@ def _colour(frame, block, options, name, kind, time_rows):
             if after or (value == time_block.get("before") and has_start):
                 during[i] = plain.colors[i]
     return colors, during, legend
+
+
+def _style_hint(frame, options):
+    """The colours a derived frame suggests for the column it is coloured by, if any.
+
+    A frame such as :func:`dsrgeo.alignment` may carry ``attrs["styles"]``: {column:
+    {"categories", "category_labels", "palette", "value_range"}}; they apply when ``add()``
+    colours by that column without its own ``categories``/``palette``, and are checked as
+    the user's would be.
+    """
+    styles = frame.attrs.get("styles")
+    if options.color is not None or not isinstance(styles, dict):
+        return {}
+    hint = styles.get(options.color_by)
+    if not isinstance(hint, dict):
+        return {}
+    checked = {}
+    if isinstance(hint.get("categories"), dict):
+        checked["categories"] = {k: check_color(v) for k, v in hint["categories"].items()}
+        labels = hint.get("category_labels")
+        if isinstance(labels, dict):
+            checked["category_labels"] = {k: str(v) for k, v in labels.items()}
+    if hint.get("palette") is not None:
+        checked["palette"] = tuple(validate_palette(hint["palette"]))
+        low, high = hint.get("value_range") or (None, None)
+        if isinstance(low, int | float) and isinstance(high, int | float) and low < high:
+            checked["value_range"] = (float(low), float(high))
+    return checked
 
 
 def _meaning(frame, column):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dsrgeo import catalog, checks, loading
+from dsrgeo import catalog, checks, geojson, loading
 from dsrgeo.errors import InvalidLayerError
 
 __all__ = [
@@ -67,17 +67,17 @@ def _as_geometry_array(geoms):
         return np.asarray(geoms.array, dtype=object), list(geoms.index)
     if isinstance(geoms, (shapely.Geometry, Mapping)):
         geoms = [geoms]
+    if isinstance(geoms, str | bytes) or not hasattr(geoms, "__iter__"):
+        raise checks.ParameterError(
+            "expected lines: a GeoDataFrame, GeoSeries, shapely geometry, GeoJSON mapping or a "
+            f"sequence of them, got {type(geoms).__name__}",
+            parameter="geoms",
+        )
     out = []
     for position, item in enumerate(geoms):
         if isinstance(item, Mapping):
-            try:
-                item = shapely.geometry.shape(item)
-            except Exception as err:
-                raise InvalidLayerError(
-                    f"cannot read GeoJSON geometry ({err}); expected a LineString or "
-                    "MultiLineString mapping",
-                    feature=position,
-                ) from err
+            geojson.check_geometry(dict(item), feature=position)  # the one strict checker
+            item = shapely.geometry.shape(item)
         elif item is not None and not isinstance(item, shapely.Geometry):
             raise InvalidLayerError(
                 f"expected a shapely geometry, a GeoJSON mapping or None, got "
@@ -107,6 +107,12 @@ def split_antimeridian(geoms):
     list of shapely geometries
         In input order; a split line is a MultiLineString, a split polygon a MultiPolygon.
 
+    Raises
+    ------
+    InvalidLayerError
+        If a geometry crossing 180 degrees cannot be split there (the ``antimeridian``
+        package refuses it, e.g. a ring crossing itself), naming the feature.
+
     Examples
     --------
     >>> from shapely import LineString
@@ -125,18 +131,33 @@ def split_antimeridian(geoms):
             rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
             for ring in rings:
                 lon = np.asarray(ring.coords)[:, 0]
-                if lon.size > 1 and np.abs(np.diff(lon)).max() > 180:
+                if lon.size < 2:
+                    continue
+                # an edge between two vertices on the meridian itself (-180 to 180, as a band
+                # around a pole is drawn) runs along a parallel: it does not cross
+                on_meridian = (np.abs(lon[:-1]) == 180) & (np.abs(lon[1:]) == 180)
+                if (np.abs(np.diff(lon))[~on_meridian] > 180).any():
                     return True
         return False
 
     out = []
-    for geometry in geoms:
+    for index, geometry in enumerate(geoms):
         if not jumps(geometry):
             out.append(geometry)
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", antimeridian.FixWindingWarning)
-            out.append(shapely.geometry.shape(antimeridian.fix_shape(geometry)))
+            try:
+                fixed = antimeridian.fix_shape(geometry)
+            except (ValueError, AssertionError) as err:  # what the package cannot split
+                # (it asserts on degenerate rings, e.g. all on one parallel)
+                raise InvalidLayerError(
+                    f"geometry crosses 180 degrees and cannot be split there ({err or 'degenerate'}); "
+                    "repair it first (shapely.make_valid)",
+                    feature=index,
+                    field="geometry",
+                ) from None
+            out.append(shapely.geometry.shape(fixed))
     return out
 
 

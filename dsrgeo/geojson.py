@@ -201,20 +201,29 @@ def _position_array(positions, where):
                 f"expected a position [lon, lat], got {_short(position)}", **where
             )
     xy = np.array([p[:2] for p in positions], dtype=float)
-    bad = ~np.isfinite(xy).all(axis=1)
-    if bad.any():
-        raise InvalidLayerError(
-            f"position {positions[int(np.argmax(bad))]!r} is not finite", **where
-        )
-    out = (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
-    if out.any():
-        lon, lat = xy[int(np.argmax(out))]
-        raise InvalidLayerError(
-            f"position ({lon:g}, {lat:g}) is not lon/lat in degrees (lon in [-180, 180], "
-            "lat in [-90, 90]); is the layer in EPSG:4326?",
-            **where,
-        )
+    _check_lonlat(xy, hint="is the layer in EPSG:4326?", **where)
     return xy
+
+
+def _check_lonlat(xy, *, hint, prefix="", index=None, **where):
+    """Refuse positions that are not finite lon/lat degrees: the one rule for files and frames.
+
+    ``xy`` is an (n, 2) float array; ``index`` (optional) maps each row to its feature.
+    """
+    for problem, rows in (
+        ("is not finite", ~np.isfinite(xy).all(axis=1)),
+        (
+            "is not lon/lat degrees (lon in [-180, 180], lat in [-90, 90]); " + hint,
+            (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90),
+        ),
+    ):
+        if rows.any():
+            at = int(np.argmax(rows))
+            if index is not None:
+                where["feature"] = int(index[at])
+            raise InvalidLayerError(
+                f"{prefix}position ({xy[at, 0]:g}, {xy[at, 1]:g}) {problem}", **where
+            )
 
 
 def check_geometry(geometry, kind=None, *, path=None, feature=None):
@@ -242,7 +251,7 @@ def check_geometry(geometry, kind=None, *, path=None, feature=None):
     >>> check_geometry({"type": "Point", "coordinates": [500000, 4649776]}, "point")
     Traceback (most recent call last):
     ...
-    dsrgeo.errors.InvalidLayerError: field 'geometry': position (500000, 4.64978e+06) is not lon/lat in degrees (lon in [-180, 180], lat in [-90, 90]); is the layer in EPSG:4326?
+    dsrgeo.errors.InvalidLayerError: field 'geometry': position (500000, 4.64978e+06) is not lon/lat degrees (lon in [-180, 180], lat in [-90, 90]); is the layer in EPSG:4326?
     """
     if geometry is None:
         return
@@ -292,7 +301,7 @@ def check_coordinates(geometries, *, name):
     >>> check_coordinates([shapely.Point(float("nan"), 10)], name="ports")
     Traceback (most recent call last):
     ...
-    dsrgeo.errors.InvalidLayerError: feature 0, field 'geometry': layer 'ports' has a coordinate that is not finite: (nan, 10)
+    dsrgeo.errors.InvalidLayerError: feature 0, field 'geometry': layer 'ports': position (nan, 10) is not finite
     """
     import shapely
 
@@ -301,25 +310,14 @@ def check_coordinates(geometries, *, name):
     coords, index = shapely.get_coordinates(array, return_index=True)
     if not len(coords):
         return
-    bad = ~np.isfinite(coords).all(axis=1)
-    if bad.any():
-        at = int(np.argmax(bad))
-        raise InvalidLayerError(
-            f"layer {name!r} has a coordinate that is not finite: "
-            f"({coords[at, 0]:g}, {coords[at, 1]:g})",
-            feature=int(index[at]),
-            field="geometry",
-        )
-    out = (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
-    if out.any():
-        at = int(np.argmax(out))
-        raise InvalidLayerError(
-            f"layer {name!r} has a position ({coords[at, 0]:g}, {coords[at, 1]:g}) that is "
-            "not lon/lat degrees (lon in [-180, 180], lat in [-90, 90]); set the frame's CRS "
-            "to the one its coordinates are in (gdf.set_crs(...)) so it can be reprojected",
-            feature=int(index[at]),
-            field="geometry",
-        )
+    _check_lonlat(
+        coords[:, :2],
+        hint="set the frame's CRS to the one its coordinates are in (gdf.set_crs(...)) so it "
+        "can be reprojected",
+        prefix=f"layer {name!r}: ",
+        index=index,
+        field="geometry",
+    )
 
 
 # -- features against a layer's schema -----------------------------------------------------

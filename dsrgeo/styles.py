@@ -351,14 +351,10 @@ def _categorical(
     for color in palette:
         check_color(color, option="palette")
     mapping = {k: check_color(v, option="categories") for k, v in dict(categories or {}).items()}
+    for value in values:  # check before pandas hashes them (a list column fails there)
+        _hashable(value, column, layer_name)
     present = (
-        [
-            _hashable(v, column, layer_name)
-            for v in pd.unique(values.astype(object))
-            if not _missing(v)
-        ]
-        if len(values)
-        else []
+        [v for v in pd.unique(values.astype(object)) if not _missing(v)] if len(values) else []
     )
     unlisted = sorted((v for v in present if v not in mapping), key=str)
     overflow = len(unlisted) > MAX_CATEGORIES - len(mapping)

@@ -654,7 +654,7 @@ CABLE_FAULTS = {
         lambda r: _replace_json(
             r, lambda d: d["features"][0]["geometry"].update(coordinates=[24.8, 167.0])
         ),
-        "(24.8, 167) is not lon/lat in degrees",
+        "(24.8, 167) is not lon/lat degrees",
     ),
     "not a FeatureCollection": (
         "/mirror/landing-point/landing-point-geo.json",

@@ -402,6 +402,8 @@ def _check_style(style):
 
 
 def _base_style(kind, block, options):
+    if options.style is not None and not isinstance(options.style, dict):
+        _check_style(options.style)  # raises, naming the argument
     return _check_style({**BASE_STYLE[kind], **block.get("style", {}), **(options.style or {})})
 
 

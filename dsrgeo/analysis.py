@@ -74,10 +74,12 @@ def match_cables(frame, text):
     frame : pandas.DataFrame
         With ``id`` and ``name`` columns (the cables layer, :func:`dsrgeo.audit_lengths`).
     text : str
+        Part of a name (``"peace"``) or a whole id (``"peace-cable"``).
 
     Returns
     -------
     pandas.DataFrame
+        The matching rows of ``frame``.
 
     Raises
     ------

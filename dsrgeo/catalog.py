@@ -285,6 +285,16 @@ def layer_ids():
 def get(layer_id):
     """Return the :class:`LayerInfo` of ``layer_id``.
 
+    Parameters
+    ----------
+    layer_id : str
+        A catalog id (see :func:`layer_ids`).
+
+    Returns
+    -------
+    LayerInfo
+        What the catalog says about the layer.
+
     Raises
     ------
     LayerNotFoundError
@@ -322,6 +332,15 @@ def is_hmn_supplier(suppliers):
     Exact names (case and all), not substrings: the rule that sets the ``is_hmn`` flag of the
     ``cables`` layer when it is built.
 
+    Parameters
+    ----------
+    suppliers : iterable of str or None
+        A cable's supplier names (None or empty: no supplier).
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> is_hmn_supplier(["NEC", "Huawei Marine"]), is_hmn_supplier(["Huawei"]), is_hmn_supplier([])
@@ -348,6 +367,17 @@ def hmn_project_matches():
 
 def citation(layer_id):
     """Return a one-line plain-text citation for a layer: sources, licence, as-of date.
+
+    Parameters
+    ----------
+    layer_id : str
+        A catalog id.
+
+    Returns
+    -------
+    str
+        The layer's title, each source (publisher, title, as-of date, URL), the licence and
+        the attribution the licence asks for.
 
     Examples
     --------

@@ -398,8 +398,8 @@ def _add_map_parser(subparsers):
         help="write a self-contained HTML map (opens offline)",
         description="Write an interactive map of shipped layers and/or GeoJSON files to one "
         "HTML file that works without network. Without layers: the default map "
-        "(bri_countries, cables, hmn_cables, landing_points (hidden at first), "
-        "safe_cities and beidou_capitals).",
+        "(dsrgeo.Map.default(): every core layer, with the optional Clean Network, Huawei 5G "
+        "and cloud-region layers switched off in the layer control).",
     )
     parser.add_argument(
         "layers",

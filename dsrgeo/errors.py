@@ -59,7 +59,25 @@ class ParameterError(DsrgeoError, ValueError):
 
 
 class AsOfOutOfRangeError(ParameterError):
-    """``as_of`` lies outside the years the data covers."""
+    """``as_of`` lies outside the years the data covers.
+
+    The four parameters are kept as attributes.
+
+    Parameters
+    ----------
+    as_of : int
+        The year asked for.
+    first_year, last_year : int
+        The years the data covers (both included).
+    layer_id : str, optional
+        The layer, if one was asked for.
+
+    Examples
+    --------
+    >>> err = AsOfOutOfRangeError(1990, 2013, 2025, layer_id="bri_countries")
+    >>> isinstance(err, ValueError), (err.first_year, err.last_year)
+    (True, (2013, 2025))
+    """
 
     def __init__(self, as_of, first_year, last_year, layer_id=None):
         self.as_of = as_of
@@ -77,12 +95,18 @@ class AsOfOutOfRangeError(ParameterError):
 class WorkTooLargeError(ParameterError):
     """A job would exceed the work budget; the message says how long it would take.
 
-    Attributes
+    ``estimate_s``, ``budget_s`` and ``parameter`` are kept as attributes.
+
+    Parameters
     ----------
+    message : str
+        The job, its estimate and how to make it smaller.
     estimate_s : float
         The estimated run time in seconds on a machine like the one measured.
     budget_s : float
-        The budget it exceeds.
+        The budget it exceeds, in seconds.
+    parameter : str, optional
+        The argument that made the job large.
     """
 
     def __init__(self, message, *, estimate_s, budget_s, parameter=None):
@@ -92,7 +116,23 @@ class WorkTooLargeError(ParameterError):
 
 
 class LayerNotFoundError(DsrgeoError, KeyError):
-    """No layer with this id; the message lists the available ids."""
+    """No layer with this id; the message lists the available ids.
+
+    Parameters
+    ----------
+    layer_id : str
+        The id asked for.
+    available : iterable of str
+        The ids that exist (kept as the tuple ``available``).
+
+    Examples
+    --------
+    >>> err = LayerNotFoundError("cable", ["cables", "land"])
+    >>> print(err)
+    no layer 'cable'; available: cables, land. See dsrgeo.layers() for titles and sources.
+    >>> isinstance(err, KeyError), err.layer_id
+    (True, 'cable')
+    """
 
     def __init__(self, layer_id, available):
         self.layer_id = layer_id
@@ -107,7 +147,24 @@ class LayerNotFoundError(DsrgeoError, KeyError):
 
 
 class InvalidLayerError(DsrgeoError, ValueError):
-    """Layer data is malformed; the message names the file, feature and field."""
+    """Layer data is malformed; the message names the file, feature and field.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what was expected.
+    path : str or os.PathLike, optional
+        The file (kept as the str ``path``).
+    feature : int or str, optional
+        The feature's index or id.
+    field : str, optional
+        The property or GeoJSON member.
+
+    Examples
+    --------
+    >>> print(InvalidLayerError("not a number", path="x.geojson", feature=3, field="rfs_year"))
+    file x.geojson, feature 3, field 'rfs_year': not a number
+    """
 
     def __init__(self, message, *, path=None, feature=None, field=None):
         self.path = None if path is None else str(path)
@@ -124,7 +181,24 @@ class InvalidLayerError(DsrgeoError, ValueError):
 
 
 class ElementSetError(DsrgeoError, ValueError):
-    """An unparsable two-line element set, a bad checksum, or an SGP4 error code."""
+    """An unparsable two-line element set, a bad checksum, or an SGP4 error code.
+
+    ``source`` and ``line_number`` are kept as attributes.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    source : str, optional
+        The file (or ``"<text>"``) the element set came from.
+    line_number : int, optional
+        The line of ``source`` (1 for the first).
+
+    Examples
+    --------
+    >>> print(ElementSetError("bad checksum", source="gps.txt", line_number=7))
+    gps.txt:line 7: bad checksum
+    """
 
     def __init__(self, message, *, source=None, line_number=None):
         self.source = source

@@ -256,6 +256,20 @@ _PT_PER_IN = 72.0
 def text_width_pt(text, size_pt, bold=False):
     """Return the width of ``text`` in points, from matplotlib's font metrics (no math mode).
 
+    Parameters
+    ----------
+    text : str
+        One line of text (``$`` is a plain character).
+    size_pt : float
+        Font size in points.
+    bold : bool
+        Measure the bold face.
+
+    Returns
+    -------
+    float
+        The advance width in points.
+
     Examples
     --------
     >>> text_width_pt("ab", 10) > text_width_pt("a", 10) > 0
@@ -275,9 +289,13 @@ def wrap_text(text, width_in, size_pt, *, bold=False):
     Parameters
     ----------
     text : str
+        The text; its newlines start new lines.
     width_in : float
+        The widest a line may be, in inches (at least 0.2 is used).
     size_pt : float
+        Font size in points.
     bold : bool
+        Measure the bold face.
 
     Returns
     -------
@@ -333,6 +351,7 @@ def credit_text(layers, credit="short"):
     Parameters
     ----------
     layers : list of dsrgeo.maps.MapLayer
+        A map's layers (``Map.layers``); only those drawn when the page opens count.
     credit : {"short", "full"}
         ``"short"``: each attribution once, on one line (what a licence such as CC BY-NC-SA
         requires); ``"full"``: one citation per layer (sources, URLs, licence).
@@ -340,6 +359,7 @@ def credit_text(layers, credit="short"):
     Returns
     -------
     str
+        The text under a static map (empty if no drawn layer has a credit).
 
     Examples
     --------
@@ -513,6 +533,7 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
     Parameters
     ----------
     map_ : dsrgeo.Map
+        The map to draw: its layers shown when the page opens, with their colours.
     width_in : float
         Figure width in inches.
     credit : {"full", "short"}
@@ -621,7 +642,19 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
 def figure_bytes(fig, fmt, **kwargs):
     """Return ``fig`` saved as ``fmt`` ("png", "svg" or "pdf") with deterministic metadata.
 
-    ``kwargs`` go to ``savefig`` (``dpi=...``).
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to save.
+    fmt : {"png", "svg", "pdf"}
+        The file format.
+    **kwargs
+        Passed to ``savefig`` (``dpi=...``).
+
+    Returns
+    -------
+    bytes
+        The file's content: the same figure gives the same bytes (no dates, fixed SVG ids).
 
     Examples
     --------
@@ -644,11 +677,14 @@ def pdf_pages(figures, path):
     Parameters
     ----------
     figures : sequence of matplotlib.figure.Figure
+        One page per figure, in order.
     path : str or os.PathLike
+        The PDF file, replaced only when complete.
 
     Returns
     -------
     pathlib.Path
+        The file written.
     """
     from matplotlib.backends.backend_pdf import PdfPages
 
@@ -665,6 +701,7 @@ def to_png(map_, path, *, width_px=DEFAULT_WIDTH_PX, dpi=DEFAULT_DPI, credit="fu
     Parameters
     ----------
     map_ : dsrgeo.Map
+        The map to draw (see :func:`figure`).
     path : str or os.PathLike
         Written atomically (temp file in the same folder, then renamed).
     width_px : int
@@ -679,6 +716,7 @@ def to_png(map_, path, *, width_px=DEFAULT_WIDTH_PX, dpi=DEFAULT_DPI, credit="fu
     Returns
     -------
     pathlib.Path
+        The file written.
 
     Raises
     ------
@@ -718,6 +756,7 @@ def to_svg(map_, path, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
     Parameters
     ----------
     map_ : dsrgeo.Map
+        The map to draw (see :func:`figure`).
     path : str or os.PathLike
         Written atomically.
     width_in : float
@@ -728,6 +767,7 @@ def to_svg(map_, path, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
     Returns
     -------
     pathlib.Path
+        The file written.
     """
     return atomic_write(path, figure_bytes(figure(map_, width_in=width_in, credit=credit), "svg"))
 
@@ -738,6 +778,7 @@ def to_pdf(map_, path, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
     Parameters
     ----------
     map_ : dsrgeo.Map
+        The map to draw (see :func:`figure`).
     path : str or os.PathLike
         Written atomically.
     width_in : float
@@ -748,5 +789,6 @@ def to_pdf(map_, path, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
     Returns
     -------
     pathlib.Path
+        The file written.
     """
     return atomic_write(path, figure_bytes(figure(map_, width_in=width_in, credit=credit), "pdf"))

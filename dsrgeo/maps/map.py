@@ -121,10 +121,10 @@ class Map:
 
         Examples
         --------
-        >>> layers = Map.default().layers
-        >>> [layer.layer_id for layer in layers if layer.show][:4]
-        ['land', 'bri_countries', 'cables', 'hmn_cables']
-        >>> [layer.layer_id for layer in layers if not layer.show]
+        >>> layers = Map.default().layers  # in drawing order, the land basemap first
+        >>> [layer.layer_id for layer in layers][:2]
+        ['land', 'bri_countries']
+        >>> [layer.layer_id for layer in layers if not layer.show]  # in the control, switched off
         ['clean_network', 'huawei_5g', 'landing_points', 'cloud_regions']
         """
         the_map = cls(title=title, tiles=tiles, time_slider=time_slider)
@@ -221,6 +221,8 @@ class Map:
             A matplotlib colormap name or ramp colours (numeric ``color_by``), or category
             colours.
         legend_title : str, optional
+            Title of the layer's legend (default: the catalog's meaning of a ``color_by``
+            column given here, else the catalog's legend title, else the layer name).
         style : dict, optional
             Leaflet path options (``weight``, ``opacity``, ``fillOpacity``, ``radius``...).
 
@@ -298,6 +300,7 @@ class Map:
         name : str, optional
             Layer name (default: e.g. "bds_max (visible satellites)").
         show : bool
+            Whether the overlay is on when the page opens.
         opacity : float
             Opacity of the cells, 0..1.
         palette : list of str, optional
@@ -545,9 +548,15 @@ class Map:
     def save(self, path):
         """Write the page to ``path`` atomically (temp file in the same folder, then rename).
 
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The HTML file; an existing file is replaced only by a complete new one.
+
         Returns
         -------
         pathlib.Path
+            The file written.
         """
         page = self.to_html()
         return atomic_write(Path(path), page)
@@ -565,27 +574,51 @@ class Map:
     ):
         """Write a static PNG with the same colours (see :func:`dsrgeo.export.to_png`).
 
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The PNG file.
+        width_px, dpi, credit
+            As for :func:`dsrgeo.export.to_png`.
+
         Returns
         -------
         pathlib.Path
+            The file written.
         """
         return export.to_png(self, path, width_px=width_px, dpi=dpi, credit=credit)
 
     def to_svg(self, path, *, width_in=export.DEFAULT_WIDTH_IN, credit="full"):
         """Write a static SVG with the same colours (see :func:`dsrgeo.export.to_svg`).
 
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The SVG file.
+        width_in, credit
+            As for :func:`dsrgeo.export.to_svg`.
+
         Returns
         -------
         pathlib.Path
+            The file written.
         """
         return export.to_svg(self, path, width_in=width_in, credit=credit)
 
     def to_pdf(self, path, *, width_in=export.DEFAULT_WIDTH_IN, credit="full"):
         """Write a static PDF with the same colours (see :func:`dsrgeo.export.to_pdf`).
 
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The PDF file.
+        width_in, credit
+            As for :func:`dsrgeo.export.to_pdf`.
+
         Returns
         -------
         pathlib.Path
+            The file written.
         """
         return export.to_pdf(self, path, width_in=width_in, credit=credit)
 

@@ -331,6 +331,7 @@ class Network:
         Parameters
         ----------
         cables : str or list of str
+            Cable ids or names.
 
         Returns
         -------
@@ -395,6 +396,15 @@ class Network:
     def chokepoint(self, name):
         """Return the polygon of a chokepoint by its id or name (any case).
 
+        Parameters
+        ----------
+        name : str
+            A ``chokepoints`` id (``"bab_el_mandeb"``) or name (``"Bab-el-Mandeb"``).
+
+        Returns
+        -------
+        shapely.Polygon or shapely.MultiPolygon
+
         Raises
         ------
         ParameterError
@@ -418,7 +428,17 @@ class Network:
         )
 
     def name_of(self, iso3):
-        """Return the country's name (Natural Earth's where known), else the code."""
+        """Return the country's name (Natural Earth's where known), else the code.
+
+        Parameters
+        ----------
+        iso3 : str
+            The country or territory code.
+
+        Returns
+        -------
+        str
+        """
         return self._names.get(iso3, iso3)
 
     # -- land borders (the optional terrestrial assumption) ------------------------------
@@ -476,6 +496,23 @@ class Network:
         """Cut cables, whole or at a place, and return what each country keeps.
 
         See :func:`dsrgeo.network.cut`, which calls this on the shipped network.
+
+        Parameters
+        ----------
+        cables : str or list of str, optional
+            Cable ids or names to cut (whole, or only at ``at`` when both are given).
+        at : tuple, shapely geometry or str, optional
+            A (lon, lat), a geometry or a chokepoint id: every cable within ``radius_km``
+            of it is cut there.
+        radius_km : float, default 50.0
+            Distance from ``at`` within which cables are cut (0: where they cross it).
+        terrestrial : bool, default False
+            Also report reach with land borders between neighbours (``*_with_land``).
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            As :func:`dsrgeo.network.cut`.
         """
         ids = None if cables is None else self.resolve_cables(cables)
         radius_km = checks.number(radius_km, "radius_km", low=0, high=MAX_RADIUS_KM)
@@ -782,6 +819,16 @@ class Network:
         """Return per country its sea paths to the US without Chinese cables and vice versa.
 
         See :func:`dsrgeo.network.bifurcation`, which calls this on the shipped network.
+
+        Parameters
+        ----------
+        terrestrial : bool, default False
+            Also report the answers with land borders between neighbours.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            As :func:`dsrgeo.network.bifurcation`.
         """
         return _copy(self._bifurcation(checks.boolean(terrestrial, "terrestrial")))
 

@@ -296,8 +296,17 @@ def disconnected_cables(*, as_of=None):
     """Return the cables whose drawing does not connect all their landing points.
 
     Their pieces are kept as drawn, each linking the countries of the stations it reaches,
-    and are joined only through the countries they land in (a country being one node). See
-    :meth:`~dsrgeo.network.model.Network.disconnected_cables` for the columns.
+    and are joined only through the countries they land in (a country being one node).
+
+    Parameters
+    ----------
+    as_of : int, optional
+        The network at the end of that year (1989-2022); None: every cable on the map.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :meth:`~dsrgeo.network.model.Network.disconnected_cables` for the columns.
 
     Examples
     --------

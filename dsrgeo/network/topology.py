@@ -300,6 +300,7 @@ def cable_topology(cable_id, geometry, stations):
     Parameters
     ----------
     cable_id : str
+        The cable's id (named in errors).
     geometry : shapely LineString or MultiLineString
         The drawn route, lon/lat degrees (parts split at ±180° are joined there).
     stations : sequence of (str, (float, float))

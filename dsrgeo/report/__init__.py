@@ -41,7 +41,18 @@ __all__ = [
 
 
 def to_html(report):
-    """Return the report as one self-contained HTML page (see :mod:`dsrgeo.report.html`)."""
+    """Return the report as one self-contained HTML page (see :mod:`dsrgeo.report.html`).
+
+    Parameters
+    ----------
+    report : Report
+        The content, from :func:`build_report`.
+
+    Returns
+    -------
+    str
+        The page: map, tables and figures inline, every text escaped; it opens offline.
+    """
     return render_report(report)
 
 
@@ -59,6 +70,7 @@ def write_report(path, *, as_of=None, pdf=False, title=None, report=None):
         Also write ``path`` with the suffix ``.pdf``. The PDF is made first: if that fails,
         neither file is changed.
     title : str, optional
+        See :func:`build_report`.
     report : Report, optional
         Write this report, already built with :func:`build_report`, instead of building one
         (then ``as_of`` and ``title`` must not be given).

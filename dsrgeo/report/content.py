@@ -40,7 +40,15 @@ PEACE_ID = "peace-cable"
 
 @dataclasses.dataclass(frozen=True)
 class ReportTable:
-    """A table of the report: plain-text caption and a DataFrame (escaped when rendered)."""
+    """A table of the report: plain-text caption and a DataFrame (escaped when rendered).
+
+    Attributes
+    ----------
+    caption : str
+        Plain text shown above the table.
+    frame : pandas.DataFrame
+        The rows, shown without the index.
+    """
 
     caption: str
     frame: object
@@ -48,7 +56,15 @@ class ReportTable:
 
 @dataclasses.dataclass(frozen=True)
 class ReportFigure:
-    """A matplotlib figure of the report with its caption; ``svg`` is its deterministic SVG."""
+    """A matplotlib figure of the report with its caption; ``svg`` is its deterministic SVG.
+
+    Attributes
+    ----------
+    caption : str
+        Plain text shown under the figure.
+    figure : matplotlib.figure.Figure
+        The figure, drawn into the HTML as SVG and into the PDF as vectors.
+    """
 
     caption: str
     figure: object
@@ -61,7 +77,21 @@ class ReportFigure:
 
 @dataclasses.dataclass(frozen=True)
 class ReportSection:
-    """One section: an anchor id, a heading, paragraphs (plain text), tables and figures."""
+    """One section: an anchor id, a heading, paragraphs (plain text), tables and figures.
+
+    Attributes
+    ----------
+    id : str
+        The section's anchor in the HTML page.
+    heading : str
+        Its heading (plain text).
+    paragraphs : tuple of str
+        Plain-text paragraphs, escaped when rendered.
+    tables : tuple of ReportTable
+        Shown after the paragraphs.
+    figures : tuple of ReportFigure
+        Shown after the tables.
+    """
 
     id: str
     heading: str
@@ -508,10 +538,13 @@ def citations(layer_ids):
     Parameters
     ----------
     layer_ids : iterable of str
+        Catalog layer ids.
 
     Returns
     -------
     pandas.DataFrame
+        Columns ``layer``, ``layer_title``, ``title``, ``publisher``, ``url``,
+        ``source_as_of``, ``licence``, ``licence_url``, ``attribution``, ``layer_as_of``.
 
     Examples
     --------
@@ -597,6 +630,11 @@ def build_report(*, as_of=None, title=None):
 
 def year_range():
     """Return the (first, last) years that every dated layer covers: the report's ``as_of`` range.
+
+    Returns
+    -------
+    tuple of int
+        The latest first year and the earliest last year of the layers with years.
 
     Examples
     --------

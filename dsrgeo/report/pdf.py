@@ -219,12 +219,14 @@ def to_pdf(report, path):
     Parameters
     ----------
     report : dsrgeo.report.Report
+        The content, from :func:`dsrgeo.report.build_report`.
     path : str or os.PathLike
         Written atomically.
 
     Returns
     -------
     pathlib.Path
+        The file written.
     """
     blocks = [
         ("title", report.title),

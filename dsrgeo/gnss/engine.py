@@ -39,6 +39,9 @@ inverse's 3 x 3 position block, i.e. of ``(A - b b^T / n)^-1`` with ``A = sum e 
 ``b = sum e``, ``n`` visible satellites, in closed form.
 """
 
+import collections
+import math
+import os
 import threading
 
 import numpy as np
@@ -71,9 +74,10 @@ __all__ = [
 #: cone; values reach 50,000) count as having no usable fix, like fewer than 4 satellites.
 PDOP_USABLE_MAX = 100.0
 #: Sites per tile (one matrix product per tile and unit of epochs).
-TILE_SITES = 128
+TILE_SITES = 256
 #: Epochs propagated at once: the most epochs whose positions are held in memory.
 WINDOW_EPOCHS = 1440
+_SPAN_EPOCHS = 360  # epochs per span of site_statistics; 2 spans per thread in flight
 _UNIT_ROWS = 2048  # (satellite, epoch) rows per unit before the pre-test: ~0.5 MB per array
 _PDOP_BATCH_EPOCHS = 64  # epochs whose PDOP is solved at once per tile
 _PRETEST = True  # the horizon pre-test (tests switch it off to check it changes nothing)
@@ -290,8 +294,13 @@ def _epoch_block(times, i0, i1):
     return block(i0, i1) if block is not None else times[i0:i1]
 
 
-def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
+def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, threads=None):
     """Run the engine: per-site visible-count statistics (and PDOP) per core system.
+
+    The window is cut into spans of epochs (at most 360 each, and at least two per
+    thread), each propagated and counted by one of ``threads`` threads: SGP4
+    holds Python's lock, but the counting does not, so one span is propagated while another
+    is counted. Results are merged in span order, so they do not depend on the threads.
 
     Parameters
     ----------
@@ -299,30 +308,53 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
         Sorted by system (as :func:`~dsrgeo.gnss.read_tles` returns them); only the
         :data:`~dsrgeo.gnss.elements.CORE_SYSTEMS` are counted.
     times : Epochs or numpy.ndarray of datetime64
-        UTC epochs; propagated :data:`WINDOW_EPOCHS` at a time.
+        UTC epochs.
     lat, lon : numpy.ndarray
         Degrees.
     min_elevation_deg : float
     pdop : bool
+    threads : int, optional
+        Default: this machine's cores (at most 8).
 
     Returns
     -------
     dict of str to numpy.ndarray
         The :func:`visibility_columns` as float arrays of length ``len(lat)``.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     check_mask(min_elevation_deg)
-    if len(times) == 0:
+    n_epochs = len(times)
+    if n_epochs == 0:
         raise ParameterError(
             "the window holds no epoch; make end later than start", parameter="end"
         )
+    threads = max(1, min(8, os.cpu_count() or 1) if threads is None else int(threads))
+    span = max(1, min(_SPAN_EPOCHS, -(-n_epochs // (2 * threads))))
+    starts = range(0, n_epochs, span)
     tiles = SiteTiles(lat, lon)
     accumulator = Accumulator(len(lat), pdop)
     slices = system_slices(sats)
-    with single_threaded_blas():
-        for _, window in satellite_windows(sats, times, slices, min_elevation_deg, pdop=pdop):
-            tile_statistics(window, tiles, accumulator)
-            del window
-    return accumulator.result(len(times), tiles.order)
+    satrecs = sats.satrecs()
+
+    def run(i0):
+        block = _epoch_block(times, i0, i0 + span)
+        window = SatelliteWindow(
+            _propagate(sats, satrecs, block), slices, min_elevation_deg, pdop=pdop
+        )
+        part = Accumulator(len(lat), pdop)
+        tile_statistics(window, tiles, part)
+        return part
+
+    with single_threaded_blas(), ThreadPoolExecutor(threads) as pool:
+        pending = collections.deque()
+        for i0 in starts:  # at most 2 spans per thread in flight: memory stays flat
+            pending.append(pool.submit(run, i0))
+            if len(pending) >= 2 * threads:
+                accumulator.merge(pending.popleft().result())
+        while pending:
+            accumulator.merge(pending.popleft().result())
+    return accumulator.result(n_epochs, tiles.order)
 
 
 def chunk_statistics(window, lat, lon):
@@ -490,7 +522,7 @@ class _Workspace:
 
     def array(self, name, shape, dtype):
         dtype = np.dtype(dtype)
-        size = int(np.prod(shape)) * dtype.itemsize
+        size = math.prod(shape) * dtype.itemsize
         buffer = self._buffers.get(name)
         if buffer is None or buffer.size < size:
             buffer = np.empty(max(size, 64), np.uint8)
@@ -535,35 +567,45 @@ def tile_statistics(window, tiles, accumulator):
     for k in range(len(tiles)):
         tile = tiles.tile(k)
         counts = ws.array("counts", (_SYSTEM_COUNT, n_epoch, tile.n), window.count_dtype)
-        candidates = _pretest(window, tile, ws)
+        candidates = _pretest(window, tile, unit, ws)
         solver = _PdopBatch(window, tile, counts, ws) if window.pdop else None
-        for t0 in range(0, n_epoch, unit):
+        for u, t0 in enumerate(range(0, n_epoch, unit)):
             t1 = min(n_epoch, t0 + unit)
-            _count_unit(window, tile, candidates, t0, t1, k_mask, counts, solver, ws)
+            chosen = np.flatnonzero(candidates[:, u])
+            _count_unit(window, tile, chosen, t0, t1, k_mask, counts, solver, ws)
         if solver is not None:
             solver.flush()
         _fold(tile, counts, solver, accumulator)
 
 
-def _pretest(window, tile, ws):
-    """(n_satellites, n_epochs) bool: may the satellite be above the mask of a tile site."""
+def _pretest(window, tile, unit, ws):
+    """Return (n_satellites, n_units) bool: may the satellite be above a tile site's mask.
+
+    True if it may be at some epoch of the unit (units of ``unit`` epochs).
+    """
     n_sat, n_epoch = window.n_satellites, window.n_epochs
-    candidates = ws.array("candidates", (n_sat, n_epoch), bool)
+    n_units = -(-n_epoch // unit)
+    candidates = ws.array("candidates", (n_sat, n_units), bool)
     if not _PRETEST:
         candidates[...] = True
         return candidates
-    cosine = ws.array("cosine", (n_sat * n_epoch,), np.float64)
-    np.matmul(tile.centre, window.directions, out=cosine)
+    cosine = ws.array("cosine", (n_sat, n_epoch), np.float64)
+    np.matmul(tile.centre, window.directions, out=cosine.reshape(n_sat * n_epoch))
+    nearest = ws.array("nearest", (n_sat, n_units), np.float64)  # per unit: the closest
+    full = n_epoch // unit
+    if full:
+        np.max(cosine[:, : full * unit].reshape(n_sat, full, unit), axis=2, out=nearest[:, :full])
+    if full < n_units:
+        np.max(cosine[:, full * unit :], axis=1, out=nearest[:, full])
     reach = window.reach_rad + tile.radius_rad
     threshold = np.where(reach >= np.pi, -np.inf, np.cos(np.minimum(reach, np.pi)))
-    np.greater_equal(cosine.reshape(n_sat, n_epoch), threshold[:, None], out=candidates)
+    np.greater_equal(nearest, threshold[:, None], out=candidates)
     return candidates
 
 
-def _count_unit(window, tile, candidates, t0, t1, k_mask, counts, solver, ws):
+def _count_unit(window, tile, chosen, t0, t1, k_mask, counts, solver, ws):
     """Visible counts per system of one tile over epochs ``t0:t1`` into ``counts``."""
     n_e, n = t1 - t0, tile.n
-    chosen = np.flatnonzero(candidates[:, t0:t1].any(axis=1))
     m = len(chosen) * n_e
     if m == 0:
         counts[:, t0:t1] = 0

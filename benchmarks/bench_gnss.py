@@ -4,6 +4,7 @@ Run from the repository root (any dsrgeo on PYTHONPATH, e.g. an older checkout, 
 
     python benchmarks/bench_gnss.py            # about 5 minutes on 2 cores
     python benchmarks/bench_gnss.py --quick    # about 1.5 minutes: fewer repeats, no skyfield
+    python benchmarks/bench_gnss.py --quick --cluster 0.25   # + the grid on a LocalCluster
 
 Jobs: the ``beidou_capitals`` layer recipe (``capitals_visibility()``: 202 capitals x 134
 satellites x 1,440 one-minute epochs of 2022-02-05, counts and PDOP) and
@@ -213,12 +214,50 @@ def skyfield_all_capitals():
     return {"skyfield_s": seconds, "extremes_differing": differing, "worst_mean_gap": worst_mean}
 
 
+def cluster_check(res):
+    """The grid on a 2-worker LocalCluster (processes) against local threads: identical?"""
+    import datetime as dt
+
+    import distributed
+    import pandas as pd
+
+    from dsrgeo.gnss import coverage_grid
+
+    start = dt.datetime(2022, 2, 5, tzinfo=dt.UTC)
+    window = {"start": start, "end": start + dt.timedelta(days=1), "step_s": 300}
+    t0 = time.perf_counter()
+    on_threads = coverage_grid(res, **window, progress=False)
+    threads_s = time.perf_counter() - t0
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        t0 = time.perf_counter()
+        on_cluster = coverage_grid(res, **window, client=client, progress=False)
+        cluster_s = time.perf_counter() - t0
+    pd.testing.assert_frame_equal(on_cluster, on_threads, check_exact=True)
+    print(
+        f"  {res:g} deg grid ({len(on_threads):,} points): local threads {threads_s:.1f} s, "
+        f"2-worker LocalCluster {cluster_s:.1f} s; all {on_threads.shape[1]} columns identical "
+        "(assert_frame_equal, check_exact=True)"
+    )
+    return {"threads_s": threads_s, "cluster_s": cluster_s, "identical": True}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no skyfield")
     parser.add_argument("--repeats", type=int, default=None, help="fresh processes per job")
     parser.add_argument("--grids", default="2,1,0.5,0.25", help="grid resolutions, degrees")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument(
+        "--cluster",
+        type=float,
+        metavar="RES",
+        help="also compare a RES degree grid on a 2-worker LocalCluster with local threads",
+    )
     args = parser.parse_args(argv)
     repeats = args.repeats or (2 if args.quick else 5)
     grids = [float(r) for r in args.grids.split(",")]
@@ -259,6 +298,9 @@ def main(argv=None):
     print("\nscaling (warm, in this process, best of 2)")
     figures["scaling"] = scaling([g for g in grids if g >= (0.5 if args.quick else 0.25)], 2)
 
+    if args.cluster:
+        print("\ndask.distributed")
+        figures["cluster"] = cluster_check(args.cluster)
     if not args.quick:
         print("\nagainst skyfield")
         figures["skyfield"] = skyfield_all_capitals()

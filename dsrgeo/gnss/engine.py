@@ -569,13 +569,30 @@ def tile_statistics(window, tiles, accumulator):
         counts = ws.array("counts", (_SYSTEM_COUNT, n_epoch, tile.n), window.count_dtype)
         candidates = _pretest(window, tile, unit, ws)
         solver = _PdopBatch(window, tile, counts, ws) if window.pdop else None
+        scratch = _UnitScratch(ws, n_sat * unit, tile.n, pdop=solver is not None)
+        units, satellites = np.nonzero(candidates.T)  # by unit, then satellite
+        ends = np.searchsorted(units, np.arange(1, candidates.shape[1] + 1))
+        begin = 0
         for u, t0 in enumerate(range(0, n_epoch, unit)):
+            chosen = satellites[begin : ends[u]]
+            begin = ends[u]
             t1 = min(n_epoch, t0 + unit)
-            chosen = np.flatnonzero(candidates[:, u])
-            _count_unit(window, tile, chosen, t0, t1, k_mask, counts, solver, ws)
+            _count_unit(window, tile, chosen, t0, t1, k_mask, counts, solver, scratch)
         if solver is not None:
             solver.flush()
         _fold(tile, counts, solver, accumulator)
+
+
+class _UnitScratch:
+    """The unit-sized views of a thread's workspace for one tile (largest unit: all rows)."""
+
+    def __init__(self, ws, rows, n, *, pdop):
+        self.rows = ws.array("rows", (rows, 5), np.float32)
+        self.a = ws.array("a", (rows, n), np.float32)  # d . u
+        self.d2 = ws.array("d2", (rows, n), np.float32)  # |d|^2
+        self.lhs = ws.array("lhs", (rows, n), np.float32)
+        self.rhs = ws.array("rhs", (rows, n), np.float32) if pdop else self.d2
+        self.visible = ws.array("visible", (rows, n), bool)
 
 
 def _pretest(window, tile, unit, ws):
@@ -603,38 +620,35 @@ def _pretest(window, tile, unit, ws):
     return candidates
 
 
-def _count_unit(window, tile, chosen, t0, t1, k_mask, counts, solver, ws):
+def _count_unit(window, tile, chosen, t0, t1, k_mask, counts, solver, scratch):
     """Visible counts per system of one tile over epochs ``t0:t1`` into ``counts``."""
     n_e, n = t1 - t0, tile.n
-    m = len(chosen) * n_e
+    k = len(chosen)
+    m = k * n_e
     if m == 0:
         counts[:, t0:t1] = 0
         if solver is not None:
             solver.skip(t0, t1)
         return
-    rows = ws.array("rows", (len(chosen), n_e, 5), np.float32)
-    np.take(window.rows[:, t0:t1], chosen, axis=0, out=rows)
-    rows = rows.reshape(m, 5)
-    a = ws.array("a", (m, n), np.float32)  # d . u
-    d2 = ws.array("d2", (m, n), np.float32)  # |d|^2
+    rows = scratch.rows[:m]
+    np.take(window.rows[:, t0:t1], chosen, axis=0, out=rows.reshape(k, n_e, 5))
+    a, d2, lhs, rhs = scratch.a[:m], scratch.d2[:m], scratch.lhs[:m], scratch.rhs[:m]
+    visible = scratch.visible[:m]
     np.matmul(rows, tile.to_up, out=a)
     np.matmul(rows, tile.to_d2, out=d2)
-    lhs = ws.array("lhs", (m, n), np.float32)
     np.abs(a, out=lhs)
     np.multiply(lhs, a, out=lhs)  # a |a|
-    rhs = ws.array("rhs", (m, n), np.float32) if solver is not None else d2
     np.multiply(d2, k_mask, out=rhs)  # s |s| |d|^2
-    visible = ws.array("visible", (m, n), bool)
     np.greater_equal(lhs, rhs, out=visible)
-    flags = visible.view(np.uint8).reshape(len(chosen), n_e * n)
+    flags = visible.view(np.uint8).reshape(k, n_e * n)
     edges = np.searchsorted(chosen, window.spans)
+    out = counts[:, t0:t1].reshape(_SYSTEM_COUNT, n_e * n)
     for j in range(_SYSTEM_COUNT):
-        out = counts[j, t0:t1].reshape(n_e * n)
         lo, hi = edges[2 * j], edges[2 * j + 1]
         if hi > lo:
-            np.add.reduce(flags[lo:hi], axis=0, dtype=out.dtype, out=out)
+            np.add.reduce(flags[lo:hi], axis=0, dtype=out.dtype, out=out[j])
         else:
-            out[...] = 0
+            out[j] = 0
     if solver is not None:
         solver.add(t0, t1, chosen, edges, visible, d2)
 

@@ -177,21 +177,19 @@ def coverage_grid(
     )
     lat, lon = grid_points(resolution_deg)
     rows_per_task = max(1, _POINTS_PER_TASK // n_lon)
-    bands = [
-        slice(r * n_lon, min(n_lat, r + rows_per_task) * n_lon)
-        for r in range(0, n_lat, rows_per_task)
-    ]
+    bands = [(r, min(n_lat, r + rows_per_task)) for r in range(0, n_lat, rows_per_task)]
     slices = system_slices(core)
     total = Accumulator(len(lat), pdop)
-    run_chunk = dask.delayed(chunk_statistics, pure=True)
+    run_band = dask.delayed(_band_statistics, pure=True)
     for _, window in satellite_windows(core, times, slices, min_elevation_deg, pdop=pdop):
         if client is None:
             shared = dask.delayed(window, name=f"gnss-window-{id(window)}", pure=False)
         else:
             [shared] = client.scatter([window], broadcast=True)
-        tasks = [run_chunk(shared, lat[band], lon[band]) for band in bands]
-        for band, part in zip(bands, _compute(tasks, client, progress)):
-            total.merge(part, band)
+        # a task is a band of rows, named by its first and last row: the graph stays small
+        tasks = [run_band(shared, resolution_deg, r0, r1) for r0, r1 in bands]
+        for (r0, r1), part in zip(bands, _compute(tasks, client, progress)):
+            total.merge(part, slice(r0 * n_lon, r1 * n_lon))
         del window, shared, tasks  # one window alive at a time
     stats = total.result(len(times))
     table = pd.DataFrame({"lat": lat, "lon": lon} | {c: stats[c] for c in visibility_columns(pdop)})
@@ -203,6 +201,15 @@ def coverage_grid(
         n_epochs=len(times),
     )
     return table
+
+
+def _band_statistics(window, resolution_deg, row0, row1):
+    """One task: the engine over grid rows ``row0:row1`` (the points :func:`grid_points` has)."""
+    n_lon = grid_shape(resolution_deg)[1]
+    lat = -90.0 + resolution_deg * np.arange(row0, row1)
+    lon = -180.0 + resolution_deg * np.arange(n_lon)
+    lat_grid, lon_grid = np.meshgrid(lat, lon, indexing="ij")
+    return chunk_statistics(window, lat_grid.ravel(), lon_grid.ravel())
 
 
 def _compute(tasks, client, progress):

@@ -676,8 +676,9 @@ class _PdopBatch:
         unit = max(1, _UNIT_ROWS // max(1, window.n_satellites))
         self.capacity = unit * max(1, _PDOP_BATCH_EPOCHS // unit)
         shape = (_SYSTEM_COUNT, self.capacity, tile.n)
-        self.first = ws.array("pdop_first", (_SYSTEM_COUNT, self.capacity, 4, tile.n), float)
-        self.second = ws.array("pdop_second", (_SYSTEM_COUNT, self.capacity, 10, tile.n), float)
+        # feature-major, so that each sum the solver reads is one contiguous array
+        self.first = ws.array("pdop_first", (4, _SYSTEM_COUNT, self.capacity, tile.n), float)
+        self.second = ws.array("pdop_second", (10, _SYSTEM_COUNT, self.capacity, tile.n), float)
         self.scratch = [ws.array(f"pdop_{i}", shape, float) for i in range(14)]
         self.usable = ws.array("pdop_usable", shape, bool)
         self.unusable = ws.array("pdop_unusable", shape, bool)
@@ -701,8 +702,8 @@ class _PdopBatch:
         """No satellite can be visible over ``t0:t1``: zero sums (PDOP is then undefined)."""
         self._reserve(t0, t1)
         u0, u1 = t0 - self.start, t1 - self.start
-        self.first[:, u0:u1] = 0.0
-        self.second[:, u0:u1] = 0.0
+        self.first[:, :, u0:u1] = 0.0
+        self.second[:, :, u0:u1] = 0.0
 
     def add(self, t0, t1, chosen, edges, visible, d2):
         """Weighted sums of one unit: first moments by 1/|d|, second by 1/|d|^2."""
@@ -715,7 +716,7 @@ class _PdopBatch:
         w1 = ws.array("pdop_w1", (k, n_e, n), float)
         np.copyto(w1, w1_32.reshape(k, n_e, n))
         w2 = ws.array("pdop_w2", (k, n_e, n), float)
-        np.square(w1, out=w2)
+        np.square(w1_32.reshape(k, n_e, n), out=w2, dtype=float)  # the float64 square of w1
         xyz = ws.array("pdop_xyz", (3, k, n_e), float)
         np.take(self.window.km[:, :, t0:t1], chosen, axis=1, out=xyz)
         first = ws.array("pdop_f1", (n_e, 4, k), float)
@@ -731,11 +732,13 @@ class _PdopBatch:
         for j in range(_SYSTEM_COUNT):
             lo, hi = int(edges[2 * j]), int(edges[2 * j + 1])
             if hi == lo:
-                self.first[j, u0:u1] = 0.0
-                self.second[j, u0:u1] = 0.0
+                self.first[:, j, u0:u1] = 0.0
+                self.second[:, j, u0:u1] = 0.0
                 continue
-            np.matmul(first[:, :, lo:hi], w1[lo:hi].transpose(1, 0, 2), out=self.first[j, u0:u1])
-            np.matmul(second[:, :, lo:hi], w2[lo:hi].transpose(1, 0, 2), out=self.second[j, u0:u1])
+            out1 = self.first[:, j, u0:u1].transpose(1, 0, 2)  # (epoch, feature, site)
+            out2 = self.second[:, j, u0:u1].transpose(1, 0, 2)
+            np.matmul(first[:, :, lo:hi], w1[lo:hi].transpose(1, 0, 2), out=out1)
+            np.matmul(second[:, :, lo:hi], w2[lo:hi].transpose(1, 0, 2), out=out2)
 
     def _reserve(self, t0, t1):
         if t1 - self.start > self.capacity:
@@ -748,14 +751,14 @@ class _PdopBatch:
         nb = self.filled
         if nb == 0:
             return
-        s1, s2 = self.first[:, :nb], self.second[:, :nb]
+        s1, s2 = self.first[:, :, :nb], self.second[:, :, :nb]
         counts = self.counts[:, self.start : self.start + nb]
         view = [array[:, :nb] for array in self.scratch]
         a_xx, a_yy, a_zz, a_xy, a_xz, a_yz, b_x, b_y, b_z, inv_n, tmp, c_xx, c_yy, c_zz = view
         rx, ry, rz = self.r
         r2x, r2y, r2z = self.r_twice
         rr = self.r_products
-        pxx, pxy, pxz, pyy, pyz, pzz, px, py, pz, w = (s2[:, :, i] for i in range(10))
+        pxx, pxy, pxz, pyy, pyz, pzz, px, py, pz, w = s2
         # a_ii = p_ii - 2 r_i p_i + r_i r_i w;  a_ij = p_ij - r_i p_j - r_j p_i + r_i r_j w
         for a, p_ii, p_i, r2, key in (
             (a_xx, pxx, px, r2x, "xx"),
@@ -778,8 +781,8 @@ class _PdopBatch:
             np.multiply(rr[key], w, out=tmp)
             np.add(a, tmp, out=a)
         for b, i, r_i in ((b_x, 0, rx), (b_y, 1, ry), (b_z, 2, rz)):
-            np.multiply(r_i, s1[:, :, 3], out=b)
-            np.subtract(s1[:, :, i], b, out=b)
+            np.multiply(r_i, s1[3], out=b)
+            np.subtract(s1[i], b, out=b)
         with np.errstate(invalid="ignore", divide="ignore"):
             np.divide(1.0, counts, out=inv_n)
             # m_ij = a_ij - b_i b_j / n, in place of a_ij

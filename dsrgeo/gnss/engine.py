@@ -78,7 +78,7 @@ TILE_SITES = 256
 #: Epochs propagated at once: the most epochs whose positions are held in memory.
 WINDOW_EPOCHS = 1440
 _SPAN_EPOCHS = 360  # epochs per span of site_statistics; 2 spans per thread in flight
-_UNIT_ROWS = 2048  # (satellite, epoch) rows per unit before the pre-test: ~0.5 MB per array
+_UNIT_CELLS = 2048 * 256  # (satellite, epoch, site) cells per unit before the pre-test
 _PDOP_BATCH_EPOCHS = 64  # epochs whose PDOP is solved at once per tile
 _PRETEST = True  # the horizon pre-test (tests switch it off to check it changes nothing)
 _PRETEST_MARGIN_RAD = 1e-4
@@ -563,12 +563,12 @@ def tile_statistics(window, tiles, accumulator):
     ws = workspace()
     k_mask = np.float32(window.sin_mask * abs(window.sin_mask))
     n_sat, n_epoch = window.n_satellites, window.n_epochs
-    unit = max(1, _UNIT_ROWS // max(1, n_sat))
     for k in range(len(tiles)):
         tile = tiles.tile(k)
+        unit = _unit_epochs(n_sat, tile.n)
         counts = ws.array("counts", (_SYSTEM_COUNT, n_epoch, tile.n), window.count_dtype)
         candidates = _pretest(window, tile, unit, ws)
-        solver = _PdopBatch(window, tile, counts, ws) if window.pdop else None
+        solver = _PdopBatch(window, tile, counts, unit, ws) if window.pdop else None
         scratch = _UnitScratch(ws, n_sat * unit, tile.n, pdop=solver is not None)
         units, satellites = np.nonzero(candidates.T)  # by unit, then satellite
         ends = np.searchsorted(units, np.arange(1, candidates.shape[1] + 1))
@@ -581,6 +581,11 @@ def tile_statistics(window, tiles, accumulator):
         if solver is not None:
             solver.flush()
         _fold(tile, counts, solver, accumulator)
+
+
+def _unit_epochs(n_satellites, n_sites):
+    """Epochs per unit: about :data:`_UNIT_CELLS` cells (fewer sites, more epochs)."""
+    return max(1, _UNIT_CELLS // max(1, n_satellites * n_sites))
 
 
 class _UnitScratch:
@@ -671,9 +676,8 @@ def _fold(tile, counts, solver, accumulator):
 class _PdopBatch:
     """PDOP of one tile: normal-matrix sums per unit, solved every few dozen epochs at once."""
 
-    def __init__(self, window, tile, counts, ws):
+    def __init__(self, window, tile, counts, unit, ws):
         self.window, self.tile, self.counts, self.ws = window, tile, counts, ws
-        unit = max(1, _UNIT_ROWS // max(1, window.n_satellites))
         self.capacity = unit * max(1, _PDOP_BATCH_EPOCHS // unit)
         shape = (_SYSTEM_COUNT, self.capacity, tile.n)
         # feature-major, so that each sum the solver reads is one contiguous array

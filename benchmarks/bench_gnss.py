@@ -32,6 +32,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -56,9 +57,17 @@ for _ in range({calls}):
     calls.append(time.perf_counter() - t0)
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({{"import_s": t_import - t_start, "calls_s": calls, "rows": len(result),
+                  "dsrgeo": dsrgeo.__file__,
                   "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
                   "maxrss_mib": usage.ru_maxrss / 1024}}))
 """
+
+
+def _dsrgeo_root():
+    """The folder holding the dsrgeo package this process imported."""
+    import dsrgeo
+
+    return os.path.dirname(os.path.dirname(os.path.abspath(dsrgeo.__file__)))
 
 
 def job_call(job):
@@ -72,8 +81,15 @@ def child(job, calls):
     """Run a fresh interpreter doing ``calls`` calls of ``job``; return its figures."""
     code = CHILD.format(calls=calls, call=job_call(job))
     t0 = time.perf_counter()
+    # -P and a neutral folder: the child imports the dsrgeo this process imported (from
+    # PYTHONPATH or the installed one), never a checkout that happens to be the current folder
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
+        [sys.executable, "-P", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | {"PYTHONPATH": _dsrgeo_root()},
+        cwd=tempfile.gettempdir(),
     )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     figures["process_s"] = time.perf_counter() - t0
@@ -97,6 +113,7 @@ def fresh_processes(jobs, repeats):
             "warm_call_s": min(r["calls_s"][1] for r in twice),
             "rows": once[0]["rows"],
         }
+        assert once[0]["dsrgeo"].startswith(_dsrgeo_root()), once[0]["dsrgeo"]
         r = rows[job]
         print(
             f"  {label(job):>13}  {r['process_s']:7.2f}  {r['import_s']:6.2f}  "

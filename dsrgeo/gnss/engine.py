@@ -11,9 +11,10 @@ satellite at ``p``, with ``d = p - r``::
 so both ``d . u`` and ``|d|^2`` of a tile of sites against a block of (satellite, epoch) rows
 come out of matrix products with an inner dimension of 5, and the test
 ``sin(elevation) >= sin(mask)`` becomes ``a |a| >= s |s| |d|^2`` with ``a = d . u`` and
-``s = sin(mask)``: no square root, no arcsine. The test runs in float32; what that changes
-against float64 is measured by ``tests/test_gnss_engine.py`` (no daily maximum or minimum
-over the capitals and a 2 degree grid; means by a few satellite-epochs in millions).
+``s = sin(mask)``: no square root, no arcsine. The test runs in float32; against float64
+geometry (``tests/test_gnss_engine.py``) that changes no daily maximum or minimum over the
+202 capitals (1,440 epochs) or a 2 degree grid (48 epochs), and one satellite-epoch of one
+capital's daily mean (1/1,440). PDOP is summed and solved in float64.
 
 Memory: sites are cut into tiles of :data:`TILE_SITES` neighbouring sites (Morton order) and
 epochs into units sized to stay in the processor's cache; every array the inner loops write

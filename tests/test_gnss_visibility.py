@@ -116,6 +116,7 @@ def test_results_do_not_depend_on_chunk_sizes(monkeypatch):
     whole = vis_fn(sites, **window)
     monkeypatch.setattr(engine, "TILE_SITES", 2)
     monkeypatch.setattr(engine, "_UNIT_CELLS", 300)
+    monkeypatch.setattr(engine, "_PDOP_UNIT_CELLS", 300)
     monkeypatch.setattr(engine, "WINDOW_EPOCHS", 7)
     monkeypatch.setattr(engine, "_PDOP_BATCH_EPOCHS", 5)
     chunked = vis_fn(sites, **window)

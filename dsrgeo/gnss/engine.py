@@ -80,6 +80,7 @@ TILE_SITES = 256
 WINDOW_EPOCHS = 1440
 _SPAN_EPOCHS = 360  # epochs per span of site_statistics; 2 spans per thread in flight
 _UNIT_CELLS = 2048 * 256  # (satellite, epoch, site) cells per unit before the pre-test
+_PDOP_UNIT_CELLS = 192 * 1024  # with PDOP: its float64 weights stay in cache
 _PDOP_BATCH_EPOCHS = 64  # epochs whose PDOP is solved at once per tile
 _PRETEST = True  # the horizon pre-test (tests switch it off to check it changes nothing)
 _PRETEST_MARGIN_RAD = 1e-4
@@ -566,7 +567,7 @@ def tile_statistics(window, tiles, accumulator):
     n_sat, n_epoch = window.n_satellites, window.n_epochs
     for k in range(len(tiles)):
         tile = tiles.tile(k)
-        unit = _unit_epochs(n_sat, tile.n)
+        unit = _unit_epochs(n_sat, tile.n, window.pdop)
         counts = ws.array("counts", (_SYSTEM_COUNT, n_epoch, tile.n), window.count_dtype)
         candidates = _pretest(window, tile, unit, ws)
         solver = _PdopBatch(window, tile, counts, unit, ws) if window.pdop else None
@@ -584,9 +585,10 @@ def tile_statistics(window, tiles, accumulator):
         _fold(tile, counts, solver, accumulator)
 
 
-def _unit_epochs(n_satellites, n_sites):
-    """Epochs per unit: about :data:`_UNIT_CELLS` cells (fewer sites, more epochs)."""
-    return max(1, _UNIT_CELLS // max(1, n_satellites * n_sites))
+def _unit_epochs(n_satellites, n_sites, pdop):
+    """Epochs per unit: about ``_UNIT_CELLS`` cells (fewer sites, more epochs)."""
+    cells = _PDOP_UNIT_CELLS if pdop else _UNIT_CELLS
+    return max(1, cells // max(1, n_satellites * n_sites))
 
 
 class _UnitScratch:

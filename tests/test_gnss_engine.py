@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import dsrgeo
-from dsrgeo.errors import StaleElementsWarning, WorkTooLargeError
+from dsrgeo.errors import ParameterError, StaleElementsWarning, WorkTooLargeError
 from dsrgeo.gnss import coverage_grid, engine, frames, visibility
 from dsrgeo.gnss.elements import CORE_SYSTEMS, load_satellites
 from dsrgeo.gnss.grid import grid_points
@@ -149,3 +149,14 @@ def test_a_year_at_one_second_is_refused_before_any_work():
     ):
         visibility(site, **year, pdop=False)
     assert err.value.estimate_s > 600
+
+
+def test_the_budget_is_a_choice_of_the_caller():
+    site = pd.DataFrame({"lat": [39.9], "lon": [116.4]})
+    hour = {"start": DAY, "end": DAY + dt.timedelta(hours=1), "pdop": False}
+    with pytest.raises(WorkTooLargeError, match="over the work budget of 0.0 s"):
+        visibility(site, **hour, work_budget_s=1e-6)
+    assert len(visibility(site, **hour, work_budget_s=None)) == 1
+    for bad in (0, -1.0, float("nan"), True, "600"):
+        with pytest.raises(ParameterError, match="work_budget_s"):
+            visibility(site, **hour, work_budget_s=bad)

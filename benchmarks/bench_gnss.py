@@ -1,184 +1,330 @@
-"""Benchmark dsrgeo.gnss side by side: skyfield's natural loop, bare SGP4, the engine, the grid.
+"""Benchmark dsrgeo.gnss as users run it: fresh processes, first and warm calls, memory, scaling.
 
-Run from the repository root::
+Run from the repository root (any dsrgeo on PYTHONPATH, e.g. an older checkout, to compare)::
 
-    python benchmarks/bench_gnss.py                     # about a minute on 2 cores
-    python benchmarks/bench_gnss.py --skyfield-sites 0  # run the whole skyfield loop (slow)
+    python benchmarks/bench_gnss.py            # about 5 minutes on 2 cores
+    python benchmarks/bench_gnss.py --quick    # about 1.5 minutes: fewer repeats, no skyfield
+    python benchmarks/bench_gnss.py --quick --cluster 0.25   # + the grid on a LocalCluster
 
-Problem: the 202 Natural Earth capitals x the 134 satellites of the shipped 2022-02-04
-TLEs x 1,440 one-minute epochs of 2022-02-05 (39.0 million site-satellite-epochs), 10 degree
-mask. The skyfield loop, ``(sat - site).at(times).altaz()`` for every satellite and site,
-is timed on the first ``--skyfield-sites`` capitals and scaled linearly to all of them (each
-(site, satellite) pair is independent and costs the same). Prints figures; asserts nothing.
+Jobs: the ``beidou_capitals`` layer recipe (``capitals_visibility()``: 202 capitals x 134
+satellites x 1,440 one-minute epochs of 2022-02-05, counts and PDOP) and
+``coverage_grid(res, start=2022-02-05, end=+1 day, step_s=300, progress=False)`` at 2, 1,
+0.5 and 0.25 degrees. For each it reports:
+
+- whole fresh processes (``python -c "import dsrgeo.gnss; <one call>"``): wall time (median
+  of ``--repeats``), user and system CPU, peak RSS (``ru_maxrss``);
+- in one process: the first call and the warm (second) call;
+- beside them the floor: bare ``SatrecArray.sgp4`` of the same satellites and epochs;
+- how time grows with points (grids) and with epochs (the capitals at 30-240 s steps), as
+  log-log slopes (1.0 = linear);
+- skyfield's natural loop, ``(sat - site).at(t).altaz()`` for every satellite and every one
+  of the 202 capitals (timed in full, not extrapolated), and whether the daily max / min
+  agree.
+
+The machine may be shared: run it twice and compare; medians and CPU times are steadier than
+single wall times. Prints figures; asserts nothing. ``--json FILE`` also writes them.
 """
 
 import argparse
-import datetime as dt
+import json
 import os
 import platform
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
-import tracemalloc
 
 import numpy as np
 
-import dsrgeo
-from dsrgeo.catalog import sources_dir
-from dsrgeo.gnss import coverage_grid, frames, visibility
-from dsrgeo.gnss.capitals import capital_sites
-from dsrgeo.gnss.elements import load_satellites
-from dsrgeo.gnss.inputs import epoch_times
+START = "2022-02-05"
+GRID_CALL = (
+    "coverage_grid({res}, start=start, end=start + dt.timedelta(days=1), step_s=300, "
+    "progress=False)"
+)
+CHILD = """
+import time
+t_start = time.perf_counter()
+import datetime as dt, json, resource, sys
+import dsrgeo.gnss
+from dsrgeo.gnss import capitals_visibility, coverage_grid
+start = dt.datetime(2022, 2, 5, tzinfo=dt.timezone.utc)
+t_import = time.perf_counter()
+calls = []
+for _ in range({calls}):
+    t0 = time.perf_counter()
+    result = {call}
+    calls.append(time.perf_counter() - t0)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"import_s": t_import - t_start, "calls_s": calls, "rows": len(result),
+                  "dsrgeo": dsrgeo.__file__,
+                  "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
+                  "maxrss_mib": usage.ru_maxrss / 1024}}))
+"""
 
-UTC = dt.UTC
-START = dt.datetime(2022, 2, 5, tzinfo=UTC)
-END = START + dt.timedelta(days=1)
-MASK_DEG = 10.0
-SYSTEMS = ("bds", "gps", "gal", "glo")
+
+def _dsrgeo_root():
+    """The folder holding the dsrgeo package this process imported."""
+    import dsrgeo
+
+    return os.path.dirname(os.path.dirname(os.path.abspath(dsrgeo.__file__)))
+
+
+def job_call(job):
+    """The Python expression one job runs."""
+    if job == "capitals":
+        return "capitals_visibility()"
+    return GRID_CALL.format(res=job)
+
+
+def child(job, calls):
+    """Run a fresh interpreter doing ``calls`` calls of ``job``; return its figures."""
+    code = CHILD.format(calls=calls, call=job_call(job))
+    t0 = time.perf_counter()
+    # -P and a neutral folder: the child imports the dsrgeo this process imported (from
+    # PYTHONPATH or the installed one), never a checkout that happens to be the current folder
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | {"PYTHONPATH": _dsrgeo_root()},
+        cwd=tempfile.gettempdir(),
+    )
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["process_s"] = time.perf_counter() - t0
+    return figures
+
+
+def fresh_processes(jobs, repeats):
+    """Whole-process and first/warm figures for each job."""
+    rows = {}
+    for job in jobs:
+        once = [child(job, 1) for _ in range(repeats)]
+        twice = [child(job, 2) for _ in range(max(1, repeats // 2))]
+        rows[job] = {
+            "process_s": statistics.median(r["process_s"] for r in once),
+            "process_min_s": min(r["process_s"] for r in once),
+            "import_s": statistics.median(r["import_s"] for r in once),
+            "user_s": statistics.median(r["user_s"] for r in once),
+            "sys_s": statistics.median(r["sys_s"] for r in once),
+            "maxrss_mib": max(r["maxrss_mib"] for r in once),
+            "first_call_s": statistics.median(r["calls_s"][0] for r in twice),
+            "warm_call_s": min(r["calls_s"][1] for r in twice),
+            "rows": once[0]["rows"],
+        }
+        assert once[0]["dsrgeo"].startswith(_dsrgeo_root()), once[0]["dsrgeo"]
+        r = rows[job]
+        print(
+            f"  {label(job):>13}  {r['process_s']:7.2f}  {r['import_s']:6.2f}  "
+            f"{r['user_s']:6.1f}  {r['sys_s']:6.1f}  {r['maxrss_mib']:7.0f}  "
+            f"{r['first_call_s']:7.2f}  {r['warm_call_s']:7.2f}  "
+            f"{r['process_s'] / r['warm_call_s']:6.2f}",
+            flush=True,
+        )
+    return rows
+
+
+def label(job):
+    return "capitals" if job == "capitals" else f"grid {job} deg"
+
+
+def propagation_floor(n_epochs, step_s, repeats):
+    """Best time of bare SatrecArray.sgp4 over the shipped 134 satellites and the epochs."""
+    from dsrgeo.gnss import frames, load_satellites
+
+    times = np.datetime64(f"{START}T00:00", "us") + np.arange(n_epochs) * np.timedelta64(
+        step_s, "s"
+    )
+    jd, fr = frames.julian_dates(times)
+    satrecs = load_satellites().satrecs()
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        satrecs.sgp4(jd, fr)
+        best = min(best, time.perf_counter() - t0)
+    return best
 
 
 def best_of(repeats, func):
-    """Return (best wall time in s, last result) over ``repeats`` runs."""
-    best, result = float("inf"), None
+    best = float("inf")
     for _ in range(repeats):
         t0 = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
-
-
-def peak_mib(func):
-    """Return the peak traced Python/numpy allocation (MiB) while ``func`` runs."""
-    tracemalloc.start()
-    try:
         func()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
+        best = min(best, time.perf_counter() - t0)
+    return best
 
 
-def skyfield_loop(sats, sites, n_sites):
-    """Visible counts the natural way: one altaz() per (satellite, site) over all epochs."""
+def slope(sizes, seconds):
+    """Log-log slope of time against size (1.0: linear)."""
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+def scaling(grids, repeats):
+    """Warm in-process times against points (grids) and against epochs (capitals)."""
+    import datetime as dt
+
+    from dsrgeo.gnss import capitals_visibility, coverage_grid
+
+    start = dt.datetime(2022, 2, 5, tzinfo=dt.UTC)
+    end = start + dt.timedelta(days=1)
+    coverage_grid(4, start=start, end=end, progress=False)  # warm up
+    points, grid_s = [], []
+    for res in grids:
+        seconds = best_of(
+            repeats, lambda r=res: coverage_grid(r, start=start, end=end, progress=False)
+        )
+        n_lat, n_lon = int(180 / res) + 1, int(360 / res)
+        points.append(n_lat * n_lon)
+        grid_s.append(seconds)
+        print(f"  grid {res:5g} deg  {n_lat * n_lon:9,d} points  {seconds:7.2f} s", flush=True)
+    epochs, capital_s = [], []
+    for step_s in (240, 120, 60, 30):
+        seconds = best_of(repeats, lambda s=step_s: capitals_visibility(step_s=s))
+        epochs.append(86400 // step_s)
+        capital_s.append(seconds)
+        print(f"  capitals, step {step_s:3d} s  {86400 // step_s:5d} epochs  {seconds:7.3f} s")
+    print(
+        f"  log-log slope: time ~ points^{slope(points, grid_s):.2f} (grids), "
+        f"~ epochs^{slope(epochs, capital_s):.2f} (capitals with PDOP)"
+    )
+    return {"grid_points": points, "grid_s": grid_s, "epochs": epochs, "capitals_s": capital_s}
+
+
+def skyfield_all_capitals():
+    """Time skyfield's loop over ALL 202 capitals and compare daily max / min with dsrgeo's."""
     from skyfield.api import EarthSatellite, load, wgs84
 
+    import dsrgeo
+    from dsrgeo.gnss import capitals_visibility, load_satellites
+
+    systems = ("bds", "gps", "gal", "glo")
+    sats = load_satellites()
+    capitals = dsrgeo.load("beidou_capitals")
+    t0 = time.perf_counter()
     ts = load.timescale()
-    minutes = np.arange(1440)
-    times = ts.utc(2022, 2, 5, 0, minutes)
+    times = ts.utc(2022, 2, 5, 0, np.arange(1440))
     satellites = [EarthSatellite(a, b, n, ts) for n, a, b in zip(sats.name, sats.line1, sats.line2)]
-    systems = list(SYSTEMS)
-    counts = np.zeros((n_sites, len(systems), 1440), int)
-    for i in range(n_sites):
-        site = wgs84.latlon(sites.geometry.y.iloc[i], sites.geometry.x.iloc[i])
+    counts = np.zeros((len(capitals), len(systems), 1440), int)
+    for i, point in enumerate(capitals.geometry):
+        site = wgs84.latlon(point.y, point.x)
         for satellite, system in zip(satellites, sats.system):
-            alt, _, _ = (satellite - site).at(times).altaz()
-            counts[i, systems.index(system)] += alt.degrees >= MASK_DEG
-    return counts
+            altitude, _, _ = (satellite - site).at(times).altaz()
+            counts[i, systems.index(system)] += altitude.degrees >= 10.0
+    seconds = time.perf_counter() - t0
+    ours = capitals_visibility(pdop=False)
+    differing = 0
+    worst_mean = 0.0
+    for j, system in enumerate(systems):
+        differing += int(np.sum(ours[f"{system}_max"].to_numpy() != counts[:, j].max(axis=1)))
+        differing += int(np.sum(ours[f"{system}_min"].to_numpy() != counts[:, j].min(axis=1)))
+        gap = np.abs(ours[f"{system}_mean"].to_numpy() - counts[:, j].mean(axis=1))
+        worst_mean = max(worst_mean, float(gap.max()))
+    print(
+        f"  skyfield loop over ALL {len(capitals)} capitals x {len(sats)} satellites x 1440 "
+        f"epochs (timed in full, not extrapolated): {seconds:.1f} s"
+    )
+    print(
+        f"  daily max/min differing from dsrgeo: {differing} of {len(capitals) * 8}; daily "
+        f"means within {worst_mean:.4f} (layer rounds them to 0.01)"
+    )
+    return {"skyfield_s": seconds, "extremes_differing": differing, "worst_mean_gap": worst_mean}
+
+
+def cluster_check(res):
+    """The grid on a 2-worker LocalCluster (processes) against local threads: identical?"""
+    import datetime as dt
+
+    import distributed
+    import pandas as pd
+
+    from dsrgeo.gnss import coverage_grid
+
+    start = dt.datetime(2022, 2, 5, tzinfo=dt.UTC)
+    window = {"start": start, "end": start + dt.timedelta(days=1), "step_s": 300}
+    t0 = time.perf_counter()
+    on_threads = coverage_grid(res, **window, progress=False)
+    threads_s = time.perf_counter() - t0
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        t0 = time.perf_counter()
+        on_cluster = coverage_grid(res, **window, client=client, progress=False)
+        cluster_s = time.perf_counter() - t0
+    pd.testing.assert_frame_equal(on_cluster, on_threads, check_exact=True)
+    print(
+        f"  {res:g} deg grid ({len(on_threads):,} points): local threads {threads_s:.1f} s, "
+        f"2-worker LocalCluster {cluster_s:.1f} s; all {on_threads.shape[1]} columns identical "
+        "(assert_frame_equal, check_exact=True)"
+    )
+    return {"threads_s": threads_s, "cluster_s": cluster_s, "identical": True}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, no skyfield")
+    parser.add_argument("--repeats", type=int, default=None, help="fresh processes per job")
+    parser.add_argument("--grids", default="2,1,0.5,0.25", help="grid resolutions, degrees")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument(
-        "--skyfield-sites", type=int, default=6, help="capitals to run skyfield on (0: all of them)"
+        "--cluster",
+        type=float,
+        metavar="RES",
+        help="also compare a RES degree grid on a 2-worker LocalCluster with local threads",
     )
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--grids", default="2,1,0.5", help="grid resolutions in degrees")
     args = parser.parse_args(argv)
+    repeats = args.repeats or (2 if args.quick else 5)
+    grids = [float(r) for r in args.grids.split(",")]
 
-    sats = load_satellites()
-    sites = capital_sites(sources_dir())
-    times = epoch_times(START, END, 60)
-    n_site, n_sat, n_epoch = len(sites), len(sats), len(times)
-    work = n_site * n_sat * n_epoch
+    import dsrgeo
+
     print(
-        f"dsrgeo {dsrgeo.__version__}, numpy {np.__version__}, "
-        f"Python {platform.python_version()}, {os.cpu_count()} CPUs"
+        f"dsrgeo {dsrgeo.__version__} from {os.path.dirname(dsrgeo.__file__)}, numpy "
+        f"{np.__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs; "
+        f"load average {os.getloadavg()[0]:.2f} (other work on the machine skews wall times)\n"
     )
+    figures = {}
+    floor_capitals = propagation_floor(1440, 60, 5)
+    floor_grid = propagation_floor(288, 300, 5)
     print(
-        f"problem: {n_site} capitals x {n_sat} satellites x {n_epoch} epochs = "
-        f"{work / 1e6:.1f} M site-satellite-epochs, mask {MASK_DEG:g} deg\n"
+        f"propagation floor (bare SatrecArray.sgp4, 134 satellites): {floor_capitals:.3f} s for "
+        f"1440 epochs (capitals), {floor_grid:.3f} s for 288 epochs (grids)\n"
     )
+    figures["floor_s"] = {"capitals": floor_capitals, "grid": floor_grid}
 
-    jd, fr = frames.julian_dates(times)
-    satrecs = sats.satrecs()
-    t_floor, _ = best_of(args.repeats, lambda: satrecs.sgp4(jd, fr))
-
-    def run(pdop):
-        return visibility(
-            sites, start=START, end=END, step_s=60, min_elevation_deg=MASK_DEG, tles=sats, pdop=pdop
-        )
-
-    t_counts, _counts_only = best_of(args.repeats, lambda: run(False))
-    t_full, full = best_of(args.repeats, lambda: run(True))
-    peak_counts = peak_mib(lambda: run(False))
-    peak_full = peak_mib(lambda: run(True))
-
-    n_sky = n_site if args.skyfield_sites <= 0 else min(args.skyfield_sites, n_site)
-    t0 = time.perf_counter()
-    sky_counts = skyfield_loop(sats, sites, n_sky)
-    t_sky_subset = time.perf_counter() - t0
-    t_sky = t_sky_subset * n_site / n_sky
-    # same daily max / min per system from both? means differ by a count at an epoch where a
-    # satellite sits within ~0.0005 deg of the mask (the frame approximations; see frames.py)
-    extremes_differing, mean_gap_epochs = 0, 0.0
-    for j, system in enumerate(SYSTEMS):
-        for stat, reduce in (("max", np.max), ("min", np.min)):
-            ours = full[f"{system}_{stat}"].to_numpy()[:n_sky]
-            extremes_differing += int(np.sum(ours != reduce(sky_counts[:, j], axis=1)))
-        gap = np.abs(full[f"{system}_mean"].to_numpy()[:n_sky] - sky_counts[:, j].mean(axis=1))
-        mean_gap_epochs = max(mean_gap_epochs, float(gap.max()) * n_epoch)
-
-    print(f"capitals run (seconds, best of {args.repeats})")
-    print(f"  bare SatrecArray.sgp4 of {n_sat} x {n_epoch} (floor)   {t_floor:8.3f}")
+    print(f"fresh processes (median of {repeats}; first/warm: calls 1 and 2 in one process)")
+    print("            job  process  import    user     sys  maxRSS   first     warm  process")
+    print("                       s       s       s       s     MiB  call s   call s   / warm")
+    jobs = ["capitals", *(f"{r:g}" for r in grids)]
+    figures["fresh"] = fresh_processes(jobs, repeats)
+    capitals = figures["fresh"]["capitals"]
     print(
-        f"  dsrgeo visibility, counts only (pdop=False)      {t_counts:8.3f}   "
-        f"{t_counts / t_floor:5.1f} x floor   {work / t_counts / 1e6:6.0f} M/s"
+        f"  capitals recipe warm / floor: {capitals['warm_call_s'] / floor_capitals:.2f} x "
+        "(the warm call includes loading the layer and the TLEs)"
     )
-    print(
-        f"  dsrgeo visibility, counts + PDOP (layer recipe)   {t_full:8.3f}   "
-        f"{t_full / t_floor:5.1f} x floor   {work / t_full / 1e6:6.0f} M/s"
-    )
-    scaled = "measured"
-    if n_sky < n_site:
-        scaled = f"{n_sky} capitals timed ({t_sky_subset:.1f} s), scaled x{n_site / n_sky:.1f}"
-    print(f"  skyfield loop (sat - site).at(t).altaz()         {t_sky:8.1f}   ({scaled})")
-    print(
-        f"  speed-up vs skyfield: {t_sky / t_full:6.0f} x with PDOP, "
-        f"{t_sky / t_counts:6.0f} x counts only"
-    )
-    print(
-        f"  vs skyfield on the timed capitals: daily max/min differing {extremes_differing} of "
-        f"{n_sky * 8}; daily means differ by at most {mean_gap_epochs:.0f} satellite-epoch(s) "
-        f"of {n_epoch}"
-    )
-    print(f"  peak traced memory: {peak_counts:.1f} MiB counts only, {peak_full:.1f} MiB with PDOP")
-    wins = int((full.bds_max > full.gps_max).sum())
-    print(f"  BeiDou daily max > GPS daily max: {wins} of {n_site}")
-
-    print("\nglobal grid, 5-minute epochs (288), counts per system, Dask local threads")
-    print("  res    points   seconds   M site-sat-epochs/s   us per point")
-    for res in (float(r) for r in args.grids.split(",")):
-        t0 = time.perf_counter()
-        grid = coverage_grid(
-            res,
-            start=START,
-            end=END,
-            step_s=300,
-            min_elevation_deg=MASK_DEG,
-            tles=sats,
-            progress=False,
-        )
-        seconds = time.perf_counter() - t0
-        cells = len(grid) * n_sat * 288
+    if "0.25" in figures["fresh"] and "1" in figures["fresh"]:
+        quarter, one = figures["fresh"]["0.25"], figures["fresh"]["1"]
         print(
-            f"  {res:4g}  {len(grid):8d}  {seconds:8.2f}   {cells / seconds / 1e6:10.0f}   "
-            f"{seconds / len(grid) * 1e6:12.1f}"
+            f"  0.25 deg fresh process / 1 deg warm call: "
+            f"{quarter['process_s'] / one['warm_call_s']:.1f} x (16 x the points)"
         )
-    print(f"\nmax RSS of this process: {_max_rss_mib():.0f} MiB")
+
+    print("\nscaling (warm, in this process, best of 2)")
+    figures["scaling"] = scaling([g for g in grids if g >= (0.5 if args.quick else 0.25)], 2)
+
+    if args.cluster:
+        print("\ndask.distributed")
+        figures["cluster"] = cluster_check(args.cluster)
+    if not args.quick:
+        print("\nagainst skyfield")
+        figures["skyfield"] = skyfield_all_capitals()
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(figures, handle, indent=1)
     return 0
-
-
-def _max_rss_mib():
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import dsrgeo
-from dsrgeo.errors import ElementSetError, RefreshError
-from dsrgeo.gnss import elements, read_tles, snapshot_dir
+from dsrgeo.errors import ElementSetError, ParameterError, RefreshError
+from dsrgeo.gnss import elements, load_satellites, read_tles, snapshot_dir
 
 # CelesTrak beidou.txt of 2022-02-04, first satellite (a BDS-2 GEO at 140 E)
 C01 = (
@@ -226,6 +226,18 @@ def test_missing_path_and_empty_folder(tmp_path):
         read_tles(tmp_path / "nope.txt")
     with pytest.raises(FileNotFoundError, match=r"no \*\.txt TLE files"):
         read_tles(tmp_path)
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_empty_string_is_not_the_current_folder(blank, tmp_path, monkeypatch):
+    # issue 11 item 12: Path("") is ".", so "" used to read the current folder's *.txt
+    (tmp_path / "stray.txt").write_text(C01)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError, match="path_or_text: .* names no TLE file"):
+        read_tles(blank)
+    with pytest.raises(ParameterError, match="tles: .* names no TLE file"):
+        load_satellites(blank)
+    assert len(read_tles(blank, source="https://example.org/empty.txt")) == 0
 
 
 def test_latest_without_refresh_says_what_to_run(tmp_path, monkeypatch):

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dsrgeo.errors import ParameterError
-from dsrgeo.gnss import coverage_grid, visibility
+from dsrgeo.errors import ParameterError, WorkTooLargeError
+from dsrgeo.gnss import coverage_grid, engine, visibility
 from dsrgeo.gnss.grid import grid_points
 
 grid_module = importlib.import_module("dsrgeo.gnss.grid")
@@ -35,7 +35,33 @@ def test_grid_equals_visibility_at_the_same_points():
     grid = coverage_grid(20, **SMALL, progress=False)
     sites = grid[["lat", "lon"]]
     expected = visibility(sites, **SMALL, pdop=False)
-    pd.testing.assert_frame_equal(grid.drop(columns=["lat", "lon"]), expected, check_exact=True)
+    counts = grid.drop(columns=["lat", "lon", "bds_minus_gps_max"])
+    pd.testing.assert_frame_equal(counts, expected, check_exact=True)
+    assert (grid.bds_minus_gps_max == grid.bds_max - grid.gps_max).all()
+
+
+def test_streamed_windows_give_the_same_grid(monkeypatch):
+    # 12 epochs in windows of 5, 5 and 2: the positions of all epochs are never held at once
+    whole = coverage_grid(30, **SMALL, progress=False, pdop=True)
+    monkeypatch.setattr(engine, "WINDOW_EPOCHS", 5)
+    streamed = coverage_grid(30, **SMALL, progress=False, pdop=True)
+    counts = [c for c in whole.columns if "pdop" not in c]
+    pd.testing.assert_frame_equal(streamed[counts], whole[counts], check_exact=True)
+    pd.testing.assert_frame_equal(streamed, whole, check_exact=False, rtol=1e-12)
+
+
+def test_a_job_over_the_budget_is_refused_up_front():
+    # 0.02 deg: 81 million points x 134 satellites x 288 epochs (issue 11 item 11)
+    day = {"start": START, "end": START + dt.timedelta(days=1)}
+    with pytest.raises(
+        WorkTooLargeError, match=r"work_budget_s: the 0.02 degree grid .* about"
+    ) as err:
+        coverage_grid(0.02, **day, progress=False)
+    assert err.value.estimate_s > err.value.budget_s == 600
+    with pytest.raises(WorkTooLargeError, match=r"over the work budget of 0\.1 s"):
+        coverage_grid(0.5, **day, progress=False, work_budget_s=0.1)
+    with pytest.raises(ParameterError, match="work_budget_s"):
+        coverage_grid(30, **SMALL, progress=False, work_budget_s=0)
 
 
 def test_local_threads_show_a_progress_bar(capsys):
@@ -54,7 +80,8 @@ def test_pdop_columns_on_request():
 def test_distributed_cluster_gives_identical_results(monkeypatch):
     import distributed  # a hard dependency; imported here, as only this test needs it
 
-    monkeypatch.setattr(grid_module, "_POINTS_PER_TASK", 128)  # 684 points -> 6 tasks
+    monkeypatch.setattr(grid_module, "_POINTS_PER_TASK", 128)  # 19 rows of 36 -> 7 tasks
+    monkeypatch.setattr(engine, "WINDOW_EPOCHS", 5)  # 3 windows: 3 scatters, 3 rounds of tasks
     # a real cluster: two worker processes (run from this file, not stdin; see DESIGN.md)
     with (
         distributed.LocalCluster(

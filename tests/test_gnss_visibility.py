@@ -114,10 +114,15 @@ def test_results_do_not_depend_on_chunk_sizes(monkeypatch):
     sites = pd.DataFrame({"lat": np.linspace(-80, 80, 9), "lon": np.linspace(-170, 170, 9)})
     window = {"start": DAY_START, "end": DAY_START + dt.timedelta(hours=3), "step_s": 300}
     whole = vis_fn(sites, **window)
-    monkeypatch.setattr(engine, "_SITE_CHUNK", 2)
-    monkeypatch.setattr(engine, "_COLUMN_CHUNK", 300)
-    monkeypatch.setattr(engine, "_EPOCH_BLOCK", 7)
-    pd.testing.assert_frame_equal(vis_fn(sites, **window), whole)
+    monkeypatch.setattr(engine, "TILE_SITES", 2)
+    monkeypatch.setattr(engine, "_UNIT_CELLS", 300)
+    monkeypatch.setattr(engine, "_PDOP_UNIT_CELLS", 300)
+    monkeypatch.setattr(engine, "WINDOW_EPOCHS", 7)
+    monkeypatch.setattr(engine, "_PDOP_BATCH_EPOCHS", 5)
+    chunked = vis_fn(sites, **window)
+    counts = [c for c in whole.columns if "pdop" not in c]
+    pd.testing.assert_frame_equal(chunked[counts], whole[counts], check_exact=True)
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=False, rtol=1e-12)
 
 
 def test_geodataframe_in_any_crs_gives_the_same_answer():

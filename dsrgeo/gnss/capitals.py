@@ -13,7 +13,7 @@ import numpy as np
 from dsrgeo import checks, loading
 from dsrgeo.errors import ParameterError
 from dsrgeo.gnss.elements import DEFAULT_SNAPSHOT, SYSTEMS
-from dsrgeo.gnss.inputs import FIRST_YEAR, LAST_YEAR, core_satellites, epoch_times
+from dsrgeo.gnss.inputs import FIRST_YEAR, LAST_YEAR, WORK_BUDGET_S, core_satellites, epochs
 from dsrgeo.gnss.sites import visibility_table
 
 __all__ = [
@@ -75,6 +75,7 @@ def capitals_visibility(
     step_s=LAYER_STEP_S,
     tles=None,
     pdop=True,
+    work_budget_s=WORK_BUDGET_S,
 ):
     """Return the capitals with their visible satellites over one UTC day.
 
@@ -93,6 +94,8 @@ def capitals_visibility(
         As for :func:`~dsrgeo.gnss.visibility`; ``None`` is the shipped 2022-02-04 snapshot.
     pdop : bool, optional
         Include the ``<sys>_pdop_mean`` columns.
+    work_budget_s : float or None, optional
+        As for :func:`~dsrgeo.gnss.visibility`.
 
     Returns
     -------
@@ -114,9 +117,9 @@ def capitals_visibility(
     pdop = checks.boolean(pdop, "pdop")
     day = _day(date)
     start = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.UTC)
-    times = epoch_times(start, start + _dt.timedelta(days=1), step_s)
+    times = epochs(start, start + _dt.timedelta(days=1), step_s)
     core = core_satellites(tles, times, stacklevel=3)
-    counts = visibility_table(sites, times, core, step_s, min_elevation_deg, pdop)
+    counts = visibility_table(sites, times, core, step_s, min_elevation_deg, pdop, work_budget_s)
     table = sites.copy()
     for column in counts.columns:
         values = counts[column].to_numpy()

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from dsrgeo import catalog, datadir
-from dsrgeo.errors import ElementSetError, RefreshError
+from dsrgeo.errors import ElementSetError, ParameterError, RefreshError
 
 __all__ = [
     "CORE_SYSTEMS",
@@ -202,6 +202,9 @@ def read_tles(path_or_text, *, source=None):
         number.
     FileNotFoundError
         If the path does not exist, or a folder holds no ``*.txt`` file.
+    ParameterError
+        If ``path_or_text`` is an empty (or blank) string without ``source``: it would
+        otherwise name the current folder.
 
     Examples
     --------
@@ -228,6 +231,12 @@ def read_tles(path_or_text, *, source=None):
         records += _parse(path_or_text, str(source))
     elif isinstance(path_or_text, str) and ("\n" in path_or_text or "\r" in path_or_text):
         records += _parse(path_or_text, "<text>")
+    elif isinstance(path_or_text, str) and not path_or_text.strip():
+        raise ParameterError(
+            f"{path_or_text!r} names no TLE file, folder or text; give a path, TLE text with "
+            "its line breaks, or empty text with source=... (an empty set)",
+            parameter="path_or_text",
+        )
     else:
         path = Path(path_or_text)
         if path.is_dir():
@@ -304,6 +313,8 @@ def load_satellites(tles=None):
         If ``"latest"`` is asked for but no refreshed TLEs exist.
     FileNotFoundError
         If a path does not exist.
+    ParameterError
+        If ``tles`` is an empty string.
     ElementSetError
         If a TLE line is malformed.
 
@@ -316,6 +327,12 @@ def load_satellites(tles=None):
         return tles
     if tles is None:
         return read_tles(snapshot_dir())
+    if isinstance(tles, str) and not tles.strip():
+        raise ParameterError(
+            f"{tles!r} names no TLE file or folder; give None (the shipped snapshot), "
+            "'latest', a path, TLE text or Satellites",
+            parameter="tles",
+        )
     if isinstance(tles, str) and tles == "latest":
         latest = datadir.latest_tle_path()
         if latest is None:

@@ -1,17 +1,37 @@
 """The vectorised visibility engine: counts of visible satellites and PDOP per site.
 
-How it works: every satellite is propagated at every epoch at once with
-``sgp4.api.SatrecArray`` (TEME, km) and rotated to the Earth-fixed frame (see
-:mod:`dsrgeo.gnss.frames` for the approximation and its size). For a site at ``r`` with
-zenith unit vector ``u`` and a satellite at ``p``, with ``d = p - r``::
+How it works: every satellite is propagated with ``sgp4.api.SatrecArray`` (TEME, km) and
+rotated to the Earth-fixed frame (see :mod:`dsrgeo.gnss.frames` for the approximation and its
+size), one *window* of at most :data:`WINDOW_EPOCHS` epochs at a time, so a window of any
+length runs in the same memory. For a site at ``r`` with zenith unit vector ``u`` and a
+satellite at ``p``, with ``d = p - r``::
 
     sin(elevation) = d . u / |d|,     |d|^2 = |p|^2 + |r|^2 - 2 p . r
 
-so both ``d . u`` and ``|d|^2`` of a block of sites against a block of (satellite, epoch)
-columns come out of one matrix product, and the test ``sin(elevation) >= sin(mask)`` becomes
-``a |a| >= s |s| |d|^2`` with ``a = d . u`` and ``s = sin(mask)``: no square root, no arcsine.
-Counts per constellation are sums over contiguous slices of satellites. Work runs in blocks
-of sites and epochs, so memory stays bounded whatever the number of sites or epochs.
+so both ``d . u`` and ``|d|^2`` of a tile of sites against a block of (satellite, epoch) rows
+come out of matrix products with an inner dimension of 5, and the test
+``sin(elevation) >= sin(mask)`` becomes ``a |a| >= s |s| |d|^2`` with ``a = d . u`` and
+``s = sin(mask)``: no square root, no arcsine. The test runs in float32; against float64
+geometry (``tests/test_gnss_engine.py``) that changes no daily maximum or minimum over the
+202 capitals (1,440 epochs) or a 2 degree grid (48 epochs), and one satellite-epoch of one
+capital's daily mean (1/1,440). PDOP is summed and solved in float64.
+
+Memory: sites are cut into tiles of :data:`TILE_SITES` neighbouring sites (Morton order) and
+epochs into units sized to stay in the processor's cache; every array the inner loops write
+is a view of a buffer that each thread allocates once and reuses (:func:`workspace`), so no
+task allocates more than a few kB and peak memory does not grow with the number of sites
+or epochs (only the per-site results do).
+
+Horizon pre-test: a satellite at distance ``P`` from the Earth's centre can only be above
+the mask ``m`` of a site whose zenith is within ``gamma(P) = arccos(b cos(m) / (P + tau)) - m
++ arcsin(tau / P)`` of the satellite's direction, where ``b`` is the WGS84 semi-minor axis
+(the smallest ``r . u`` on the ellipsoid) and ``tau = 21.4 km`` bounds how far a site lies
+off the line through the Earth's centre along its geodetic zenith (``N e^2 |sin cos|`` of
+latitude). A tile whose zenith directions lie within ``rho`` of their mean direction ``c``
+is tested only against the satellites with ``angle(p, c) <= gamma(P) + rho`` at some epoch
+of a unit (a margin of 1e-4 rad covers rounding): about 40% of them for the tiles of a
+1 degree grid. The pre-test never drops a satellite the full test would count (a test
+compares results with and without it).
 
 PDOP per constellation uses the normal matrix ``N = sum over visible satellites of
 [e, 1]^T [e, 1]`` (``e``: unit line of sight), whose entries are again weighted sums over
@@ -19,6 +39,11 @@ satellites, done as batched matrix products; PDOP is the square root of the trac
 inverse's 3 x 3 position block, i.e. of ``(A - b b^T / n)^-1`` with ``A = sum e e^T``,
 ``b = sum e``, ``n`` visible satellites, in closed form.
 """
+
+import collections
+import math
+import os
+import threading
 
 import numpy as np
 
@@ -29,21 +54,40 @@ from dsrgeo.gnss.inputs import check_mask
 
 __all__ = [
     "PDOP_USABLE_MAX",
+    "TILE_SITES",
+    "WINDOW_EPOCHS",
+    "Accumulator",
+    "SatelliteWindow",
+    "SiteTiles",
+    "chunk_statistics",
     "elevation_deg",
     "propagate_ecef_km",
+    "satellite_windows",
     "single_threaded_blas",
     "site_statistics",
-    "statistics_from_positions",
     "system_slices",
+    "tile_statistics",
     "visibility_columns",
+    "workspace",
 ]
 
 #: Epochs with a larger PDOP (near-singular geometry, e.g. four satellites almost on one
 #: cone; values reach 50,000) count as having no usable fix, like fewer than 4 satellites.
 PDOP_USABLE_MAX = 100.0
-_SITE_CHUNK = 64  # sites per matrix product
-_COLUMN_CHUNK = 8192  # (satellite, epoch) columns per matrix product
-_EPOCH_BLOCK = 1440  # epochs propagated at once (bounds memory for long windows)
+#: Sites per tile (one matrix product per tile and unit of epochs).
+TILE_SITES = 256
+#: Epochs propagated at once: the most epochs whose positions are held in memory.
+WINDOW_EPOCHS = 1440
+_SPAN_EPOCHS = 360  # epochs per span of site_statistics; 2 spans per thread in flight
+_UNIT_CELLS = 2048 * 256  # (satellite, epoch, site) cells per unit before the pre-test
+_PDOP_UNIT_CELLS = 192 * 1024  # with PDOP: its float64 weights stay in cache
+_PDOP_BATCH_EPOCHS = 64  # epochs whose PDOP is solved at once per tile
+_PRETEST = True  # the horizon pre-test (tests switch it off to check it changes nothing)
+_PRETEST_MARGIN_RAD = 1e-4
+_WGS84_A_KM = 6378.137
+_WGS84_B_KM = 6356.752314245  # semi-minor axis: the smallest r . u on the ellipsoid
+_OFF_AXIS_KM = 21.4  # max N e^2 |sin(lat) cos(lat)|: a site's distance off its zenith line
+_SYSTEM_COUNT = len(CORE_SYSTEMS)
 
 
 def visibility_columns(pdop=True):
@@ -129,40 +173,6 @@ def elevation_deg(sats, times, lat, lon):
     return np.degrees(np.arcsin(sin_el))
 
 
-def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
-    """Run the engine: per-site visible-count statistics (and PDOP) per core system.
-
-    Parameters
-    ----------
-    sats : Satellites
-        Sorted by system (as :func:`~dsrgeo.gnss.read_tles` returns them); only the
-        :data:`~dsrgeo.gnss.elements.CORE_SYSTEMS` are counted.
-    times : numpy.ndarray of datetime64
-        UTC epochs.
-    lat, lon : numpy.ndarray
-        Degrees.
-    min_elevation_deg : float
-    pdop : bool
-
-    Returns
-    -------
-    dict of str to numpy.ndarray
-        The :func:`visibility_columns` as float arrays of length ``len(lat)``.
-    """
-    check_mask(min_elevation_deg)
-    if len(times) == 0:
-        raise ParameterError(
-            "the window holds no epoch; make end later than start", parameter="end"
-        )
-    accumulator = _Accumulator(len(lat), pdop)
-    satrecs, slices = sats.satrecs(), system_slices(sats)
-    with single_threaded_blas():
-        for b0 in range(0, len(times), _EPOCH_BLOCK):
-            sat_km = _propagate(sats, satrecs, times[b0 : b0 + _EPOCH_BLOCK])
-            _accumulate(sat_km, slices, lat, lon, min_elevation_deg, pdop, accumulator)
-    return accumulator.result(len(times))
-
-
 def single_threaded_blas():
     """Return a context manager that limits BLAS to one thread (``threadpoolctl``).
 
@@ -173,41 +183,6 @@ def single_threaded_blas():
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="blas")
-
-
-def statistics_from_positions(sat_km, slices, lat, lon, min_elevation_deg, *, pdop=False):
-    """Like :func:`site_statistics`, from positions already propagated (the grid's tasks).
-
-    Parameters
-    ----------
-    sat_km : numpy.ndarray, shape (3, n_satellites, n_epochs)
-        Earth-fixed positions from :func:`propagate_ecef_km`.
-    slices : dict of str to slice
-        From :func:`system_slices`.
-    lat, lon : numpy.ndarray
-        Degrees.
-    min_elevation_deg : float
-    pdop : bool
-
-    Returns
-    -------
-    dict of str to numpy.ndarray
-    """
-    accumulator = _Accumulator(len(lat), pdop)
-    _accumulate(sat_km, slices, lat, lon, min_elevation_deg, pdop, accumulator)
-    return accumulator.result(sat_km.shape[2])
-
-
-def _accumulate(sat_km, slices, lat, lon, min_elevation_deg, pdop, accumulator):
-    """Feed one span of epochs, block by block, into the accumulator."""
-    site_km, up = frames.site_ecef_km(lat, lon)
-    sin_mask = float(np.sin(np.radians(min_elevation_deg)))
-    epoch_chunk = max(1, _COLUMN_CHUNK // max(1, sat_km.shape[1]))
-    for t0 in range(0, sat_km.shape[2], epoch_chunk):
-        block = _SatelliteBlock(sat_km[:, :, t0 : t0 + epoch_chunk], slices, pdop)
-        for i0 in range(0, len(lat), _SITE_CHUNK):
-            rows = slice(i0, i0 + _SITE_CHUNK)
-            block.accumulate(site_km[rows], up[rows], sin_mask, accumulator, rows)
 
 
 def system_slices(sats):
@@ -230,128 +205,639 @@ def system_slices(sats):
     return slices
 
 
-class _Accumulator:
-    """Running max / min / sum of counts and PDOP sums per site and system."""
+class SatelliteWindow:
+    """The satellites over one window of epochs, prepared once for every tile of sites.
+
+    Read-only once made, so threads share it and a cluster receives it once per window.
+
+    Parameters
+    ----------
+    sat_km : numpy.ndarray, shape (3, n_satellites, n_epochs)
+        Earth-fixed positions (km) from :func:`propagate_ecef_km`, satellites sorted by
+        system.
+    slices : dict of str to slice
+        From :func:`system_slices`.
+    min_elevation_deg : float
+        The elevation mask the window will be tested against (it sets the pre-test's reach).
+    pdop : bool
+        Keep what PDOP needs (the float64 positions).
+
+    Attributes
+    ----------
+    rows : numpy.ndarray, shape (n_satellites, n_epochs, 5), float32
+        ``x, y, z, 1, |p|^2`` of every satellite at every epoch, satellite-major.
+    directions : numpy.ndarray, shape (3, n_satellites * n_epochs)
+        Unit vectors from the Earth's centre, for the horizon pre-test.
+    reach_rad : numpy.ndarray, shape (n_satellites,)
+        The largest angle from a satellite's direction to a zenith that can see it above the
+        mask, over the window (see the module docstring).
+    spans : numpy.ndarray of int
+        ``spans[2 j]:spans[2 j + 1]`` are the satellites of ``CORE_SYSTEMS[j]``.
+    """
+
+    def __init__(self, sat_km, slices, min_elevation_deg, *, pdop):
+        n_sat, n_epoch = sat_km.shape[1:]
+        self.n_satellites, self.n_epochs = n_sat, n_epoch
+        self.pdop = pdop
+        self.sin_mask = float(np.sin(np.radians(min_elevation_deg)))
+        self.rows = np.empty((n_sat, n_epoch, 5), np.float32)
+        self.rows[..., 0] = sat_km[0]
+        self.rows[..., 1] = sat_km[1]
+        self.rows[..., 2] = sat_km[2]
+        self.rows[..., 3] = 1.0
+        self.rows[..., 4] = np.einsum("ijk,ijk->jk", sat_km, sat_km)
+        radius_km = np.sqrt(np.einsum("ijk,ijk->jk", sat_km, sat_km))
+        self.directions = (sat_km / radius_km).reshape(3, -1)
+        self.reach_rad = _reach_rad(radius_km, min_elevation_deg).max(axis=1, initial=0.0)
+        self.spans = np.array([[slices[s].start, slices[s].stop] for s in CORE_SYSTEMS]).ravel()
+        self.km = sat_km if pdop else None
+        largest = max((s.stop - s.start for s in slices.values()), default=0)
+        self.count_dtype = np.uint8 if largest <= 255 else np.uint16
+
+
+def _reach_rad(radius_km, min_elevation_deg):
+    """The pre-test's reach (module docstring) for satellites at ``radius_km``; pi if none."""
+    mask = np.radians(min_elevation_deg)
+    with np.errstate(invalid="ignore"):
+        ratio = _WGS84_B_KM * np.cos(mask) / (radius_km + _OFF_AXIS_KM)
+        reach = np.arccos(ratio) - mask + np.arcsin(_OFF_AXIS_KM / radius_km)
+    near = (radius_km <= _WGS84_A_KM + _OFF_AXIS_KM) | ~np.isfinite(reach)
+    return np.where(near, np.pi, reach + _PRETEST_MARGIN_RAD)
+
+
+def satellite_windows(sats, times, slices, min_elevation_deg, *, pdop, satrecs=None):
+    """Yield ``(first_epoch_index, SatelliteWindow)`` for windows of :data:`WINDOW_EPOCHS`.
+
+    Only one window is alive at a time if the caller drops each (``del window``) before
+    asking for the next.
+
+    Parameters
+    ----------
+    sats : Satellites
+    times : Epochs or numpy.ndarray of datetime64
+    slices : dict of str to slice
+    min_elevation_deg : float
+    pdop : bool
+    satrecs : sgp4.api.SatrecArray, optional
+        Of ``sats``, if already built.
+    """
+    satrecs = sats.satrecs() if satrecs is None else satrecs
+    for i0 in range(0, len(times), WINDOW_EPOCHS):
+        block = _epoch_block(times, i0, i0 + WINDOW_EPOCHS)
+        window = SatelliteWindow(
+            _propagate(sats, satrecs, block), slices, min_elevation_deg, pdop=pdop
+        )
+        yield i0, window
+        del window  # before the next window is made (the caller drops its reference too)
+
+
+def _epoch_block(times, i0, i1):
+    block = getattr(times, "block", None)
+    return block(i0, i1) if block is not None else times[i0:i1]
+
+
+def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, threads=None):
+    """Run the engine: per-site visible-count statistics (and PDOP) per core system.
+
+    The window is cut into spans of epochs (at most 360 each, and at least two per
+    thread), each propagated and counted by one of ``threads`` threads: SGP4
+    holds Python's lock, but the counting does not, so one span is propagated while another
+    is counted. Results are merged in span order, so they do not depend on the threads.
+
+    Parameters
+    ----------
+    sats : Satellites
+        Sorted by system (as :func:`~dsrgeo.gnss.read_tles` returns them); only the
+        :data:`~dsrgeo.gnss.elements.CORE_SYSTEMS` are counted.
+    times : Epochs or numpy.ndarray of datetime64
+        UTC epochs.
+    lat, lon : numpy.ndarray
+        Degrees.
+    min_elevation_deg : float
+    pdop : bool
+    threads : int, optional
+        Default: this machine's cores (at most 8).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The :func:`visibility_columns` as float arrays of length ``len(lat)``.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    check_mask(min_elevation_deg)
+    n_epochs = len(times)
+    if n_epochs == 0:
+        raise ParameterError(
+            "the window holds no epoch; make end later than start", parameter="end"
+        )
+    threads = max(1, min(8, os.cpu_count() or 1) if threads is None else int(threads))
+    span = max(1, min(_SPAN_EPOCHS, -(-n_epochs // (2 * threads))))
+    starts = range(0, n_epochs, span)
+    tiles = SiteTiles(lat, lon)
+    accumulator = Accumulator(len(lat), pdop)
+    slices = system_slices(sats)
+    satrecs = sats.satrecs()
+
+    def run(i0):
+        block = _epoch_block(times, i0, i0 + span)
+        window = SatelliteWindow(
+            _propagate(sats, satrecs, block), slices, min_elevation_deg, pdop=pdop
+        )
+        part = Accumulator(len(lat), pdop)
+        tile_statistics(window, tiles, part)
+        return part
+
+    with single_threaded_blas(), ThreadPoolExecutor(threads) as pool:
+        pending = collections.deque()
+        for i0 in starts:  # at most 2 spans per thread in flight: memory stays flat
+            pending.append(pool.submit(run, i0))
+            if len(pending) >= 2 * threads:
+                accumulator.merge(pending.popleft().result())
+        while pending:
+            accumulator.merge(pending.popleft().result())
+    return accumulator.result(n_epochs, tiles.order)
+
+
+def chunk_statistics(window, lat, lon):
+    """Statistics of some sites over one window, in their given order (a grid task).
+
+    Parameters
+    ----------
+    window : SatelliteWindow
+    lat, lon : numpy.ndarray
+        Degrees.
+
+    Returns
+    -------
+    Accumulator
+        To :meth:`Accumulator.merge` into the whole grid's.
+
+    Notes
+    -----
+    Run it with BLAS limited to one thread (:func:`single_threaded_blas` around the whole
+    computation, or ``OPENBLAS_NUM_THREADS=1`` as ``dask.distributed`` workers have).
+    """
+    tiles = SiteTiles(lat, lon)
+    accumulator = Accumulator(len(lat), window.pdop)
+    tile_statistics(window, tiles, accumulator)
+    return accumulator.reordered(tiles.order)
+
+
+class SiteTiles:
+    """Sites cut into tiles of neighbours, with what the engine needs of each tile.
+
+    Parameters
+    ----------
+    lat, lon : numpy.ndarray
+        Degrees.
+
+    Attributes
+    ----------
+    order : numpy.ndarray of int
+        Site ``order[i]`` is the ``i``-th in tile order.
+    edges : numpy.ndarray of int
+        Tile ``k`` holds tile-order sites ``edges[k]:edges[k + 1]`` (at least 2 each when
+        there are 2 sites or more: one-site matrix products round differently).
+    """
+
+    def __init__(self, lat, lon):
+        lat = np.asarray(lat, float)
+        lon = np.asarray(lon, float)
+        self.n_sites = len(lat)
+        self.order = _morton_order(lat, lon)
+        n_tiles = max(1, -(-self.n_sites // TILE_SITES))
+        self.edges = np.linspace(0, self.n_sites, n_tiles + 1).round().astype(int)
+        site_km, up = frames.site_ecef_km(lat, lon)
+        self.site_km = site_km[self.order]
+        self.up = up[self.order]
+
+    def __len__(self):
+        return len(self.edges) - 1
+
+    def tile(self, k):
+        """Return the :class:`_Tile` ``k``."""
+        rows = slice(int(self.edges[k]), int(self.edges[k + 1]))
+        return _Tile(self.site_km[rows], self.up[rows], rows)
+
+
+class _Tile:
+    """One tile: its site matrices for the two products and its pre-test geometry."""
+
+    def __init__(self, site_km, up, rows):
+        self.rows = rows
+        if len(site_km) == 1:  # pad to 2 sites: the product is then a gemm, like any tile's
+            site_km, up = np.repeat(site_km, 2, axis=0), np.repeat(up, 2, axis=0)
+        self.n = len(site_km)
+        self.site_km = site_km
+        to_up = np.empty((5, self.n))
+        to_up[:3] = up.T
+        to_up[3] = -np.einsum("ij,ij->i", site_km, up)
+        to_up[4] = 0.0
+        to_d2 = np.empty((5, self.n))
+        to_d2[:3] = -2.0 * site_km.T
+        to_d2[3] = np.einsum("ij,ij->i", site_km, site_km)
+        to_d2[4] = 1.0
+        self.to_up = to_up.astype(np.float32)
+        self.to_d2 = to_d2.astype(np.float32)
+        centre = up.sum(axis=0)
+        self.centre = centre / np.linalg.norm(centre)
+        self.radius_rad = float(np.arccos(np.clip(up @ self.centre, -1.0, 1.0)).max())
+
+
+def _morton_order(lat, lon):
+    """Indices sorting sites along a Z-order curve of (lat, lon): neighbours end up together."""
+    q_lat = np.clip((lat + 90.0) / 180.0 * 65535.0, 0, 65535).astype(np.uint64)
+    q_lon = np.clip((lon + 180.0) / 360.0 * 65535.0, 0, 65535).astype(np.uint64)
+    return np.argsort(_spread_bits(q_lat) << np.uint64(1) | _spread_bits(q_lon), kind="stable")
+
+
+def _spread_bits(v):
+    """Put bit ``i`` of 16-bit integers at bit ``2 i``."""
+    v = (v | (v << np.uint64(8))) & np.uint64(0x00FF00FF)
+    v = (v | (v << np.uint64(4))) & np.uint64(0x0F0F0F0F)
+    v = (v | (v << np.uint64(2))) & np.uint64(0x33333333)
+    return (v | (v << np.uint64(1))) & np.uint64(0x55555555)
+
+
+class Accumulator:
+    """Running max / min / sum of counts and PDOP sums per site and system (tile order).
+
+    Parameters
+    ----------
+    n_sites : int
+    pdop : bool
+    """
 
     def __init__(self, n_sites, pdop):
-        shape = (n_sites, len(CORE_SYSTEMS))
+        shape = (n_sites, _SYSTEM_COUNT)
         self.max = np.zeros(shape, np.int64)
         self.min = np.full(shape, np.iinfo(np.int64).max)
         self.sum = np.zeros(shape, np.int64)
         self.pdop = pdop
-        self.pdop_sum = np.zeros(shape)
-        self.pdop_n = np.zeros(shape, np.int64)
+        self.pdop_sum = np.zeros(shape) if pdop else None
+        self.pdop_n = np.zeros(shape, np.int64) if pdop else None
 
-    def result(self, n_epochs):
+    def merge(self, other, rows=slice(None)):
+        """Fold another accumulator (for sites ``rows`` of this one) into this one."""
+        np.maximum(self.max[rows], other.max, out=self.max[rows])
+        np.minimum(self.min[rows], other.min, out=self.min[rows])
+        self.sum[rows] += other.sum
+        if self.pdop:
+            self.pdop_sum[rows] += other.pdop_sum
+            self.pdop_n[rows] += other.pdop_n
+
+    def reordered(self, order):
+        """Return a copy with sites back in input order (``order`` from :class:`SiteTiles`)."""
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(len(order))
+        copy = Accumulator.__new__(Accumulator)
+        copy.pdop = self.pdop
+        for name in ("max", "min", "sum", "pdop_sum", "pdop_n"):
+            value = getattr(self, name)
+            setattr(copy, name, None if value is None else value[inverse])
+        return copy
+
+    def result(self, n_epochs, order=None):
+        """Return the :func:`visibility_columns` (sites back in input order if ``order``)."""
+        inverse = slice(None)
+        if order is not None:
+            inverse = np.empty_like(order)
+            inverse[order] = np.arange(len(order))
         out = {}
         for j, system in enumerate(CORE_SYSTEMS):
-            out[f"{system}_max"] = self.max[:, j].astype(float)
-            out[f"{system}_mean"] = self.sum[:, j] / n_epochs
-            out[f"{system}_min"] = self.min[:, j].astype(float)
+            out[f"{system}_max"] = self.max[inverse, j].astype(float)
+            out[f"{system}_mean"] = self.sum[inverse, j] / n_epochs
+            out[f"{system}_min"] = self.min[inverse, j].astype(float)
             if self.pdop:
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    mean = self.pdop_sum[:, j] / self.pdop_n[:, j]
-                out[f"{system}_pdop_mean"] = np.where(self.pdop_n[:, j] > 0, mean, np.nan)
+                    mean = self.pdop_sum[inverse, j] / self.pdop_n[inverse, j]
+                out[f"{system}_pdop_mean"] = np.where(self.pdop_n[inverse, j] > 0, mean, np.nan)
         return out
 
 
-class _SatelliteBlock:
-    """A block of (epoch, satellite) columns, prepared once and reused for every site chunk.
+class _Workspace:
+    """Named scratch buffers of one thread, grown when a larger view is asked for."""
 
-    Arrays are laid out (epoch, satellite, site): sums over a constellation's satellites then
-    add whole contiguous rows, and PDOP's weighted sums are batched matrix products with no
-    transposed copies.
+    def __init__(self):
+        self._buffers = {}
+
+    def array(self, name, shape, dtype):
+        dtype = np.dtype(dtype)
+        size = math.prod(shape) * dtype.itemsize
+        buffer = self._buffers.get(name)
+        if buffer is None or buffer.size < size:
+            buffer = np.empty(max(size, 64), np.uint8)
+            self._buffers[name] = buffer
+        return buffer[:size].view(dtype).reshape(shape)
+
+    @property
+    def nbytes(self):
+        return sum(b.size for b in self._buffers.values())
+
+
+_THREAD = threading.local()
+
+
+def workspace():
+    """Return this thread's scratch buffers (made on the first call in each thread).
+
+    Every array the engine's inner loops write is a view of one of them, so a thread
+    allocates its working memory once (a few MB, see ``nbytes``) and reuses it for every
+    tile, unit and task; freshly mapped memory is never touched twice.
     """
+    space = getattr(_THREAD, "space", None)
+    if space is None:
+        space = _THREAD.space = _Workspace()
+    return space
 
-    def __init__(self, sat_km, slices, pdop):
-        n_sat, n_epoch = sat_km.shape[1:]
-        self.shape = (n_epoch, n_sat)
-        self.slices = slices
-        columns = sat_km.transpose(0, 2, 1).reshape(3, -1)  # column = epoch * n_sat + sat
-        # columns x, y, z, 1, |p|^2: one product gives d.u, another |d|^2 (module docstring)
-        self.augmented = np.empty((columns.shape[1], 5), np.float32)
-        self.augmented[:, :3] = columns.T
-        self.augmented[:, 3] = 1.0
-        self.augmented[:, 4] = np.einsum("ij,ij->j", columns, columns)
-        self.pdop = pdop
-        if pdop:
-            # per system, (epoch, feature, satellite): second moments of p (weighted by
-            # 1/|d|^2 over visible satellites) and first moments (weighted by 1/|d|)
-            self.second, self.first = {}, {}
-            for system, sl in slices.items():
-                x, y, z = sat_km[:, sl].transpose(0, 2, 1)
-                ones = np.ones_like(x)
-                self.second[system] = np.stack(
-                    [x * x, x * y, x * z, y * y, y * z, z * z, x, y, z, ones], 1
-                )
-                self.first[system] = np.stack([x, y, z, ones], 1)
 
-    def accumulate(self, site_km, up, sin_mask, acc, rows):
-        n = len(site_km)
-        to_up = np.empty((5, n))
-        to_up[:3] = up.T
-        to_up[3] = -np.einsum("ij,ij->i", site_km, up)
-        to_up[4] = 0.0
-        to_d2 = np.empty((5, n))
-        to_d2[:3] = -2.0 * site_km.T
-        to_d2[3] = np.einsum("ij,ij->i", site_km, site_km)
-        to_d2[4] = 1.0
-        a = self.augmented @ to_up.astype(np.float32)  # d . u, (epoch * sat, site)
-        d2 = self.augmented @ to_d2.astype(np.float32)  # |d|^2
-        visible = a * np.abs(a) >= np.float32(sin_mask * abs(sin_mask)) * d2
-        visible = visible.reshape(*self.shape, n)
-        d2 = d2.reshape(*self.shape, n)
-        as_bytes = visible.view(np.uint8)
-        for j, system in enumerate(CORE_SYSTEMS):
-            sl = self.slices[system]
-            counts = as_bytes[:, sl].sum(axis=1, dtype=np.uint8).astype(np.int64)  # (epoch, site)
-            np.maximum(acc.max[rows, j], counts.max(axis=0), out=acc.max[rows, j])
-            np.minimum(acc.min[rows, j], counts.min(axis=0), out=acc.min[rows, j])
-            acc.sum[rows, j] += counts.sum(axis=0)
-            if self.pdop and sl.stop > sl.start:
-                value = self._pdop(site_km, visible[:, sl], d2[:, sl], system, counts)
-                ok = np.isfinite(value)
-                acc.pdop_sum[rows, j] += np.where(ok, value, 0.0).sum(axis=0)
-                acc.pdop_n[rows, j] += ok.sum(axis=0)
+def tile_statistics(window, tiles, accumulator):
+    """Count (and solve PDOP) for every tile of ``tiles`` over one window; fold the results in.
 
-    def _pdop(self, site_km, visible, d2, system, counts):
-        """PDOP per (epoch, site) of one system; NaN where fewer than 4 are visible.
+    Parameters
+    ----------
+    window : SatelliteWindow
+    tiles : SiteTiles
+    accumulator : Accumulator
+        Of ``tiles.n_sites`` sites (tile order).
+    """
+    ws = workspace()
+    k_mask = np.float32(window.sin_mask * abs(window.sin_mask))
+    n_sat, n_epoch = window.n_satellites, window.n_epochs
+    for k in range(len(tiles)):
+        tile = tiles.tile(k)
+        unit = _unit_epochs(n_sat, tile.n, window.pdop)
+        counts = ws.array("counts", (_SYSTEM_COUNT, n_epoch, tile.n), window.count_dtype)
+        candidates = _pretest(window, tile, unit, ws)
+        solver = _PdopBatch(window, tile, counts, unit, ws) if window.pdop else None
+        scratch = _UnitScratch(ws, n_sat * unit, tile.n, pdop=solver is not None)
+        units, satellites = np.nonzero(candidates.T)  # by unit, then satellite
+        ends = np.searchsorted(units, np.arange(1, candidates.shape[1] + 1))
+        begin = 0
+        for u, t0 in enumerate(range(0, n_epoch, unit)):
+            chosen = satellites[begin : ends[u]]
+            begin = ends[u]
+            t1 = min(n_epoch, t0 + unit)
+            _count_unit(window, tile, chosen, t0, t1, k_mask, counts, solver, scratch)
+        if solver is not None:
+            solver.flush()
+        _fold(tile, counts, solver, accumulator)
 
-        With ``e = (p - r) / |d|`` the unit line of sight, PDOP is ``sqrt(trace(M^-1))`` for
-        ``M = A - b b^T / n``, ``A = sum e e^T``, ``b = sum e`` over the ``n`` visible
-        satellites (the position block of the inverse 4 x 4 normal matrix). ``A`` and ``b``
-        are expanded into sums over ``p`` so that they are matrix products.
-        """
-        w1 = (visible / np.sqrt(d2)).astype(np.float64)  # 1/|d| if visible, else 0
-        s1 = np.matmul(self.first[system], w1)  # (epoch, 4, site)
-        s2 = np.matmul(self.second[system], np.square(w1, out=w1))  # (epoch, 10, site)
-        rx, ry, rz = site_km.T
-        pxx, pxy, pxz, pyy, pyz, pzz, px, py, pz, w = np.moveaxis(s2, 1, 0)
-        a_xx = pxx - 2 * rx * px + rx * rx * w
-        a_yy = pyy - 2 * ry * py + ry * ry * w
-        a_zz = pzz - 2 * rz * pz + rz * rz * w
-        a_xy = pxy - rx * py - ry * px + rx * ry * w
-        a_xz = pxz - rx * pz - rz * px + rx * rz * w
-        a_yz = pyz - ry * pz - rz * py + ry * rz * w
-        b_x = s1[:, 0] - rx * s1[:, 3]
-        b_y = s1[:, 1] - ry * s1[:, 3]
-        b_z = s1[:, 2] - rz * s1[:, 3]
+
+def _unit_epochs(n_satellites, n_sites, pdop):
+    """Epochs per unit: about ``_UNIT_CELLS`` cells (fewer sites, more epochs)."""
+    cells = _PDOP_UNIT_CELLS if pdop else _UNIT_CELLS
+    return max(1, cells // max(1, n_satellites * n_sites))
+
+
+class _UnitScratch:
+    """The unit-sized views of a thread's workspace for one tile (largest unit: all rows)."""
+
+    def __init__(self, ws, rows, n, *, pdop):
+        self.rows = ws.array("rows", (rows, 5), np.float32)
+        self.a = ws.array("a", (rows, n), np.float32)  # d . u
+        self.d2 = ws.array("d2", (rows, n), np.float32)  # |d|^2
+        self.lhs = ws.array("lhs", (rows, n), np.float32)
+        self.rhs = ws.array("rhs", (rows, n), np.float32) if pdop else self.d2
+        self.visible = ws.array("visible", (rows, n), bool)
+
+
+def _pretest(window, tile, unit, ws):
+    """Return (n_satellites, n_units) bool: may the satellite be above a tile site's mask.
+
+    True if it may be at some epoch of the unit (units of ``unit`` epochs).
+    """
+    n_sat, n_epoch = window.n_satellites, window.n_epochs
+    n_units = -(-n_epoch // unit)
+    candidates = ws.array("candidates", (n_sat, n_units), bool)
+    if not _PRETEST:
+        candidates[...] = True
+        return candidates
+    cosine = ws.array("cosine", (n_sat, n_epoch), np.float64)
+    np.matmul(tile.centre, window.directions, out=cosine.reshape(n_sat * n_epoch))
+    nearest = ws.array("nearest", (n_sat, n_units), np.float64)  # per unit: the closest
+    full = n_epoch // unit
+    if full:
+        np.max(cosine[:, : full * unit].reshape(n_sat, full, unit), axis=2, out=nearest[:, :full])
+    if full < n_units:
+        np.max(cosine[:, full * unit :], axis=1, out=nearest[:, full])
+    reach = window.reach_rad + tile.radius_rad
+    threshold = np.where(reach >= np.pi, -np.inf, np.cos(np.minimum(reach, np.pi)))
+    np.greater_equal(nearest, threshold[:, None], out=candidates)
+    return candidates
+
+
+def _count_unit(window, tile, chosen, t0, t1, k_mask, counts, solver, scratch):
+    """Visible counts per system of one tile over epochs ``t0:t1`` into ``counts``."""
+    n_e, n = t1 - t0, tile.n
+    k = len(chosen)
+    m = k * n_e
+    if m == 0:
+        counts[:, t0:t1] = 0
+        if solver is not None:
+            solver.skip(t0, t1)
+        return
+    rows = scratch.rows[:m]
+    np.take(window.rows[:, t0:t1], chosen, axis=0, out=rows.reshape(k, n_e, 5))
+    a, d2, lhs, rhs = scratch.a[:m], scratch.d2[:m], scratch.lhs[:m], scratch.rhs[:m]
+    visible = scratch.visible[:m]
+    np.matmul(rows, tile.to_up, out=a)
+    np.matmul(rows, tile.to_d2, out=d2)
+    np.abs(a, out=lhs)
+    np.multiply(lhs, a, out=lhs)  # a |a|
+    np.multiply(d2, k_mask, out=rhs)  # s |s| |d|^2
+    np.greater_equal(lhs, rhs, out=visible)
+    flags = visible.view(np.uint8).reshape(k, n_e * n)
+    edges = np.searchsorted(chosen, window.spans)
+    out = counts[:, t0:t1].reshape(_SYSTEM_COUNT, n_e * n)
+    for j in range(_SYSTEM_COUNT):
+        lo, hi = edges[2 * j], edges[2 * j + 1]
+        if hi > lo:
+            np.add.reduce(flags[lo:hi], axis=0, dtype=out.dtype, out=out[j])
+        else:
+            out[j] = 0
+    if solver is not None:
+        solver.add(t0, t1, chosen, edges, visible, d2)
+
+
+def _fold(tile, counts, solver, accumulator):
+    """Fold one tile's counts (all epochs of the window) and PDOP sums into the accumulator."""
+    rows = tile.rows
+    n_real = rows.stop - rows.start
+    real = counts[:, :, :n_real]
+    block_max = real.max(axis=1).T
+    block_min = real.min(axis=1).T
+    np.maximum(accumulator.max[rows], block_max, out=accumulator.max[rows])
+    np.minimum(accumulator.min[rows], block_min, out=accumulator.min[rows])
+    accumulator.sum[rows] += real.sum(axis=1, dtype=np.int64).T
+    if solver is not None:
+        accumulator.pdop_sum[rows] += solver.pdop_sum[:, :n_real].T
+        accumulator.pdop_n[rows] += solver.pdop_n[:, :n_real].T
+
+
+class _PdopBatch:
+    """PDOP of one tile: normal-matrix sums per unit, solved every few dozen epochs at once."""
+
+    def __init__(self, window, tile, counts, unit, ws):
+        self.window, self.tile, self.counts, self.ws = window, tile, counts, ws
+        self.capacity = unit * max(1, _PDOP_BATCH_EPOCHS // unit)
+        shape = (_SYSTEM_COUNT, self.capacity, tile.n)
+        # feature-major, so that each sum the solver reads is one contiguous array
+        self.first = ws.array("pdop_first", (4, _SYSTEM_COUNT, self.capacity, tile.n), float)
+        self.second = ws.array("pdop_second", (10, _SYSTEM_COUNT, self.capacity, tile.n), float)
+        self.scratch = [ws.array(f"pdop_{i}", shape, float) for i in range(14)]
+        self.usable = ws.array("pdop_usable", shape, bool)
+        self.unusable = ws.array("pdop_unusable", shape, bool)
+        self.pdop_sum = np.zeros((_SYSTEM_COUNT, tile.n))
+        self.pdop_n = np.zeros((_SYSTEM_COUNT, tile.n), np.int64)
+        self.start = 0  # the window epoch at the batch's start
+        self.filled = 0
+        rx, ry, rz = tile.site_km.T
+        self.r = (rx, ry, rz)
+        self.r_twice = (2 * rx, 2 * ry, 2 * rz)
+        self.r_products = {
+            "xx": rx * rx,
+            "yy": ry * ry,
+            "zz": rz * rz,
+            "xy": rx * ry,
+            "xz": rx * rz,
+            "yz": ry * rz,
+        }
+
+    def skip(self, t0, t1):
+        """No satellite can be visible over ``t0:t1``: zero sums (PDOP is then undefined)."""
+        self._reserve(t0, t1)
+        u0, u1 = t0 - self.start, t1 - self.start
+        self.first[:, :, u0:u1] = 0.0
+        self.second[:, :, u0:u1] = 0.0
+
+    def add(self, t0, t1, chosen, edges, visible, d2):
+        """Weighted sums of one unit: first moments by 1/|d|, second by 1/|d|^2."""
+        self._reserve(t0, t1)
+        ws, n, n_e, k = self.ws, self.tile.n, t1 - t0, len(chosen)
+        u0, u1 = t0 - self.start, t1 - self.start
+        w1_32 = ws.array("pdop_w32", (k * n_e, n), np.float32)
+        np.sqrt(d2, out=w1_32)
+        np.divide(visible, w1_32, out=w1_32)  # 1/|d| if visible, else 0
+        w1 = ws.array("pdop_w1", (k, n_e, n), float)
+        np.copyto(w1, w1_32.reshape(k, n_e, n))
+        w2 = ws.array("pdop_w2", (k, n_e, n), float)
+        np.square(w1_32.reshape(k, n_e, n), out=w2, dtype=float)  # the float64 square of w1
+        xyz = ws.array("pdop_xyz", (3, k, n_e), float)
+        np.take(self.window.km[:, :, t0:t1], chosen, axis=1, out=xyz)
+        first = ws.array("pdop_f1", (n_e, 4, k), float)
+        second = ws.array("pdop_f2", (n_e, 10, k), float)
+        x, y, z = (c.T for c in xyz)  # (epoch, satellite)
+        for i, (p, q) in enumerate(((x, x), (x, y), (x, z), (y, y), (y, z), (z, z))):
+            np.multiply(p, q, out=second[:, i])
+        for i, c in enumerate((x, y, z)):
+            second[:, 6 + i] = c
+            first[:, i] = c
+        second[:, 9] = 1.0
+        first[:, 3] = 1.0
+        for j in range(_SYSTEM_COUNT):
+            lo, hi = int(edges[2 * j]), int(edges[2 * j + 1])
+            if hi == lo:
+                self.first[:, j, u0:u1] = 0.0
+                self.second[:, j, u0:u1] = 0.0
+                continue
+            out1 = self.first[:, j, u0:u1].transpose(1, 0, 2)  # (epoch, feature, site)
+            out2 = self.second[:, j, u0:u1].transpose(1, 0, 2)
+            np.matmul(first[:, :, lo:hi], w1[lo:hi].transpose(1, 0, 2), out=out1)
+            np.matmul(second[:, :, lo:hi], w2[lo:hi].transpose(1, 0, 2), out=out2)
+
+    def _reserve(self, t0, t1):
+        if t1 - self.start > self.capacity:
+            self.flush()
+            self.start = t0
+        self.filled = t1 - self.start
+
+    def flush(self):
+        """Solve PDOP for the epochs gathered so far and add it to the tile's sums."""
+        nb = self.filled
+        if nb == 0:
+            return
+        s1, s2 = self.first[:, :, :nb], self.second[:, :, :nb]
+        counts = self.counts[:, self.start : self.start + nb]
+        view = [array[:, :nb] for array in self.scratch]
+        a_xx, a_yy, a_zz, a_xy, a_xz, a_yz, b_x, b_y, b_z, inv_n, tmp, c_xx, c_yy, c_zz = view
+        rx, ry, rz = self.r
+        r2x, r2y, r2z = self.r_twice
+        rr = self.r_products
+        pxx, pxy, pxz, pyy, pyz, pzz, px, py, pz, w = s2
+        # a_ii = p_ii - 2 r_i p_i + r_i r_i w;  a_ij = p_ij - r_i p_j - r_j p_i + r_i r_j w
+        for a, p_ii, p_i, r2, key in (
+            (a_xx, pxx, px, r2x, "xx"),
+            (a_yy, pyy, py, r2y, "yy"),
+            (a_zz, pzz, pz, r2z, "zz"),
+        ):
+            np.multiply(r2, p_i, out=a)
+            np.subtract(p_ii, a, out=a)
+            np.multiply(rr[key], w, out=tmp)
+            np.add(a, tmp, out=a)
+        for a, p_ij, r_i, p_j, r_j, p_i, key in (
+            (a_xy, pxy, rx, py, ry, px, "xy"),
+            (a_xz, pxz, rx, pz, rz, px, "xz"),
+            (a_yz, pyz, ry, pz, rz, py, "yz"),
+        ):
+            np.multiply(r_i, p_j, out=a)
+            np.subtract(p_ij, a, out=a)
+            np.multiply(r_j, p_i, out=tmp)
+            np.subtract(a, tmp, out=a)
+            np.multiply(rr[key], w, out=tmp)
+            np.add(a, tmp, out=a)
+        for b, i, r_i in ((b_x, 0, rx), (b_y, 1, ry), (b_z, 2, rz)):
+            np.multiply(r_i, s1[3], out=b)
+            np.subtract(s1[i], b, out=b)
         with np.errstate(invalid="ignore", divide="ignore"):
-            inv_n = 1.0 / counts
-            m_xx = a_xx - b_x * b_x * inv_n
-            m_yy = a_yy - b_y * b_y * inv_n
-            m_zz = a_zz - b_z * b_z * inv_n
-            m_xy = a_xy - b_x * b_y * inv_n
-            m_xz = a_xz - b_x * b_z * inv_n
-            m_yz = a_yz - b_y * b_z * inv_n
-            c_xx = m_yy * m_zz - m_yz * m_yz  # cofactors: trace(M^-1) = sum / det
-            c_yy = m_xx * m_zz - m_xz * m_xz
-            c_zz = m_xx * m_yy - m_xy * m_xy
-            det = (
-                m_xx * c_xx
-                + m_xy * (m_yz * m_xz - m_xy * m_zz)
-                + m_xz * (m_xy * m_yz - m_yy * m_xz)
-            )
-            pdop = np.sqrt((c_xx + c_yy + c_zz) / det)
-        usable = (counts >= 4) & (det > 0) & (pdop <= PDOP_USABLE_MAX)
-        return np.where(usable, pdop, np.nan)
+            np.divide(1.0, counts, out=inv_n)
+            # m_ij = a_ij - b_i b_j / n, in place of a_ij
+            for m, b_i, b_j in (
+                (a_xx, b_x, b_x),
+                (a_yy, b_y, b_y),
+                (a_zz, b_z, b_z),
+                (a_xy, b_x, b_y),
+                (a_xz, b_x, b_z),
+                (a_yz, b_y, b_z),
+            ):
+                np.multiply(b_i, b_j, out=tmp)
+                np.multiply(tmp, inv_n, out=tmp)
+                np.subtract(m, tmp, out=m)
+            m_xx, m_yy, m_zz, m_xy, m_xz, m_yz = a_xx, a_yy, a_zz, a_xy, a_xz, a_yz
+            # cofactors: trace(M^-1) = (c_xx + c_yy + c_zz) / det
+            for c, p, q, r in (
+                (c_xx, m_yy, m_zz, m_yz),
+                (c_yy, m_xx, m_zz, m_xz),
+                (c_zz, m_xx, m_yy, m_xy),
+            ):
+                np.multiply(p, q, out=c)
+                np.multiply(r, r, out=tmp)
+                np.subtract(c, tmp, out=c)
+            det, other = b_x, b_y  # b is no longer needed
+            np.multiply(m_xx, c_xx, out=det)
+            np.multiply(m_yz, m_xz, out=tmp)
+            np.multiply(m_xy, m_zz, out=other)
+            np.subtract(tmp, other, out=tmp)
+            np.multiply(m_xy, tmp, out=tmp)
+            np.add(det, tmp, out=det)
+            np.multiply(m_xy, m_yz, out=tmp)
+            np.multiply(m_yy, m_xz, out=other)
+            np.subtract(tmp, other, out=tmp)
+            np.multiply(m_xz, tmp, out=tmp)
+            np.add(det, tmp, out=det)
+            pdop = c_xx
+            np.add(c_xx, c_yy, out=pdop)
+            np.add(pdop, c_zz, out=pdop)
+            np.divide(pdop, det, out=pdop)
+            np.sqrt(pdop, out=pdop)
+        usable, unusable = self.usable[:, :nb], self.unusable[:, :nb]
+        np.greater_equal(counts, 4, out=usable)
+        np.logical_and(usable, det > 0, out=usable)
+        np.logical_and(usable, pdop <= PDOP_USABLE_MAX, out=usable)
+        np.logical_not(usable, out=unusable)
+        np.copyto(pdop, 0.0, where=unusable)
+        self.pdop_sum += pdop.sum(axis=1)
+        self.pdop_n += usable.sum(axis=1)
+        self.start += nb
+        self.filled = 0

@@ -5,17 +5,40 @@ import pandas as pd
 
 from dsrgeo import checks
 from dsrgeo.gnss.engine import (
-    propagate_ecef_km,
+    Accumulator,
+    chunk_statistics,
+    satellite_windows,
     single_threaded_blas,
-    statistics_from_positions,
     system_slices,
     visibility_columns,
 )
-from dsrgeo.gnss.inputs import check_mask, core_satellites, epoch_times
+from dsrgeo.gnss.inputs import (
+    WORK_BUDGET_S,
+    check_mask,
+    check_work,
+    core_satellites,
+    epochs,
+    workers,
+)
 
-__all__ = ["coverage_grid", "grid_points"]
+__all__ = ["coverage_grid", "grid_points", "grid_shape"]
 
-_POINTS_PER_TASK = 2048
+#: About this many grid points (whole latitude rows) make one Dask task.
+_POINTS_PER_TASK = 8192
+
+
+def grid_shape(resolution_deg):
+    """Return (latitudes, longitudes) of the grid at ``resolution_deg`` (see :func:`grid_points`).
+
+    Examples
+    --------
+    >>> grid_shape(0.25)
+    (721, 1440)
+    """
+    checks.number(resolution_deg, "resolution_deg", low=0, low_open=True, high=90)
+    n_lat = int(np.floor(180.0 / resolution_deg + 1e-9)) + 1
+    n_lon = int(np.ceil(360.0 / resolution_deg - 1e-9))
+    return n_lat, n_lon
 
 
 def grid_points(resolution_deg):
@@ -39,9 +62,7 @@ def grid_points(resolution_deg):
     >>> len(lat), float(lat[0]), float(lon[0]), float(lat[-1]), float(lon[-1])
     (65160, -90.0, -180.0, 90.0, 179.0)
     """
-    checks.number(resolution_deg, "resolution_deg", low=0, low_open=True, high=90)
-    n_lat = int(np.floor(180.0 / resolution_deg + 1e-9)) + 1
-    n_lon = int(np.ceil(360.0 / resolution_deg - 1e-9))
+    n_lat, n_lon = grid_shape(resolution_deg)
     lat = -90.0 + resolution_deg * np.arange(n_lat)
     lon = -180.0 + resolution_deg * np.arange(n_lon)
     lat_grid, lon_grid = np.meshgrid(lat, lon, indexing="ij")
@@ -59,13 +80,15 @@ def coverage_grid(
     client=None,
     pdop=False,
     progress=True,
+    work_budget_s=WORK_BUDGET_S,
 ):
     """Count visible BeiDou, GPS, Galileo and GLONASS satellites over a global grid.
 
-    Satellites are propagated once; the grid is cut into chunks of 2,048 points, each a Dask
-    task running the engine of :mod:`~dsrgeo.gnss.engine`. Local threads are used by
-    default; give a ``dask.distributed`` ``client`` to run on its cluster. Both give the same
-    numbers.
+    Satellites are propagated once per window of at most
+    :data:`~dsrgeo.gnss.engine.WINDOW_EPOCHS` epochs; the grid is cut into bands of whole
+    latitude rows (about 8,192 points each), each a Dask task running the engine of
+    :mod:`~dsrgeo.gnss.engine`. Local threads are used by default; give a
+    ``dask.distributed`` ``client`` to run on its cluster. Both give the same numbers.
 
     Parameters
     ----------
@@ -85,19 +108,46 @@ def coverage_grid(
         Also compute ``<sys>_pdop_mean`` (roughly four times the work).
     progress : bool, optional
         Show a progress bar (``dask.diagnostics.ProgressBar`` locally, ``distributed.progress``
-        on a cluster).
+        on a cluster), one per window of epochs.
+    work_budget_s : float or None, optional
+        Refuse, before any work, a job estimated to run longer than this many seconds on the
+        threads that will run it (this machine's cores, or the cluster's); ``None`` runs any
+        job.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``lat``, ``lon`` and, for each of ``bds``, ``gps``, ``gal``, ``glo``:
-        ``<sys>_max``, ``<sys>_mean``, ``<sys>_min`` (and ``<sys>_pdop_mean``), one row per
-        grid point in :func:`grid_points` order.
+        ``<sys>_max``, ``<sys>_mean``, ``<sys>_min`` (and ``<sys>_pdop_mean``), then
+        ``bds_minus_gps_max`` (BeiDou's daily maximum minus GPS's), one row per grid point
+        in :func:`grid_points` order.
+
+    Raises
+    ------
+    ParameterError
+        If an argument is not allowed (see :func:`~dsrgeo.gnss.visibility`).
+    WorkTooLargeError
+        If the job would take longer than ``work_budget_s`` (the message says how long).
 
     Warns
     -----
     StaleElementsWarning
         If the window lies more than 14 days from a used satellite's TLE epoch.
+
+    Notes
+    -----
+    Memory: the engine's working memory is a few MB per thread, allocated once and reused;
+    epochs are propagated one window at a time, so a long window or a short step costs time,
+    not memory. What grows with the grid is the result itself (about 350 bytes per point while
+    it runs, 120 in the returned table).
+
+    A real cluster: ``client`` is any ``distributed.Client``, so the same call runs on a
+    cluster made by ``dask-jobqueue`` (e.g. ``SLURMCluster(cores=32, memory="64GB")`` then
+    ``cluster.scale(jobs=8)``) or on Kubernetes (``dask_kubernetes.operator.KubeCluster``), or
+    on a scheduler started by hand (``distributed.Client("tcp://scheduler:8786")``). The
+    workers need dsrgeo installed (``pip install dsrgeo``, the same version); the element
+    sets are read by the client and each window's positions are sent to every worker once
+    (a few MB). The work budget counts the cluster's threads. See ``docs/guide/gnss-performance.md``.
 
     Examples
     --------
@@ -106,38 +156,45 @@ def coverage_grid(
     >>> grid = coverage_grid(30, start=dt.datetime(2022, 2, 5, tzinfo=utc),
     ...                      end=dt.datetime(2022, 2, 5, 1, tzinfo=utc), progress=False)
     >>> grid.shape
-    (84, 14)
-    >>> int((grid.bds_max > grid.gps_max).sum())
-    70
+    (84, 15)
+    >>> int((grid.bds_max > grid.gps_max).sum()), int(grid.bds_minus_gps_max.max())
+    (70, 21)
     """
     import dask
 
-    lat, lon = grid_points(resolution_deg)
-    times = epoch_times(start, end, step_s)
+    n_lat, n_lon = grid_shape(resolution_deg)
+    times = epochs(start, end, step_s)
     check_mask(min_elevation_deg)
+    pdop = checks.boolean(pdop, "pdop")
     core = core_satellites(tles, times, stacklevel=3)
-    sat_km = propagate_ecef_km(core, times)
+    check_work(
+        n_lat * n_lon,
+        len(core),
+        len(times),
+        pdop=pdop,
+        budget_s=work_budget_s,
+        threads=workers(client),
+        what=f"the {resolution_deg:g} degree grid",
+    )
+    lat, lon = grid_points(resolution_deg)
+    rows_per_task = max(1, _POINTS_PER_TASK // n_lon)
+    bands = [(r, min(n_lat, r + rows_per_task)) for r in range(0, n_lat, rows_per_task)]
     slices = system_slices(core)
-    columns = visibility_columns(pdop)
-
-    def chunk(lat_part, lon_part, positions):
-        stats = statistics_from_positions(
-            positions, slices, lat_part, lon_part, min_elevation_deg, pdop=pdop
-        )
-        return np.column_stack([stats[c] for c in columns])
-
-    positions = dask.delayed(sat_km, name="gnss-positions", pure=True) if client is None else None
-    if client is not None:
-        [positions] = client.scatter([sat_km], broadcast=True)
-    run_chunk = dask.delayed(chunk, pure=True)
-    tasks = [
-        run_chunk(lat[i : i + _POINTS_PER_TASK], lon[i : i + _POINTS_PER_TASK], positions)
-        for i in range(0, len(lat), _POINTS_PER_TASK)
-    ]
-    parts = _compute(tasks, client, progress)
-    table = pd.DataFrame(np.vstack(parts), columns=columns)
-    table.insert(0, "lon", lon)
-    table.insert(0, "lat", lat)
+    total = Accumulator(len(lat), pdop)
+    run_band = dask.delayed(_band_statistics, pure=True)
+    for _, window in satellite_windows(core, times, slices, min_elevation_deg, pdop=pdop):
+        if client is None:
+            shared = dask.delayed(window, name=f"gnss-window-{id(window)}", pure=False)
+        else:
+            [shared] = client.scatter([window], broadcast=True)
+        # a task is a band of rows, named by its first and last row: the graph stays small
+        tasks = [run_band(shared, resolution_deg, r0, r1) for r0, r1 in bands]
+        for (r0, r1), part in zip(bands, _compute(tasks, client, progress)):
+            total.merge(part, slice(r0 * n_lon, r1 * n_lon))
+        del window, shared, tasks  # one window alive at a time
+    stats = total.result(len(times))
+    table = pd.DataFrame({"lat": lat, "lon": lon} | {c: stats[c] for c in visibility_columns(pdop)})
+    table["bds_minus_gps_max"] = table["bds_max"] - table["gps_max"]
     table.attrs.update(
         resolution_deg=resolution_deg,
         step_s=step_s,
@@ -147,19 +204,32 @@ def coverage_grid(
     return table
 
 
+def _band_statistics(window, resolution_deg, row0, row1):
+    """One task: the engine over grid rows ``row0:row1`` (the points :func:`grid_points` has)."""
+    n_lon = grid_shape(resolution_deg)[1]
+    lat = -90.0 + resolution_deg * np.arange(row0, row1)
+    lon = -180.0 + resolution_deg * np.arange(n_lon)
+    lat_grid, lon_grid = np.meshgrid(lat, lon, indexing="ij")
+    return chunk_statistics(window, lat_grid.ravel(), lon_grid.ravel())
+
+
 def _compute(tasks, client, progress):
     """Compute delayed tasks on local threads or on a distributed client, with a progress bar."""
     import dask
+    import dask.threaded
 
     if client is None:
+        # the threaded scheduler as a function: the name "threads" makes dask import
+        # distributed (0.2 s) to look for a client first
+        threads = dask.threaded.get
         # distributed workers already run with OPENBLAS_NUM_THREADS=1 (dask's nanny sets it)
         with single_threaded_blas():
             if not progress:
-                return dask.compute(*tasks, scheduler="threads")
+                return dask.compute(*tasks, scheduler=threads)
             from dask.diagnostics import ProgressBar
 
             with ProgressBar():
-                return dask.compute(*tasks, scheduler="threads")
+                return dask.compute(*tasks, scheduler=threads)
     futures = client.compute(tasks)
     if progress:
         from distributed import progress as show_progress

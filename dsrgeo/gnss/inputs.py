@@ -1,28 +1,37 @@
-"""Checking what the GNSS functions are given: the window, the sites, the mask, the TLEs.
+"""Checking what the GNSS functions are given: the window, the sites, the mask, the TLEs, the work.
 
 Each check raises :class:`~dsrgeo.errors.ParameterError` naming the argument, so a bad value
-is refused before any satellite is propagated.
+is refused before any satellite is propagated. :func:`check_work` refuses, up front, a job
+that would run longer than the work budget (:class:`~dsrgeo.errors.WorkTooLargeError`).
 """
 
+import dataclasses
+import os
 import warnings
 
 import numpy as np
 import pandas as pd
 
 from dsrgeo import checks
-from dsrgeo.errors import ParameterError, StaleElementsWarning
+from dsrgeo.errors import ParameterError, StaleElementsWarning, WorkTooLargeError
 from dsrgeo.gnss.elements import CORE_SYSTEMS, load_satellites
 
 __all__ = [
     "MIN_STEP_S",
     "STALE_AFTER_DAYS",
+    "WORK_BUDGET_S",
+    "Epochs",
     "check_mask",
+    "check_work",
     "core_satellites",
     "epoch_span",
     "epoch_times",
+    "epochs",
+    "estimate_work_s",
     "site_coordinates",
     "step",
     "warn_if_stale",
+    "workers",
 ]
 
 #: A window further than this from an element set's epoch triggers StaleElementsWarning.
@@ -32,6 +41,65 @@ MIN_STEP_S = 0.001
 #: The years a window may lie in: TLE epochs have two-digit years, 1957 to 2056, and SGP4
 #: is used some weeks around them.
 FIRST_YEAR, LAST_YEAR = 1957, 2100
+#: The default work budget of the GNSS functions, seconds: a job estimated to take longer
+#: is refused with WorkTooLargeError unless ``work_budget_s`` is raised or ``None``.
+WORK_BUDGET_S = 600.0
+# The cost model behind estimate_work_s, measured on a 2-core AMD EPYC (Zen 4) virtual
+# machine with benchmarks/bench_gnss.py and rounded up: SGP4 plus the frame rotation per
+# satellite-epoch (on one thread: SatrecArray holds the GIL), and the engine per
+# site-satellite-epoch and thread, without and with PDOP.
+_PROPAGATE_S = 0.7e-6
+_COUNT_S = 0.7e-9
+_PDOP_S = 5.0e-9  # sites spread over the globe (the capitals), where the pre-test drops none
+
+
+@dataclasses.dataclass(frozen=True)
+class Epochs:
+    """Evenly spaced UTC epochs, described rather than listed (a long window costs no memory).
+
+    ``block(i0, i1)`` gives epochs ``i0`` to ``i1 - 1`` as ``datetime64[us]``, the same values
+    ``numpy.arange(first, first + count * step, step)`` would hold.
+
+    Attributes
+    ----------
+    first : numpy.datetime64
+        The first epoch (naive, meaning UTC), microseconds.
+    step : numpy.timedelta64
+        The spacing, microseconds.
+    count : int
+        How many epochs.
+
+    Examples
+    --------
+    >>> e = Epochs(np.datetime64("2022-02-05T00:00", "us"), np.timedelta64(60, "s"), 1440)
+    >>> len(e), str(e.last), str(e.end)
+    (1440, '2022-02-05T23:59:00.000000', '2022-02-06T00:00:00.000000')
+    >>> e.block(1, 3)
+    array(['2022-02-05T00:01:00.000000', '2022-02-05T00:02:00.000000'],
+          dtype='datetime64[us]')
+    """
+
+    first: np.datetime64
+    step: np.timedelta64
+    count: int
+
+    def __len__(self):
+        return self.count
+
+    @property
+    def last(self):
+        """The last epoch."""
+        return self.first + (self.count - 1) * self.step
+
+    @property
+    def end(self):
+        """One step after the last epoch (the window's excluded end)."""
+        return self.first + self.count * self.step
+
+    def block(self, i0, i1):
+        """Return epochs ``i0`` (included) to ``i1`` (excluded) as ``datetime64[us]``."""
+        i1 = min(i1, self.count)
+        return self.first + np.arange(i0, i1, dtype=np.int64) * self.step
 
 
 def core_satellites(tles, times, *, stacklevel):
@@ -49,6 +117,8 @@ def core_satellites(tles, times, *, stacklevel):
 
 def epoch_times(start, end, step_s):
     """Return the UTC epochs from ``start`` (included) to ``end`` (excluded) as datetime64.
+
+    The whole array: for a window of any length use :func:`epochs`, which lists nothing.
 
     Parameters
     ----------
@@ -81,6 +151,22 @@ def epoch_times(start, end, step_s):
     ...
     dsrgeo.errors.ParameterError: start: datetime.datetime(2022, 2, 5, 0, 0) is a naive datetime; give a timezone, e.g. datetime(..., tzinfo=datetime.timezone.utc)
     """
+    window = epochs(start, end, step_s)
+    return window.block(0, len(window))
+
+
+def epochs(start, end, step_s):
+    """Return the UTC epochs from ``start`` (included) to ``end`` (excluded) as :class:`Epochs`.
+
+    The same checks and the same epochs as :func:`epoch_times`, without listing them.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> start = dt.datetime(2022, 2, 5, tzinfo=dt.timezone.utc)
+    >>> len(epochs(start, start + dt.timedelta(days=365), 1))
+    31536000
+    """
     bounds = []
     for label, value in (("start", start), ("end", end)):
         checks.aware_datetime(value, label)
@@ -95,7 +181,10 @@ def epoch_times(start, end, step_s):
     checks.number(step_s, "step_s", low=MIN_STEP_S)
     if bounds[1] <= bounds[0]:
         raise ParameterError(f"{end!r} must be after start={start!r}", parameter="end")
-    return np.arange(bounds[0], bounds[1], step(step_s))
+    spacing = step(step_s)
+    span_us = int((bounds[1] - bounds[0]) / np.timedelta64(1, "us"))
+    count = -(-span_us // int(spacing / np.timedelta64(1, "us")))  # ceil: end is excluded
+    return Epochs(bounds[0], spacing, count)
 
 
 def step(step_s):
@@ -156,10 +245,13 @@ def site_coordinates(sites):
 
 
 def warn_if_stale(sats, times, *, stacklevel=2):
-    """Warn (StaleElementsWarning) if ``times`` reach further than 14 days from a TLE epoch."""
+    """Warn (StaleElementsWarning) if ``times`` reach further than 14 days from a TLE epoch.
+
+    ``times`` is an :class:`Epochs` or an array of ``datetime64``.
+    """
     if len(sats) == 0:
         return
-    first, last = times[0], times[-1]
+    first, last = (times.first, times.last) if isinstance(times, Epochs) else (times[0], times[-1])
     gap_days = np.maximum(np.abs(sats.epoch - first), np.abs(sats.epoch - last)) / np.timedelta64(
         1, "D"
     )
@@ -187,3 +279,82 @@ def epoch_span(sats):
     if len(sats) == 0:
         return ""
     return f"{str(sats.epoch.min())[:10]}..{str(sats.epoch.max())[:10]}"
+
+
+def workers(client=None):
+    """Return how many threads run the engine: the cluster's, or this machine's cores."""
+    if client is not None:
+        return max(1, sum(client.nthreads().values()))
+    return max(1, os.cpu_count() or 1)
+
+
+def estimate_work_s(n_sites, n_satellites, n_epochs, *, pdop, threads=1):
+    """Return the estimated run time of a visibility job in seconds (see :func:`check_work`).
+
+    Examples
+    --------
+    The ``beidou_capitals`` recipe, 202 capitals x 134 satellites x 1,440 epochs with PDOP:
+
+    >>> round(estimate_work_s(202, 134, 1440, pdop=True), 2)
+    0.33
+    """
+    cells = float(n_sites) * n_satellites * n_epochs
+    propagate = float(n_satellites) * n_epochs * _PROPAGATE_S
+    return propagate + cells * (_PDOP_S if pdop else _COUNT_S) / max(1, threads)
+
+
+def check_work(n_sites, n_satellites, n_epochs, *, pdop, budget_s, threads=1, what="the job"):
+    """Refuse a job whose estimated run time exceeds ``budget_s`` seconds.
+
+    Parameters
+    ----------
+    n_sites, n_satellites, n_epochs : int
+    pdop : bool
+    budget_s : float or None
+        The budget in seconds; ``None`` allows any job.
+    threads : int
+        Threads the engine runs on (the cluster's for a distributed client).
+    what : str
+        How to name the job in the message.
+
+    Raises
+    ------
+    WorkTooLargeError
+        Naming the work, the estimate and the budget, and what to change.
+
+    Examples
+    --------
+    >>> check_work(1, 134, 31_536_000, pdop=False, budget_s=600, what="a year at 1 s")
+    Traceback (most recent call last):
+    ...
+    dsrgeo.errors.WorkTooLargeError: work_budget_s: a year at 1 s is 1 site x 134 satellites x 31,536,000 epochs: about 49 min on 1 thread(s), over the work budget of 10 min; use fewer sites, a longer step_s or a shorter window (or a cluster, client=), or pass work_budget_s=None (or a larger budget) to run it anyway
+    """
+    if budget_s is None:
+        return
+    budget_s = checks.number(budget_s, "work_budget_s", low=0, low_open=True)
+    estimate = estimate_work_s(n_sites, n_satellites, n_epochs, pdop=pdop, threads=threads)
+    if estimate <= budget_s:
+        return
+    sites = f"{n_sites:,} site{'s' if n_sites != 1 else ''}"
+    raise WorkTooLargeError(
+        f"{what} is {sites} x {n_satellites:,} satellites x {n_epochs:,} epochs: about "
+        f"{_duration(estimate)} on {threads} thread(s), over the work budget of "
+        f"{_duration(budget_s)}; use fewer sites, a longer step_s or a shorter window (or a "
+        "cluster, client=), or pass work_budget_s=None (or a larger budget) to run it anyway",
+        estimate_s=estimate,
+        budget_s=budget_s,
+        parameter="work_budget_s",
+    )
+
+
+def _duration(seconds):
+    """'0.2 s', '42 s', '12 min', '3.4 h' or '5.1 days'."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"

@@ -5,7 +5,14 @@ import pandas as pd
 
 from dsrgeo.gnss.elements import CORE_SYSTEMS
 from dsrgeo.gnss.engine import site_statistics, visibility_columns
-from dsrgeo.gnss.inputs import core_satellites, epoch_span, epoch_times, site_coordinates, step
+from dsrgeo.gnss.inputs import (
+    WORK_BUDGET_S,
+    check_work,
+    core_satellites,
+    epoch_span,
+    epochs,
+    site_coordinates,
+)
 
 __all__ = ["visibility", "visibility_table"]
 
@@ -19,6 +26,7 @@ def visibility(
     min_elevation_deg=10.0,
     tles=None,
     pdop=True,
+    work_budget_s=WORK_BUDGET_S,
 ):
     """Count the BeiDou, GPS, Galileo and GLONASS satellites visible from each site.
 
@@ -43,6 +51,9 @@ def visibility(
         files, TLE text, or :class:`~dsrgeo.gnss.Satellites`.
     pdop : bool, optional
         Compute the ``<sys>_pdop_mean`` columns (they about double the run time).
+    work_budget_s : float or None, optional
+        Refuse a job estimated to run longer than this many seconds (default 600), before
+        any work; ``None`` runs any job. Memory stays flat however long the window.
 
     Returns
     -------
@@ -59,6 +70,8 @@ def visibility(
     ParameterError
         If a datetime is naive, ``end`` is not after ``start``, ``step_s`` is not positive,
         the mask is not degrees in [-90, 90], or sites are not points with valid coordinates.
+    WorkTooLargeError
+        If the job would take longer than ``work_budget_s`` (the message says how long).
     ElementSetError
         If a TLE is malformed or SGP4 fails for a satellite within the window.
 
@@ -81,19 +94,24 @@ def visibility(
     >>> table.loc["Beijing", ["bds_max", "gps_max"]].tolist()
     [25.0, 9.0]
     """
-    times = epoch_times(start, end, step_s)
+    times = epochs(start, end, step_s)
     core = core_satellites(tles, times, stacklevel=3)
-    return visibility_table(sites, times, core, step_s, min_elevation_deg, pdop)
+    return visibility_table(sites, times, core, step_s, min_elevation_deg, pdop, work_budget_s)
 
 
-def visibility_table(sites, times, core, step_s, min_elevation_deg, pdop):
-    """The table :func:`visibility` returns, for satellites from :func:`core_satellites`."""
+def visibility_table(sites, times, core, step_s, min_elevation_deg, pdop, work_budget_s):
+    """The table :func:`visibility` returns, for satellites from :func:`core_satellites`.
+
+    ``times`` is an :class:`~dsrgeo.gnss.inputs.Epochs`; the work is checked against
+    ``work_budget_s`` once the sites are known, before any satellite is propagated.
+    """
     lat, lon = site_coordinates(sites)
+    check_work(len(lat), len(core), len(times), pdop=pdop, budget_s=work_budget_s)
     stats = site_statistics(core, times, lat, lon, min_elevation_deg, pdop=pdop)
     table = pd.DataFrame(stats, index=getattr(sites, "index", None))[visibility_columns(pdop)]
     table.attrs.update(
-        start=f"{times[0].astype('datetime64[s]')}Z",
-        end=f"{(times[-1] + step(step_s)).astype('datetime64[s]')}Z",
+        start=f"{times.first.astype('datetime64[s]')}Z",
+        end=f"{times.end.astype('datetime64[s]')}Z",
         step_s=step_s,
         min_elevation_deg=float(min_elevation_deg),
         n_epochs=len(times),

@@ -125,5 +125,15 @@ def execute_notebooks(repo, docs_dir, cache_dir):
         text, report[path.name] = _timed(path, repo)
         executed[path.name] = text
         sync_folder(cached.parent, {cached.name: text}, pattern="*.ipynb")  # drops older ones
-    sync_folder(Path(docs_dir) / NOTEBOOKS_DIR, executed, pattern="*.ipynb")
+    pages = {name: _relink(text) for name, text in executed.items()}
+    sync_folder(Path(docs_dir) / NOTEBOOKS_DIR, pages, pattern="*.ipynb")
     return {name: report[name] for name in sorted(report)}
+
+
+def _relink(text):
+    """Point the notebook's links into ``docs/`` (``../docs/gallery/x.png``) from its page.
+
+    A notebook lives in ``notebooks/``; its page is built from ``docs/notebooks/``, one
+    folder deeper into ``docs/``, so ``../docs/`` becomes ``../``.
+    """
+    return text.replace("](../docs/", "](../")

@@ -110,7 +110,9 @@ def test_every_source_a_layer_cites_has_a_title_and_only_whole_links():
                     entry = catalog.cited_source(source_id)
                     assert entry is not None and entry["title"], (layer_id, source_id)
                     url = entry["url"]
-                    assert url is None or (url.startswith(("http://", "https://")) and "..." not in url)
+                    assert url is None or (
+                        url.startswith(("http://", "https://")) and "..." not in url
+                    )
     # a hand-checked entry of SOURCES.md section 5 (an old-style line: id, URL, date)
     assert catalog.cited_source("cceonline_peace_2018") == {
         "title": "cceonlinenews.com",

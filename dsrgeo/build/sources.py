@@ -107,7 +107,9 @@ def _merge(table, entries):
         known = table.get(source_id)
         if known is not None and (known["title"] or not entry["title"]):
             entry, known = known, entry
-        table[source_id] = {key: entry[key] or (known or {}).get(key) or entry[key] for key in entry}
+        table[source_id] = {
+            key: entry[key] or (known or {}).get(key) or entry[key] for key in entry
+        }
 
 
 def parse_sources_md(text):
@@ -120,10 +122,10 @@ def parse_sources_md(text):
     Examples
     --------
     >>> table = parse_sources_md(
-    ...     "- `a_2019` | \\"A report\\" | Reuters | https://example.org/a | 2019-04 | none | x\\n"
-    ...     "- `b_2018` https://news.example.com/b (2018-01-16)\\n")
+    ...     "- `a_2019` | 'A report' | Reuters | https://example.org/a | 2019-04 | none | x"
+    ...     + chr(10) + "- `b_2018` https://news.example.com/b (2018-01-16)")
     >>> table["a_2019"]
-    {'title': 'A report', 'publisher': 'Reuters', 'url': 'https://example.org/a', 'as_of': '2019-04'}
+    {'title': "'A report'", 'publisher': 'Reuters', 'url': 'https://example.org/a', 'as_of': '2019-04'}
     >>> table["b_2018"]["title"], table["b_2018"]["as_of"]
     ('news.example.com', '2018-01-16')
     """

@@ -25,7 +25,7 @@ from dsrgeo.errors import (
 )
 from dsrgeo.maps import Map, MapLayer, assets
 from dsrgeo.maps.layer import HIGHLIGHT_COLOR
-from dsrgeo.maps.vector import COORD_DECIMALS, expand_geometry
+from dsrgeo.maps.vector import COORD_DECIMALS, spec_geometries
 
 HOSTILE = "<img src=x onerror=window.__pwned=1>"
 CDN_HOSTS = (
@@ -78,7 +78,8 @@ def test_tiles_are_opt_in():
 
 def test_fit_bounds_opens_on_the_box():
     page = Map().add("hmn_cables").fit_bounds((30, -10, 120, 40)).to_html()
-    assert ".fitBounds([[-10.0, 30.0], [40.0, 120.0]])" in page
+    # the page keeps FIT_PADDING_PX free around the box, so nothing asked for is clipped
+    assert ".fitBounds([[-10.0, 30.0], [40.0, 120.0]], {padding: [24, 24]})" in page
     hmn = dsrgeo.load("hmn_cables")
     west, south, east, north = hmn.total_bounds
     assert Map().add("hmn_cables").fit_bounds()._bounds == pytest.approx((west, south, east, north))
@@ -193,11 +194,9 @@ def test_coordinates_are_rounded_and_only_shown_columns_written():
     assert "do-not-publish" not in page and "secret_owner" not in page
     spec = json.loads(m._spec_json(m.layers[-1], "l1"))
     assert spec["columns"] == ["name"] and spec["strings"] == ["Cable A"]
-    (row,) = spec["rows"]
-    assert expand_geometry(row[0], spec["decimals"]) == {
-        "type": "LineString",
-        "coordinates": [[10.12346, 1.98765], [12.5, 3.25]],
-    }
+    assert spec_geometries(spec) == [
+        {"type": "LineString", "coordinates": [[10.12346, 1.98765], [12.5, 3.25]]}
+    ]
     with_secret = Map().add(frame, tooltip=["name", "secret_owner"]).to_html()
     assert "do-not-publish" in with_secret
 
@@ -207,8 +206,10 @@ def test_every_catalog_geometry_round_trips_through_the_page_encoding():
     for layer in m.layers:
         spec = json.loads(m._spec_json(layer, "l"))
         assert spec["decimals"] <= COORD_DECIMALS
-        for geometry, row in zip(layer.gdf.geometry, spec["rows"]):
-            back = shapely.geometry.shape(expand_geometry(row[0], spec["decimals"]))
+        drawn = spec_geometries(spec)
+        assert len(drawn) == len(layer.gdf)
+        for geometry, back in zip(layer.gdf.geometry, drawn):
+            back = shapely.geometry.shape(back)
             assert back.geom_type == geometry.geom_type
             assert back.hausdorff_distance(geometry) <= 10 ** -spec["decimals"]
 

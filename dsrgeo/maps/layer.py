@@ -134,6 +134,13 @@ class MapLayer:
     decimals : int
         Decimals of the coordinates written to the page (at most 5; the catalog lowers it
         where the source is coarser, e.g. 3 for 1:50m country borders).
+    credit : tuple of str
+        The parts of the layer's short credit ("© TeleGeography, CC BY-NC-SA 3.0", "Natural
+        Earth"): a map's one-line attribution shows each part once.
+    formats : dict
+        Column -> display format of its values in tooltips and popups (see
+        :mod:`dsrgeo.maps.display`): ``"date"``, ``"countries"``, ``"sources"``, ``"url"``
+        or ``{code: label}``.
     """
 
     name: str
@@ -156,6 +163,8 @@ class MapLayer:
     popup_html: object = None
     image: object = None
     decimals: int = 5
+    credit: tuple = ()
+    formats: dict = dataclasses.field(default_factory=dict)
 
     def __repr__(self):
         return (
@@ -440,13 +449,16 @@ def _colour(frame, block, options, name, kind, time_rows):
         or name,
         "single_label": block.get("label") or name,
         "missing_label": block.get("missing_label", "No data"),
+        "missing_color": block.get("missing_color", MISSING_COLOR),
         "category_labels": None if restyled else block.get("category_labels"),
     }
     marks = None if restyled else block.get("marks")
     plain = resolve_colors(frame, marks=None, **color_options)
     colors, legend = list(plain.colors), plain.legend
     if marks:
-        colors, legend = apply_marks(frame, colors, legend, marks, name)
+        colors, legend = apply_marks(
+            frame, colors, legend, marks, name, color_options["missing_color"]
+        )
     if time_rows is None:
         return colors, None, legend
     during = list(colors)
@@ -491,12 +503,48 @@ def _fields(frame, block, options, info, name):
 
 
 def _citation(frame, info, name):
+    """Return (citation, attribution, short credit parts) of the layer."""
     if info is not None:
-        return catalog.citation(info.id), info.attribution
+        return catalog.citation(info.id), info.attribution, _credit_parts(info.credit)
     attrs = frame.attrs
+    attribution = attrs.get("attribution")
+    known = [i for i in attrs.get("layers") or () if i in catalog.layer_ids()]
+    if attrs.get("credit"):
+        credit = _credit_parts(attrs["credit"])
+    elif known:  # a frame dsrgeo derived from layers: their short credits
+        credit = _credit_parts("; ".join(catalog.get(i).credit for i in known))
+    else:
+        credit = _credit_parts(attribution)
     if attrs.get("citation"):
-        return str(attrs["citation"]), attrs.get("attribution")
-    return f"{name}: user data, no source given", attrs.get("attribution")
+        return str(attrs["citation"]), attribution, credit
+    return f"{name}: user data, no source given", attribution, credit
+
+
+def _credit_parts(text):
+    """Split a credit at "; " into its parts, each once."""
+    if not isinstance(text, str):
+        return ()
+    return tuple(dict.fromkeys(p.strip() for p in text.split("; ") if p.strip()))
+
+
+def _formats(info, block, frame):
+    """Column -> display format (see MapLayer.formats)."""
+    formats = {}
+    if info is not None:
+        for field in info.schema:
+            if field["type"] == "date":
+                formats[field["name"]] = "date"
+    for column in frame.columns:
+        if isinstance(column, str) and column.endswith("source_ids"):
+            formats[column] = "sources"
+    if block.get("color_by") and block.get("category_labels"):
+        formats[block["color_by"]] = dict(block["category_labels"])
+    for column, fmt in (block.get("formats") or {}).items():
+        formats[column] = dict(fmt) if isinstance(fmt, dict) else fmt
+    attrs_formats = frame.attrs.get("formats")
+    if isinstance(attrs_formats, dict):
+        formats.update(attrs_formats)
+    return formats
 
 
 def _display_name(options, info, frame, source):
@@ -611,7 +659,7 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
     if time_rows is not None:
         marks = (block.get("marks") or {}).get("values", {})
         time = _time_rule(rows, block, base_style, kind, marks)
-    citation, attribution = _citation(rows.frame, info, name)
+    citation, attribution, credit = _citation(rows.frame, info, name)
     return MapLayer(
         name=name,
         kind=kind,
@@ -632,6 +680,8 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
         time=time,
         popup_html=rows.popup_html,
         decimals=min(int(block.get("decimals", COORD_DECIMALS)), COORD_DECIMALS),
+        credit=credit,
+        formats=_formats(info, block, frame),
     )
 
 

@@ -239,10 +239,29 @@ def _draw_image(ax, layer, zorder):
     )
 
 
+def _draw_mixed(ax, layer, zorder):
+    """A layer mixing geometry kinds: its polygons, then lines, then points over them."""
+    import dataclasses
+
+    types = layer.gdf.geometry.geom_type.str.replace("Multi", "", regex=False).to_numpy()
+    for geom_type, draw in (
+        ("Polygon", _draw_polygons),
+        ("LineString", _draw_lines),
+        ("Point", _draw_points),
+    ):
+        rows = [i for i, t in enumerate(types) if t == geom_type]
+        if rows:
+            part = dataclasses.replace(
+                layer, gdf=layer.gdf.iloc[rows], styles=tuple(layer.styles[i] for i in rows)
+            )
+            draw(ax, part, zorder)
+
+
 _DRAW = {
     "polygon": _draw_polygons,
     "line": _draw_lines,
     "point": _draw_points,
+    "mixed": _draw_mixed,
     "coverage": _draw_image,
 }
 

@@ -177,16 +177,25 @@ def ramp_colors(values, low, high, palette=None):
     >>> ramp_colors([0, 10, float("nan")], 0, 10, ("#000000", "#ffffff"))
     ['#000000', '#ffffff', None]
     """
-    from matplotlib.colors import to_hex
-
     cmap = colormap(None if palette is None else tuple(palette))
     numbers = np.asarray(values, dtype=float)
     span = (high - low) or 1.0
     fractions = np.clip((numbers - low) / span, 0.0, 1.0)
     rgba = cmap(np.nan_to_num(fractions))
-    return [
-        None if not np.isfinite(v) else to_hex(c, keep_alpha=False) for v, c in zip(numbers, rgba)
-    ]
+    # matplotlib's to_hex, for all rows at once: round(channel * 255) (half to even), 2 hex digits
+    channels = np.round(np.asarray(rgba)[:, :3] * 255).astype(int)
+    table = {}
+    out = []
+    for finite, (r, g, b) in zip(np.isfinite(numbers).tolist(), channels.tolist()):
+        if not finite:
+            out.append(None)
+            continue
+        key = (r << 16) | (g << 8) | b
+        text = table.get(key)
+        if text is None:
+            text = table[key] = f"#{r:02x}{g:02x}{b:02x}"
+        out.append(text)
+    return out
 
 
 def _require_column(frame, column, option, layer_name):

@@ -18,7 +18,7 @@ import shapely
 from dsrgeo import catalog, checks, geojson, loading, timeline
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError, ParameterError
 from dsrgeo.geodesy import split_antimeridian
-from dsrgeo.maps.vector import COORD_DECIMALS
+from dsrgeo.maps.vector import BULK_POINTS, COORD_DECIMALS
 from dsrgeo.styles import (
     MISSING_COLOR,
     apply_marks,
@@ -36,8 +36,12 @@ BASE_STYLE = {
     "polygon": {"color": "#ffffff", "weight": 0.5, "opacity": 1, "fillOpacity": 0.75},
     "point": {"color": "#333333", "weight": 1, "opacity": 1, "fillOpacity": 0.9, "radius": 4},
 }
-#: Drawing order (pane z-index offset over Leaflet's overlay pane) per kind
-BASE_ORDER = {"polygon": 0, "line": 20, "point": 40}
+#: Drawing order (pane z-index offset over Leaflet's overlay pane) per kind; a file that
+#: mixes points, lines and polygons (QGIS, geojson.io) is one "mixed" layer
+BASE_ORDER = {"polygon": 0, "line": 20, "mixed": 30, "point": 40}
+_KINDS = {"LineString": "line", "Point": "point", "Polygon": "polygon"}
+#: Point style of a layer with ``BULK_POINTS`` or more points, unless a radius is given
+MANY_POINTS_STYLE = {"radius": 2.5, "weight": 0.5}
 HIGHLIGHT_COLOR = "#ff00cc"
 HIGHLIGHT_WEIGHT = 5
 #: Leaflet path options ``style=`` may set, with the range each numeric one allows.
@@ -259,16 +263,26 @@ def _to_wgs84(frame, name):
 
 
 def _kind_of(frame, name):
+    """The layer's kind: "point", "line", "polygon", or "mixed" when it holds several."""
     types = set(frame.geometry.geom_type.dropna().str.replace("Multi", "", regex=False))
-    kinds = {"LineString": "line", "Point": "point", "Polygon": "polygon"}
-    found = {kinds.get(t) for t in types}
-    if None in found or len(found) > 1:
+    found = {_KINDS.get(t) for t in types}
+    if None in found:
         raise InvalidLayerError(
-            f"layer {name!r} mixes geometry types {sorted(types)}; add one type per layer "
-            "(e.g. gdf[gdf.geom_type == 'Point'])",
+            f"layer {name!r} holds geometry types {sorted(types)}; points, lines and "
+            "polygons can be drawn (explode geometry collections first: gdf.explode())",
             field="geometry",
         )
+    if len(found) > 1:
+        return "mixed"
     return found.pop() if found else "point"
+
+
+def row_kinds(frame, kind):
+    """Per row: "point", "line" or "polygon" (a mixed layer's rows each have their own)."""
+    if kind != "mixed":
+        return [kind] * len(frame)
+    types = frame.geometry.geom_type.str.replace("Multi", "", regex=False)
+    return [_KINDS[t] for t in types]
 
 
 def _drawable(frame, info, block, name):
@@ -411,6 +425,9 @@ def _check_style(style):
 
 
 def _base_style(kind, block, options):
+    """Leaflet path options of the layer, or per geometry kind for a mixed layer."""
+    if kind == "mixed":
+        return {k: _base_style(k, block, options) for k in ("point", "line", "polygon")}
     return _check_style({**BASE_STYLE[kind], **block.get("style", {}), **(options.style or {})})
 
 
@@ -444,7 +461,11 @@ def _colour(frame, block, options, name, kind, time_rows):
         "palette": tuple(palette) if palette is not None else None,
         "value_range": None if restyled else block.get("value_range"),
         "legend_title": options.legend_title
-        or (None if options.color_by is None else _meaning(frame, options.color_by))
+        or (
+            None
+            if options.color_by is None
+            else _meaning(frame, options.color_by) or _words(options.color_by)
+        )
         or block.get("legend_title")
         or name,
         "single_label": block.get("label") or name,
@@ -472,6 +493,12 @@ def _colour(frame, block, options, name, kind, time_rows):
             if after or (value == time_block.get("before") and has_start):
                 during[i] = plain.colors[i]
     return colors, during, legend
+
+
+def _words(column):
+    """A column name as words: "bds_max" -> "Bds max"."""
+    text = str(column).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def _meaning(frame, column):
@@ -547,19 +574,25 @@ def _formats(info, block, frame):
     return formats
 
 
+def _subset_note(info, source, options, rows):
+    """ "(152 of 241)" for a frame holding part of a catalog layer, else ""."""
+    if info is None or source != "GeoDataFrame" or options.as_of is not None:
+        return ""
+    total = loading.feature_count(info.id)
+    return f"({rows:,} of {total:,})" if rows < total else ""
+
+
 def _display_name(options, info, frame, source):
     """The layer's name: given, the catalog title (a subset says so), the frame's, the file's."""
     if options.name:
         return str(options.name)
     if info is not None:
-        total = loading.feature_count(info.id)
-        if source == "GeoDataFrame" and options.as_of is None and len(frame) < total:
-            return f"{info.title} ({len(frame):,} of {total:,})"
-        return info.title
+        subset = _subset_note(info, source, options, len(frame))
+        return f"{info.title} {subset}" if subset else info.title
     title = frame.attrs.get("title")
     if isinstance(title, str) and title.strip():
         return title
-    return Path(source).stem if source != "GeoDataFrame" else "Layer"
+    return Path(source).stem if source != "GeoDataFrame" else None
 
 
 @dataclasses.dataclass
@@ -591,12 +624,14 @@ class _Rows:
         )
 
 
-def _highlight(rows, highlight, name, kind, legend):
+def _highlight(rows, highlight, name, kinds, legend):
     """Draw the matching rows thick, in the highlight colour, last (on top); extend the legend."""
     hit = _highlight_rows(rows.frame, highlight, name)
     for i in np.flatnonzero(hit):
         for table in (t for t in (rows.styles, rows.during) if t is not None):
-            table[i] = _style_for({**table[i], "weight": HIGHLIGHT_WEIGHT}, kind, HIGHLIGHT_COLOR)
+            table[i] = _style_for(
+                {**table[i], "weight": HIGHLIGHT_WEIGHT}, kinds[i], HIGHLIGHT_COLOR
+            )
         rows.colors[i] = HIGHLIGHT_COLOR
     frame = rows.frame
     labels = frame.loc[hit, "name"] if "name" in frame.columns else frame.index[hit]
@@ -636,9 +671,21 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
     checks.text(options.name, "name")
     checks.text(options.legend_title, "legend_title")
     feature_count = len(frame)
-    frame = _drawable(frame, info, block, name)
-    kind = info.kind if info is not None else _kind_of(frame, name)
+    frame = _drawable(frame, info, block, name or source)
+    kind = info.kind if info is not None else _kind_of(frame, name or source)
+    if name is None:  # no name given or known: say what the layer holds
+        name = f"{'Features' if kind == 'mixed' else kind.capitalize() + 's'} ({len(frame):,})"
     base_style = _base_style(kind, block, options)
+    given = {**block.get("style", {}), **(options.style or {})}
+    if kind == "point" and len(frame) >= BULK_POINTS and "radius" not in given:
+        base_style = {**base_style, **MANY_POINTS_STYLE}  # dots that do not hide each other
+    kinds = row_kinds(frame, kind)
+
+    def styled(colours):
+        if kind != "mixed":
+            return [_style_for(base_style, kind, c) for c in colours]
+        return [_style_for(base_style[k], k, c) for k, c in zip(kinds, colours)]
+
     time_rows = None
     if time_slider and info is not None:
         time_rows = timeline.row_years(frame, info.id)
@@ -647,14 +694,17 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
     rows = _Rows(
         frame=frame,
         colors=colors,
-        styles=[_style_for(base_style, kind, c) for c in colors],
-        during=None if during is None else [_style_for(base_style, kind, c) for c in during],
+        styles=styled(colors),
+        during=None if during is None else styled(during),
         starts=None if time_rows is None else list(time_rows[0]),
         ends=None if time_rows is None else list(time_rows[1]),
         popup_html=popup_html,
     )
     if options.highlight is not None:
-        rows, legend = _highlight(rows, options.highlight, name, kind, legend)
+        rows, legend = _highlight(rows, options.highlight, name, kinds, legend)
+    subset = _subset_note(info, source, options, feature_count)
+    if subset and options.legend_title is None and legend.title != name:
+        legend = dataclasses.replace(legend, title=f"{legend.title} {subset}")
     time = None
     if time_rows is not None:
         marks = (block.get("marks") or {}).get("values", {})

@@ -794,7 +794,7 @@ def _packed(text, outer):
     """``text`` (script-safe JSON) as it is, or compressed into ``{**outer, "z": base64}``."""
     if len(text) < COMPRESS_MIN_CHARS:
         return text
-    data = base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+    data = base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
     return script_json({**outer, "z": data})
 
 
@@ -826,6 +826,11 @@ def _pane_of(layer):
     return f"dsrgeo-{layer.order + 100:03d}"
 
 
+def _frozen(style):
+    """A hashable form of a Leaflet style dict (equal styles, equal keys)."""
+    return tuple(sorted(style.items()))
+
+
 def _spec_body(layer, geometries):
     """Return (the layer's :func:`vector_spec` without key and geometry, geometry JSON strings).
 
@@ -839,7 +844,7 @@ def _spec_body(layer, geometries):
         row_styles = layer.time.during
         extra_styles = [r for r in (layer.time.before, layer.time.after) if isinstance(r, dict)]
     for style in [*row_styles, *extra_styles]:
-        frozen = script_json(style)
+        frozen = _frozen(style)
         if frozen not in seen:
             seen[frozen] = len(style_table)
             style_table.append(style)
@@ -848,7 +853,7 @@ def _spec_body(layer, geometries):
     if layer.time is not None:
 
         def rule(value):
-            return "hide" if value == "hide" else seen[script_json(value)]
+            return "hide" if value == "hide" else seen[_frozen(value)]
 
         time = {
             "start": layer.time.start,

@@ -272,7 +272,7 @@ RUNTIME_JS = r"""
 
   function groupOptions(entry, item, offset) {
     var spec = item.spec;
-    var lines = renderer(entry, spec.pane, spec.kind === "line" ? "line" : "area");
+    var lines = renderer(entry, spec.pane, spec.kind === "line" || spec.kind === "mixed" ? "line" : "area");
     var options = {
       pane: spec.pane,
       interactive: false,
@@ -574,13 +574,23 @@ RUNTIME_JS = r"""
     return entry.layers.slice().sort(function (a, b) { return b.order - a.order; });
   }
 
+  // a hit's geometry kind (a mixed layer's features each have their own)
+  function hitKind(hit) {
+    if (hit.item.kind !== "mixed") { return hit.item.kind; }
+    if (hit.sub instanceof L.CircleMarker) { return "point"; }
+    return hit.sub instanceof L.Polygon ? "polygon" : "line";
+  }
+
   // what a click at e selects: every point there, else the lines there, else the top area
   function pick(entry, e) {
     var points = [], lines = [], areas = [];
     byOrder(entry).forEach(function (item) {
-      if (item.kind === "point") { points = points.concat(itemHits(entry, item, e)); }
-      else if (item.kind === "line") { if (lines.length < 8) { lines = lines.concat(itemHits(entry, item, e)); } }
-      else if (item.kind === "polygon" && !areas.length) { areas = itemHits(entry, item, e).slice(0, 1); }
+      itemHits(entry, item, e).forEach(function (hit) {
+        var kind = hitKind(hit);
+        if (kind === "point") { points.push(hit); }
+        else if (kind === "line") { lines.push(hit); }
+        else if (kind === "polygon" && !areas.length) { areas.push(hit); }
+      });
     });
     var chosen = points.length ? points : (lines.length ? lines.slice(0, 8) : areas);
     return chosen.filter(function (h) { return popupHtml(h.item, h.row) !== ""; });
@@ -625,7 +635,7 @@ RUNTIME_JS = r"""
     if (!entry.tooltip) {
       entry.tooltip = L.tooltip({direction: "top", offset: [0, -8], className: "dsrgeo-tooltip"});
     }
-    var latlng = hit.item.kind === "point" && hit.latlng ? hit.latlng : e.latlng;
+    var latlng = hitKind(hit) === "point" && hit.latlng ? hit.latlng : e.latlng;
     entry.tooltip.setContent(D.table(spec, hit.row, spec.tooltip));
     entry.tooltip.setLatLng(latlng);
     if (!entry.map.hasLayer(entry.tooltip)) { entry.map.openTooltip(entry.tooltip); }
@@ -644,7 +654,7 @@ RUNTIME_JS = r"""
         return '<div class="dsrgeo-pick"><h4>' + h.item.name + "</h4>" + popupHtml(h.item, h.row) + "</div>";
       }).join("") + "</div>";
     }
-    var at = hits[0].item.kind === "point" && hits[0].latlng ? hits[0].latlng : e.latlng;
+    var at = hitKind(hits[0]) === "point" && hits[0].latlng ? hits[0].latlng : e.latlng;
     var container = entry.map.getContainer(), top = 20;
     container.querySelectorAll(".leaflet-top .leaflet-control").forEach(function (el) {
       top = Math.max(top, el.getBoundingClientRect().bottom - container.getBoundingClientRect().top + 10);

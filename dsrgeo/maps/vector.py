@@ -28,6 +28,7 @@ __all__ = [
     "encode_polyline",
     "expand_geometry",
     "format_value",
+    "morton_order",
     "spec_geometries",
     "spec_value",
     "vector_spec",
@@ -258,6 +259,25 @@ def vector_spec(
     """
     gdf = layer.gdf
     geometries = list(gdf.geometry.values if geometries is None else geometries)
+    bulk = (
+        layer.kind == "point"
+        and len(geometries) >= BULK_POINTS
+        and all(g.geom_type == "Point" for g in geometries)
+    )
+    if bulk:  # near points next to each other: small polyline deltas (rows follow them)
+        coords = shapely.get_coordinates(geometries)
+        order = morton_order(coords)
+        geometries = [geometries[i] for i in order]
+        gdf = gdf.iloc[order]
+        style_index = [style_index[i] for i in order]
+        if time is not None:
+            time = {
+                **time,
+                "start": [time["start"][i] for i in order],
+                "end": [time["end"][i] for i in order],
+            }
+        if popup_html is not None:
+            popup_html = [popup_html[i] for i in order]
     columns = list(dict.fromkeys(c for c, _ in [*tooltip_labels, *popup_labels]))
     strings, index_of = [], {}
 
@@ -272,11 +292,6 @@ def vector_spec(
     formats = layer.formats or {}
     values = [_column_values(gdf[c], formats.get(c), intern) for c in columns]
     decimals = int(layer.decimals)
-    bulk = (
-        layer.kind == "point"
-        and len(geometries) >= BULK_POINTS
-        and all(g.geom_type == "Point" for g in geometries)
-    )
     position = {c: i for i, c in enumerate(columns)}
     spec = {
         "key": key,
@@ -303,6 +318,40 @@ def vector_spec(
     else:
         spec["geometry"] = [compact_geometry(g, decimals) for g in geometries]
     return spec
+
+
+def morton_order(lonlat):
+    """Return the row order that visits points along a Z-order (Morton) curve.
+
+    Points near each other on the map come near each other in the order, so the deltas of
+    an encoded polyline through them stay small (a bulk layer's points travel that way).
+
+    Parameters
+    ----------
+    lonlat : array-like, shape (n, 2)
+        Degrees, (lon, lat) order.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        A permutation of ``range(n)`` (ties keep their input order).
+
+    Examples
+    --------
+    >>> morton_order([(170, 50), (-170, -50), (-169, -49)]).tolist()
+    [1, 2, 0]
+    """
+    xy = np.asarray(lonlat, dtype=float).reshape(-1, 2)
+    x = np.clip(((xy[:, 0] + 180.0) / 360.0 * 65535).astype(np.uint64), 0, 65535)
+    y = np.clip(((xy[:, 1] + 90.0) / 180.0 * 65535).astype(np.uint64), 0, 65535)
+
+    def spread(v):  # 16 bits -> every other of 32
+        v = (v | (v << 8)) & np.uint64(0x00FF00FF)
+        v = (v | (v << 4)) & np.uint64(0x0F0F0F0F)
+        v = (v | (v << 2)) & np.uint64(0x33333333)
+        return (v | (v << 1)) & np.uint64(0x55555555)
+
+    return np.argsort(spread(x) | (spread(y) << np.uint64(1)), kind="stable")
 
 
 def spec_geometries(spec):

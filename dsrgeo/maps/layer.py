@@ -575,7 +575,7 @@ def _formats(info, block, frame):
 
 
 def _subset_note(info, source, options, rows):
-    """ "(152 of 241)" for a frame holding part of a catalog layer, else ""."""
+    """Return "(152 of 241)" for a frame holding part of a catalog layer, else ""."""
     if info is None or source != "GeoDataFrame" or options.as_of is not None:
         return ""
     total = loading.feature_count(info.id)

@@ -353,8 +353,11 @@ def credit_text(layers, credit="short"):
     ----------
     layers : list of dsrgeo.maps.MapLayer
     credit : {"short", "full"}
-        ``"short"``: each attribution once, on one line (what a licence such as CC BY-NC-SA
-        requires); ``"full"``: one citation per layer (sources, URLs, licence).
+        ``"short"``: the layers' short credits (the catalog's ``credit``: "© TeleGeography,
+        CC BY-NC-SA 3.0", "Natural Earth"...), each once, on one line, top layers first, as the
+        page's attribution line (what a licence such as CC BY-NC-SA requires; a report gives
+        the full sources elsewhere); ``"full"``: one citation per layer (sources, URLs,
+        licence).
 
     Returns
     -------
@@ -363,8 +366,8 @@ def credit_text(layers, credit="short"):
     Examples
     --------
     >>> import dsrgeo
-    >>> print(credit_text(dsrgeo.Map().add("hmn_cables").layers))  # doctest: +ELLIPSIS
-    Credits: ...TeleGeography, CC BY-NC-SA 3.0...
+    >>> print(credit_text(dsrgeo.Map().add("hmn_cables").layers))
+    Credits: © TeleGeography, CC BY-NC-SA 3.0; HMN projects: cited reports; Natural Earth.
     """
     checks.choice(credit, "credit", CREDITS)
     drawn = [layer for layer in layers if _drawn(layer)]
@@ -372,11 +375,11 @@ def credit_text(layers, credit="short"):
         seen = list(dict.fromkeys(layer.citation for layer in drawn if layer.citation))
         return "\n".join(["Sources:", *seen])
     parts = []
-    for layer in drawn:
-        text = layer.attribution or (None if layer.layer_id else layer.citation)
-        for part in (text or "").split("; "):
-            if part and part not in parts:
-                parts.append(part)
+    for layer in sorted(drawn, key=lambda layer: -layer.order):
+        texts = list(layer.credit) or (
+            [] if layer.layer_id else [p for p in (layer.citation or "").split("; ") if p]
+        )
+        parts += [part for part in texts if part not in parts]
     return "Credits: " + "; ".join(parts) + "." if parts else ""
 
 
@@ -436,8 +439,9 @@ def _legend_blocks(fig, layers, width_in):
             blocks.append(("colorbar", (mappable, legend), _COLORBAR_IN[0] + 0.3, 0.55))
             if legend.entries:
                 blocks.append(_categorical_block(fig, renderer, legend, "", width_in))
-        else:
-            blocks.append(_categorical_block(fig, renderer, legend, legend.title, width_in))
+        else:  # a single swatch says what it is in its label, as on the page
+            title = "" if legend.kind == "single" else legend.title
+            blocks.append(_categorical_block(fig, renderer, legend, title, width_in))
     return blocks
 
 

@@ -292,5 +292,8 @@ def test_coverage_overlay_renders_offline(offline_page, tmp_path):
     assert (
         offline_page.evaluate("document.querySelector('img.leaflet-image-layer').naturalWidth") > 0
     )
-    assert "bds_max" in offline_page.locator(".dsrgeo-legend").inner_text()
+    assert (
+        "BeiDou satellites in view, daily maximum"
+        in offline_page.locator(".dsrgeo-legend").inner_text()
+    )
     assert offline_page.errors == [] and offline_page.blocked == []

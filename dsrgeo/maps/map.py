@@ -337,7 +337,8 @@ class Map:
             Column suffix: ``"max"``, ``"mean"``, ``"min"``, ``"pdop_mean"``..., or a full
             column name given as ``system`` with ``metric=None``.
         name : str, optional
-            Layer name (default: e.g. "bds_max (visible satellites)").
+            Layer name (default: the column in words, e.g. "BeiDou satellites in view, daily
+            maximum (10° mask)").
         show : bool
         opacity : float
             Opacity of the cells, 0..1.
@@ -366,7 +367,12 @@ class Map:
         >>> layer.kind, layer.legend.kind, layer.legend.stops[0][0], layer.legend.stops[-1][0]
         ('coverage', 'continuous', 8.0, 9.0)
         """
-        from dsrgeo.maps.coverage import coverage_colors, coverage_image, coverage_legend
+        from dsrgeo.maps.coverage import (
+            coverage_colors,
+            coverage_image,
+            coverage_label,
+            coverage_legend,
+        )
 
         checks.text(system, "system", allow_none=False, max_chars=100)
         checks.text(metric, "metric", max_chars=100)
@@ -387,7 +393,7 @@ class Map:
         )
         frame = coverage_frame(grid)
         colors = tuple(coverage_colors(frame[column], low, high, palette))
-        label = name or f"{column} (visible satellites)"
+        label = name or coverage_label(column, grid.attrs)
         self._overlays.append(
             MapLayer(
                 name=str(label),

@@ -18,8 +18,8 @@ from dsrgeo.styles import Legend, colormap, ramp_colors
 __all__ = [
     "MERCATOR_MAX_LAT_DEG",
     "coverage_colors",
-    "coverage_label",
     "coverage_image",
+    "coverage_label",
     "coverage_legend",
     "png_data_uri",
 ]

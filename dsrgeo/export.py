@@ -229,14 +229,28 @@ def _draw_image(ax, layer, zorder):
     from matplotlib.image import imread
 
     png, (south, west, north, east) = layer.image[0], layer.image[1]
-    ax.imshow(
-        imread(io.BytesIO(png), format="png"),
-        extent=(west, east, south, north),
-        origin="upper",
-        interpolation="nearest",
-        zorder=zorder,
-        aspect="auto",
-    )
+    image = imread(io.BytesIO(png), format="png")
+    for shift in (-360.0, 0.0, 360.0):  # the grid wraps with the map (the axes clip it)
+        ax.imshow(
+            image,
+            extent=(west + shift, east + shift, south, north),
+            origin="upper",
+            interpolation="nearest",
+            zorder=zorder,
+            aspect="auto",
+        )
+
+
+def _recentred(layer, center_lon):
+    """The layer with its geometry in the longitudes of a map centred on ``center_lon``."""
+    if not center_lon or layer.kind == "coverage":
+        return layer
+    import dataclasses
+
+    from dsrgeo.geodesy import recentre
+
+    moved = recentre(layer.gdf.geometry.values, center_lon=center_lon)
+    return dataclasses.replace(layer, gdf=layer.gdf.set_geometry(moved, crs=layer.gdf.crs))
 
 
 def _draw_mixed(ax, layer, zorder):
@@ -631,9 +645,10 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
     for spine in ax.spines.values():
         spine.set_linewidth(0.4)
         spine.set_color("#888888")
+    center_lon = float(getattr(map_, "center_lon", 0.0) or 0.0)
     for zorder, layer in enumerate(layers, start=1):
         if _drawn(layer) and layer.kind in _DRAW and len(layer.gdf):
-            _DRAW[layer.kind](ax, layer, zorder)
+            _DRAW[layer.kind](ax, _recentred(layer, center_lon), zorder)
     top -= map_in + _MARGIN_IN
     _draw_blocks(fig, blocks, places, height_in - top, height_in)
     top -= legend_in + (_GAP_IN if blocks else 0)

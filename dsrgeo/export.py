@@ -230,7 +230,10 @@ def _draw_image(ax, layer, zorder):
 
     png, (south, west, north, east) = layer.image[0], layer.image[1]
     image = imread(io.BytesIO(png), format="png")
-    for shift in (-360.0, 0.0, 360.0):  # the grid wraps with the map (the axes clip it)
+    left, right = ax.get_xlim()
+    for shift in (-360.0, 0.0, 360.0):  # the grid wraps with the map: each copy in view
+        if west + shift >= right or east + shift <= left:
+            continue
         ax.imshow(
             image,
             extent=(west + shift, east + shift, south, north),

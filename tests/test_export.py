@@ -177,7 +177,7 @@ def test_coverage_grid_is_drawn_as_an_image():
     ax = fig.axes[0]
     # cells are 20 degrees wide, centred from -180 to 160: the image spans -190..170 and its
     # copy 360 degrees east fills the map's last 10 degrees, as the wrapping page does
-    extents = sorted(image.get_extent()[:2] for image in ax.images)
+    extents = sorted(tuple(image.get_extent()[:2]) for image in ax.images)
     assert extents == [(-190.0, 170.0), (170.0, 530.0)]
     assert ax.get_xlim() == (-170.0, 180.0)
 

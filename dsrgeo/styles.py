@@ -241,6 +241,7 @@ def resolve_colors(
     missing_label="No data",
     category_labels=None,
     missing_color=MISSING_COLOR,
+    marked=(),
 ):
     """Give every row of ``frame`` a colour and describe the result as a legend.
 
@@ -276,6 +277,10 @@ def resolve_colors(
         ``{value: label}`` shown in the legend instead of raw category values.
     missing_color : str
         Colour of rows whose ``color_by`` value is missing.
+    marked : tuple, optional
+        ``color_by`` values that ``marks`` (given here or applied later with
+        :func:`apply_marks`) colour: they get no category colour and no legend entry of their
+        own.
 
     Returns
     -------
@@ -321,8 +326,7 @@ def resolve_colors(
                 palette,
                 (missing_label, missing_color),
                 category_labels or {},
-                color_by,
-                layer_name,
+                (color_by, layer_name, tuple(marked) + tuple((marks or {}).get("values", ()))),
             )
     if marks:
         colors, legend = apply_marks(frame, colors, legend, marks, layer_name, missing_color)
@@ -355,8 +359,9 @@ def _continuous(values, title, geometry, palette, value_range, missing_label, mi
     return colors, legend
 
 
-def _categorical(values, title, geometry, categories, palette, missing, labels, column, layer_name):
+def _categorical(values, title, geometry, categories, palette, missing, labels, where):
     missing_label, missing_color = missing
+    column, layer_name, marked = where
     palette = tuple(palette or CATEGORICAL_PALETTE)
     for color in palette:
         check_color(color, option="palette")
@@ -365,7 +370,7 @@ def _categorical(values, title, geometry, categories, palette, missing, labels, 
         [
             _hashable(v, column, layer_name)
             for v in pd.unique(values.astype(object))
-            if not _missing(v)
+            if not _missing(v) and v not in marked
         ]
         if len(values)
         else []

@@ -474,6 +474,8 @@ def _colour(frame, block, options, name, kind, time_rows):
         "category_labels": None if restyled else block.get("category_labels"),
     }
     marks = None if restyled else block.get("marks")
+    if marks and marks["column"] == color_by:  # marked values take no category colour
+        color_options["marked"] = tuple(marks["values"])
     plain = resolve_colors(frame, marks=None, **color_options)
     colors, legend = list(plain.colors), plain.legend
     if marks:
@@ -485,13 +487,15 @@ def _colour(frame, block, options, name, kind, time_rows):
     during = list(colors)
     time_block = block.get("time") or {}
     if marks and time_block:
-        # a row marked with a time state (e.g. "exited") was coloured normally before that
+        # a row marked with a time state (e.g. "exited") was coloured normally before that:
+        # as the category the time block names ("member"), or by its own colour_by value
         starts = time_rows[0]
+        as_category = (categories or {}).get(time_block.get("during"))
         for i, value in enumerate(frame[marks["column"]].tolist()):
             has_start = starts[i] is not None and starts[i] != timeline.NEVER
             after = value == time_block.get("after")
             if after or (value == time_block.get("before") and has_start):
-                during[i] = plain.colors[i]
+                during[i] = check_color(as_category) if as_category else plain.colors[i]
     return colors, during, legend
 
 

@@ -174,7 +174,8 @@ def main(argv=None):
                 rows.append((case, tool, path.stat().st_size, build_s, ready_ms, errors))
                 print(
                     f"{case:<15} {tool:<11} {path.stat().st_size / 1e6:>8.2f} MB "
-                    f"{build_s:>7.2f} s {_ms(ready_ms, args.timeout_s)} ms  errors: {len(errors)}",
+                    f"{build_s:>7.2f} s {_ms(ready_ms, args.timeout_s)} ms to ready, "
+                    f"page errors: {len(errors)}",
                     flush=True,
                 )
         browser.close()

@@ -889,9 +889,13 @@ RUNTIME_JS = r"""
     if (sources) {
       sources.addEventListener("toggle", function () {
         var body = container.querySelector(".dsrgeo-sources-body");
-        if (body && sources.open) {
-          var box = container.getBoundingClientRect(), rect = sources.getBoundingClientRect();
-          body.style.maxHeight = Math.max(80, rect.bottom - box.top - 110) + "px";
+        if (body && sources.open) {  // up to the controls above it, never over them
+          var above = container.getBoundingClientRect().top;
+          container.querySelectorAll(".leaflet-top.leaflet-left .leaflet-control").forEach(function (el) {
+            above = Math.max(above, el.getBoundingClientRect().bottom);
+          });
+          var rect = sources.getBoundingClientRect();
+          body.style.maxHeight = Math.max(80, rect.bottom - above - 50) + "px";
         }
       });
     }

@@ -446,8 +446,14 @@ def _legend_blocks(fig, layers, width_in):
 
     renderer = fig.canvas.get_renderer()
     blocks = []
+    singles = ([], [])  # single swatches say what they are: one block for all of them
     for layer in _legend_layers(layers):
         legend = layer.legend
+        if legend.kind == "single":
+            handles, labels = _handles(legend)
+            singles[0].extend(handles)
+            singles[1].extend(labels)
+            continue
         if legend.kind == "continuous" and legend.stops:
             low, high = legend.stops[0][0], legend.stops[-1][0]
             mappable = ScalarMappable(
@@ -455,15 +461,18 @@ def _legend_blocks(fig, layers, width_in):
             )
             blocks.append(("colorbar", (mappable, legend), _COLORBAR_IN[0] + 0.3, 0.55))
             if legend.entries:
-                blocks.append(_categorical_block(fig, renderer, legend, "", width_in))
-        else:  # a single swatch says what it is in its label, as on the page
-            title = "" if legend.kind == "single" else legend.title
-            blocks.append(_categorical_block(fig, renderer, legend, title, width_in))
+                blocks.append(_categorical_block(fig, renderer, _handles(legend), "", width_in))
+        else:
+            blocks.append(
+                _categorical_block(fig, renderer, _handles(legend), legend.title, width_in)
+            )
+    if singles[0]:
+        blocks.append(_categorical_block(fig, renderer, singles, "", width_in))
     return blocks
 
 
-def _categorical_block(fig, renderer, legend, title, width_in):
-    handles, labels = _handles(legend)
+def _categorical_block(fig, renderer, handles_labels, title, width_in):
+    handles, labels = handles_labels
     columns = 1 if len(labels) <= 3 else 2
     made = _make_legend(fig, handles, labels, title, columns, (0, 0))
     box = made.get_window_extent(renderer)

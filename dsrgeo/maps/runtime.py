@@ -73,7 +73,7 @@ RUNTIME_CSS = """
 .leaflet-tooltip .dsrgeo-tip td{white-space:nowrap}
 .leaflet-popup-content .dsrgeo-tip td{min-width:120px;max-width:260px;overflow-wrap:anywhere}
 .dsrgeo-pick+.dsrgeo-pick{border-top:1px solid #ddd;margin-top:6px;padding-top:2px}
-.dsrgeo-picks{max-height:320px;overflow-y:auto}
+
 .dsrgeo-map .leaflet-control-attribution{font-size:10px;line-height:1.4;white-space:nowrap;
  overflow:hidden;text-overflow:ellipsis;cursor:pointer;box-sizing:border-box}
 .dsrgeo-map .leaflet-control-attribution.dsrgeo-open{white-space:normal}
@@ -591,6 +591,18 @@ RUNTIME_JS = r"""
         else if (kind === "line") { lines.push(hit); }
         else if (kind === "polygon" && !areas.length) { areas.push(hit); }
       });
+    });
+    // a cable on two layers (every cable, HMN's cables) is listed once, from the top layer
+    var named = {};
+    lines = lines.filter(function (h) {
+      var spec = h.item.spec, column = spec.columns.indexOf("name");
+      if (column < 0) { return true; }
+      var at = valueIndex(spec, column, h.row);
+      var label = at === null || at === undefined ? null : spec.strings[at];
+      if (label === null) { return true; }
+      if (named[label]) { return false; }
+      named[label] = true;
+      return true;
     });
     var chosen = points.length ? points : (lines.length ? lines.slice(0, 8) : areas);
     return chosen.filter(function (h) { return popupHtml(h.item, h.row) !== ""; });

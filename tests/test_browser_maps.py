@@ -572,3 +572,23 @@ def test_200000_points_load_and_answer(offline_page, tmp_path):
     offline_page.mouse.move(x, y)
     offline_page.wait_for_selector(".leaflet-tooltip")
     assert "Site 000000" in offline_page.locator(".leaflet-tooltip").inner_text()
+
+
+def test_the_world_wraps_east_of_180(offline_page, newsroom_map):
+    (name,) = open_map(offline_page, newsroom_map)
+    offline_page.evaluate(
+        "name => { dsrgeo.maps[name].map.setView([50, 200], 3, {animate: false}); }", name
+    )
+    offline_page.wait_for_timeout(200)
+    copies = offline_page.evaluate(
+        """name => dsrgeo.maps[name].layers.filter(i => i.copies && i.copies[1])
+               .map(i => [i.name, i.copies[1].getLayers().length])""",
+        name,
+    )
+    assert dict(copies)[dsrgeo.catalog.get("cables").title] > 0
+    x, y = _container_point(offline_page, name, 64, 210)  # Alaska, 360 degrees east
+    offline_page.mouse.move(x, y)
+    offline_page.wait_for_selector(".leaflet-tooltip")
+    assert "United States" in offline_page.locator(".leaflet-tooltip").inner_text()
+    assert counts(offline_page, name)  # the registry still counts each feature once
+    assert offline_page.errors == []

@@ -316,33 +316,62 @@ RUNTIME_JS = r"""
     ensureCopies(entry);
   }
 
-  function makeCopy(entry, item, k) {
-    var offset = 360 * k;
-    var group = L.geoJSON(item.collection, groupOptions(entry, item, offset));
-    var subs = group.getLayers();
-    item.layer.dsrgeoAll.forEach(function (primary, i) {
-      var copy = subs[i];
-      copy.dsrgeoPrimary = primary;
-      copy.dsrgeoRow = primary.dsrgeoRow;
-      primary.dsrgeoCopies[k] = copy;
-      if (!item.layer.hasLayer(primary)) { group.removeLayer(copy); }
-      if (primary.dsrgeoStyle) { copy.setStyle(primary.dsrgeoStyle); }
-    });
-    item.copies[k] = group;
-    if (entry.map.hasLayer(item.layer)) { group.addTo(entry.map); }
+  // one feature drawn again 360 degrees east (k = 1) or west (k = -1)
+  function copyOf(entry, item, primary, k) {
+    var options = groupOptions(entry, item, 360 * k);
+    var copy = L.GeoJSON.geometryToLayer(primary.feature, options);
+    if (!(copy instanceof L.CircleMarker)) { copy.setStyle(options.style(primary.feature)); }
+    copy.feature = primary.feature;
+    copy.dsrgeoPrimary = primary;
+    copy.dsrgeoRow = primary.dsrgeoRow;
+    if (primary.dsrgeoStyle) { copy.setStyle(primary.dsrgeoStyle); }
+    primary.dsrgeoCopies[k] = copy;
+    var group = item.copies[k];
+    if (!group) {
+      group = item.copies[k] = L.featureGroup();
+      if (onMap(entry, item)) { group.addTo(entry.map); }
+    }
+    if (item.layer.hasLayer(primary)) { group.addLayer(copy); }
   }
 
-  // copies of the world east and west of the map's own, made when the view first reaches them
-  function ensureCopies(entry) {
+  // the east-west extent of a feature, degrees (computed once)
+  function spanOf(sub) {
+    if (!sub.dsrgeoSpan) {
+      if (sub.getLatLng) {
+        var lng = sub.getLatLng().lng;
+        sub.dsrgeoSpan = [lng, lng];
+      } else {
+        var b = sub.getBounds();
+        sub.dsrgeoSpan = [b.getWest(), b.getEast()];
+      }
+    }
+    return sub.dsrgeoSpan;
+  }
+
+  // copies of the world east and west of the map's own: each feature is copied when the view
+  // (with a margin) first reaches its copy, for the layers on the map (a layer switched on
+  // later gets its copies then), so a view inside the map's own world makes none
+  function ensureCopies(entry, only) {
     if (!entry.map._loaded) { return; }
     var bounds = entry.map.getBounds();
     var west = entry.centerLon - 180, east = entry.centerLon + 180;
-    var wanted = [];
-    if (bounds.getWest() < west) { wanted.push(-1); }
-    if (bounds.getEast() > east) { wanted.push(1); }
-    entry.layers.forEach(function (item) {
-      if (!item.collection || item.bulk) { return; }
-      wanted.forEach(function (k) { if (!item.copies[k]) { makeCopy(entry, item, k); } });
+    var margin = (bounds.getEast() - bounds.getWest()) * 0.1;
+    var strips = [];  // [k, from, to]: the part of the map's world copy k shows
+    [-1, 1].forEach(function (k) {
+      var from = Math.max(west, bounds.getWest() - margin - 360 * k);
+      var to = Math.min(east, bounds.getEast() + margin - 360 * k);
+      if (from < to) { strips.push([k, from, to]); }
+    });
+    if (!strips.length) { return; }
+    (only ? [only] : entry.layers).forEach(function (item) {
+      if (!item.collection || item.bulk || !onMap(entry, item)) { return; }
+      item.layer.dsrgeoAll.forEach(function (primary) {
+        strips.forEach(function (strip) {
+          if (primary.dsrgeoCopies[strip[0]]) { return; }
+          var span = spanOf(primary);
+          if (span[1] >= strip[1] && span[0] <= strip[2]) { copyOf(entry, item, primary, strip[0]); }
+        });
+      });
     });
   }
 
@@ -359,6 +388,7 @@ RUNTIME_JS = r"""
       layer.dsrgeoAll = [];
       layer.on("add", function () {
         for (var k in item.copies) { item.copies[k].addTo(entry.map); }
+        ensureCopies(entry, item);
       });
       layer.on("remove", function () {
         for (var k in item.copies) { entry.map.removeLayer(item.copies[k]); }

@@ -639,3 +639,13 @@ def test_200000_points_make_a_page_of_at_most_4_mb():
     _, specs = _page_tables(page)
     (points,) = [s for s in specs if s.get("bulk")]
     assert len(spec_geometries(points)) == n
+
+
+def test_hostile_credits_and_citations_are_escaped(layer_named):
+    frame = layer_named("x")
+    frame.attrs.update(credit=HOSTILE, citation=HOSTILE, title=HOSTILE)
+    page = Map(title=HOSTILE).add(frame).to_html()
+    assert HOSTILE not in page and "<img" not in page
+    m = Map().add(frame)
+    spec = json.loads(m._spec_json(m.layers[-1], "l1"))
+    assert spec["credit"] == ["&lt;img src=x onerror=window.__pwned=1&gt;"]

@@ -23,6 +23,7 @@ __all__ = [
     "catalog_path",
     "checkout_dir",
     "citation",
+    "cited_source",
     "get",
     "hmn_project_matches",
     "hmn_supplier_aliases",
@@ -35,6 +36,8 @@ __all__ = [
 
 CATALOG_FILE = "catalog.json"
 SCHEMA_FILE = "catalog.schema.json"
+#: The table of cited source ids (built from ``policy/SOURCES.md``; see :func:`cited_source`)
+SOURCE_TITLES_FILE = "source_titles.json"
 
 #: JSON Schema types of the catalog's property types (``date`` is checked as text here and as
 #: an ISO date by :mod:`dsrgeo.geojson`)
@@ -64,6 +67,10 @@ class LayerInfo:
         Each with ``title``, ``publisher``, ``url`` and ``as_of``.
     licence, licence_url, attribution : str
         Terms of the data and the credit line to show with it.
+    credit : str
+        The short credit of a map's one-line attribution ("© TeleGeography, CC BY-NC-SA
+        3.0"), parts separated by "; " (a map shows each part once); ``attribution`` when the
+        catalog gives none.
     as_of : str
         The date (or year) the data describes.
     years : tuple of int or None
@@ -91,6 +98,7 @@ class LayerInfo:
     schema: tuple
     map: dict
     coordinate_decimals: int = 6
+    credit: str = ""
 
     @property
     def property_names(self):
@@ -264,6 +272,7 @@ def _info(entry, folder):
         schema=tuple(dict(f, unit=f.get("unit")) for f in entry["schema"]),
         map=dict(entry.get("map") or {}),
         coordinate_decimals=int(entry.get("coordinate_decimals", 6)),
+        credit=entry.get("credit") or entry["attribution"],
     )
 
 
@@ -389,6 +398,44 @@ def citation(layer_id):
         f'{s["publisher"]}, "{s["title"]}" ({s["as_of"]}), {s["url"]}' for s in info.sources
     )
     return f"{info.title}: {sources}. Licence: {info.licence}. {info.attribution}"
+
+
+@functools.lru_cache(maxsize=4)
+def _source_titles(path):
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InvalidLayerError(f"not valid JSON ({err})", path=path) from err
+
+
+def cited_source(source_id):
+    """Return what ``policy/SOURCES.md`` says of a cited source id, or None if it is not there.
+
+    The table is built from the Markdown by ``dsrgeo build`` into :data:`SOURCE_TITLES_FILE`
+    (:mod:`dsrgeo.build.sources`) and shipped beside the catalog.
+
+    Parameters
+    ----------
+    source_id : str
+        An id from a ``source_ids`` column, e.g. ``"cceonline_peace_2018"``.
+
+    Returns
+    -------
+    dict or None
+        ``title`` (never empty), ``publisher``, ``url`` (None where the source gives no whole
+        http(s) link) and ``as_of`` (an ISO date or year, or "").
+
+    Examples
+    --------
+    >>> cited_source("gfdc_bri_countries_2025_05")["url"]
+    'https://greenfdc.org/countries-of-the-belt-and-road-initiative-bri/'
+    >>> cited_source("no_such_source") is None
+    True
+    """
+    entry = _source_titles(str(shipped_dir() / SOURCE_TITLES_FILE)).get(source_id)
+    return dict(entry) if entry is not None else None
 
 
 def provenance(layer_ids, *, title=None):

@@ -397,9 +397,9 @@ def _add_map_parser(subparsers):
         "map",
         help="write a self-contained HTML map (opens offline)",
         description="Write an interactive map of shipped layers and/or GeoJSON files to one "
-        "HTML file that works without network. Without layers: the default map "
-        "(dsrgeo.Map.default(): every core layer, with the optional Clean Network, Huawei 5G "
-        "and cloud-region layers switched off in the layer control).",
+        "HTML file that works without network. Without layers: the default map (BRI status, "
+        "cables and HMN Tech cables shown; landing points, Safe Cities, BeiDou capitals, "
+        "Clean Network, Huawei 5G and cloud regions one click away in the layer control).",
     )
     parser.add_argument(
         "layers",
@@ -418,6 +418,14 @@ def _add_map_parser(subparsers):
         metavar="NAME",
         help="also offer web tiles, e.g. OpenStreetMap (needs network to show)",
     )
+    parser.add_argument(
+        "--center-lon",
+        type=float,
+        default=0.0,
+        metavar="DEGREES",
+        help="central meridian of the map, degrees east (150: a Pacific view with "
+        "trans-Pacific cables whole)",
+    )
     parser.set_defaults(run=_cmd_map)
 
 
@@ -432,7 +440,12 @@ def _cmd_map(args):
         raise FileNotFoundError(
             f"cannot write {str(output)!r}: folder {str(output.parent)!r} does not exist"
         )
-    options = {"title": args.title, "tiles": args.tiles, "time_slider": args.slider}
+    options = {
+        "title": args.title,
+        "tiles": args.tiles,
+        "time_slider": args.slider,
+        "center_lon": args.center_lon,
+    }
     if not args.layers:
         the_map = Map.default(as_of=args.as_of, **options)
     else:

@@ -229,20 +229,56 @@ def _draw_image(ax, layer, zorder):
     from matplotlib.image import imread
 
     png, (south, west, north, east) = layer.image[0], layer.image[1]
-    ax.imshow(
-        imread(io.BytesIO(png), format="png"),
-        extent=(west, east, south, north),
-        origin="upper",
-        interpolation="nearest",
-        zorder=zorder,
-        aspect="auto",
-    )
+    image = imread(io.BytesIO(png), format="png")
+    left, right = ax.get_xlim()
+    for shift in (-360.0, 0.0, 360.0):  # the grid wraps with the map: each copy in view
+        if west + shift >= right or east + shift <= left:
+            continue
+        ax.imshow(
+            image,
+            extent=(west + shift, east + shift, south, north),
+            origin="upper",
+            interpolation="nearest",
+            zorder=zorder,
+            aspect="auto",
+        )
+
+
+def _recentred(layer, center_lon):
+    """The layer with its geometry in the longitudes of a map centred on ``center_lon``."""
+    if not center_lon or layer.kind == "coverage":
+        return layer
+    import dataclasses
+
+    from dsrgeo.geodesy import recentre
+
+    moved = recentre(layer.gdf.geometry.values, center_lon=center_lon)
+    return dataclasses.replace(layer, gdf=layer.gdf.set_geometry(moved, crs=layer.gdf.crs))
+
+
+def _draw_mixed(ax, layer, zorder):
+    """A layer mixing geometry kinds: its polygons, then lines, then points over them."""
+    import dataclasses
+
+    types = layer.gdf.geometry.geom_type.str.replace("Multi", "", regex=False).to_numpy()
+    for geom_type, draw in (
+        ("Polygon", _draw_polygons),
+        ("LineString", _draw_lines),
+        ("Point", _draw_points),
+    ):
+        rows = [i for i, t in enumerate(types) if t == geom_type]
+        if rows:
+            part = dataclasses.replace(
+                layer, gdf=layer.gdf.iloc[rows], styles=tuple(layer.styles[i] for i in rows)
+            )
+            draw(ax, part, zorder)
 
 
 _DRAW = {
     "polygon": _draw_polygons,
     "line": _draw_lines,
     "point": _draw_points,
+    "mixed": _draw_mixed,
     "coverage": _draw_image,
 }
 
@@ -353,8 +389,11 @@ def credit_text(layers, credit="short"):
     layers : list of dsrgeo.maps.MapLayer
         A map's layers (``Map.layers``); only those drawn when the page opens count.
     credit : {"short", "full"}
-        ``"short"``: each attribution once, on one line (what a licence such as CC BY-NC-SA
-        requires); ``"full"``: one citation per layer (sources, URLs, licence).
+        ``"short"``: the layers' short credits (the catalog's ``credit``: "© TeleGeography,
+        CC BY-NC-SA 3.0", "Natural Earth"...), each once, on one line, top layers first, as the
+        page's attribution line (what a licence such as CC BY-NC-SA requires; a report gives
+        the full sources elsewhere); ``"full"``: one citation per layer (sources, URLs,
+        licence).
 
     Returns
     -------
@@ -364,8 +403,8 @@ def credit_text(layers, credit="short"):
     Examples
     --------
     >>> import dsrgeo
-    >>> print(credit_text(dsrgeo.Map().add("hmn_cables").layers))  # doctest: +ELLIPSIS
-    Credits: ...TeleGeography, CC BY-NC-SA 3.0...
+    >>> print(credit_text(dsrgeo.Map().add("hmn_cables").layers))
+    Credits: © TeleGeography, CC BY-NC-SA 3.0; HMN projects: cited reports; Natural Earth.
     """
     checks.choice(credit, "credit", CREDITS)
     drawn = [layer for layer in layers if _drawn(layer)]
@@ -373,11 +412,11 @@ def credit_text(layers, credit="short"):
         seen = list(dict.fromkeys(layer.citation for layer in drawn if layer.citation))
         return "\n".join(["Sources:", *seen])
     parts = []
-    for layer in drawn:
-        text = layer.attribution or (None if layer.layer_id else layer.citation)
-        for part in (text or "").split("; "):
-            if part and part not in parts:
-                parts.append(part)
+    for layer in sorted(drawn, key=lambda layer: -layer.order):
+        texts = list(layer.credit) or (
+            [] if layer.layer_id else [p for p in (layer.citation or "").split("; ") if p]
+        )
+        parts += [part for part in texts if part not in parts]
     return "Credits: " + "; ".join(parts) + "." if parts else ""
 
 
@@ -427,8 +466,14 @@ def _legend_blocks(fig, layers, width_in):
 
     renderer = fig.canvas.get_renderer()
     blocks = []
+    singles = ([], [])  # single swatches say what they are: one block for all of them
     for layer in _legend_layers(layers):
         legend = layer.legend
+        if legend.kind == "single":
+            handles, labels = _handles(legend)
+            singles[0].extend(handles)
+            singles[1].extend(labels)
+            continue
         if legend.kind == "continuous" and legend.stops:
             low, high = legend.stops[0][0], legend.stops[-1][0]
             mappable = ScalarMappable(
@@ -436,14 +481,18 @@ def _legend_blocks(fig, layers, width_in):
             )
             blocks.append(("colorbar", (mappable, legend), _COLORBAR_IN[0] + 0.3, 0.55))
             if legend.entries:
-                blocks.append(_categorical_block(fig, renderer, legend, "", width_in))
+                blocks.append(_categorical_block(fig, renderer, _handles(legend), "", width_in))
         else:
-            blocks.append(_categorical_block(fig, renderer, legend, legend.title, width_in))
+            blocks.append(
+                _categorical_block(fig, renderer, _handles(legend), legend.title, width_in)
+            )
+    if singles[0]:
+        blocks.append(_categorical_block(fig, renderer, singles, "", width_in))
     return blocks
 
 
-def _categorical_block(fig, renderer, legend, title, width_in):
-    handles, labels = _handles(legend)
+def _categorical_block(fig, renderer, handles_labels, title, width_in):
+    handles, labels = handles_labels
     columns = 1 if len(labels) <= 3 else 2
     made = _make_legend(fig, handles, labels, title, columns, (0, 0))
     box = made.get_window_extent(renderer)
@@ -629,9 +678,10 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
     for spine in ax.spines.values():
         spine.set_linewidth(0.4)
         spine.set_color("#888888")
+    center_lon = float(getattr(map_, "center_lon", 0.0) or 0.0)
     for zorder, layer in enumerate(layers, start=1):
         if _drawn(layer) and layer.kind in _DRAW and len(layer.gdf):
-            _DRAW[layer.kind](ax, layer, zorder)
+            _DRAW[layer.kind](ax, _recentred(layer, center_lon), zorder)
     top -= map_in + _MARGIN_IN
     _draw_blocks(fig, blocks, places, height_in - top, height_in)
     top -= legend_in + (_GAP_IN if blocks else 0)

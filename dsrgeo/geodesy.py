@@ -1,4 +1,9 @@
-"""Geodesic line lengths on the WGS84 ellipsoid, and the audit of drawn vs stated cable lengths."""
+"""Geodesic line lengths on the WGS84 ellipsoid, the antimeridian, and the length audit of cables.
+
+Also the arithmetic of maps centred elsewhere than Greenwich: :func:`recentre` moves
+geometries into the longitudes of a map centred on any meridian (a Pacific view), rejoining
+lines and polygons that the stored layers split at ±180°.
+"""
 
 from collections.abc import Mapping
 
@@ -14,10 +19,12 @@ __all__ = [
     "DEFAULT_LONG_RATIO",
     "DEFAULT_SHORT_RATIO",
     "LENGTH_FLAGS",
+    "SEAM_TOLERANCE_DEG",
     "WGS84",
     "audit_lengths",
     "geodesic_buffer",
     "geodesic_length_km",
+    "recentre",
     "split_antimeridian",
 ]
 
@@ -158,6 +165,143 @@ def split_antimeridian(geoms):
                     field="geometry",
                 ) from None
             out.append(shapely.geometry.shape(fixed))
+    return out
+
+
+def _shift(geometry, degrees):
+    return shapely.transform(geometry, lambda xy: xy + np.array([degrees, 0.0]))
+
+
+#: Line ends this close to ±180° (degrees) are parts of one route split there: the stored
+#: cable drawings stop a few metres short of the meridian (TeleGeography's 179.9998°)
+SEAM_TOLERANCE_DEG = 0.01
+
+
+def _join_lines(lines, seams):
+    """Join lines whose ends meet (within the tolerance) on one of the ``seams`` meridians."""
+    lines = [np.asarray(line.coords)[:, :2] for line in lines]
+
+    def on_seam(point):
+        return any(abs(point[0] - x) <= SEAM_TOLERANCE_DEG for x in seams)
+
+    joined = True
+    while joined:
+        joined = False
+        for i in range(len(lines)):
+            for j in range(len(lines)):
+                if i == j:
+                    continue
+                a, b = lines[i], lines[j]
+                for first, second in ((a, b), (a, b[::-1]), (a[::-1], b), (a[::-1], b[::-1])):
+                    end, start = first[-1], second[0]
+                    if (
+                        on_seam(end)
+                        and on_seam(start)
+                        and np.abs(end - start).max() <= SEAM_TOLERANCE_DEG
+                    ):
+                        middle = (end + start) / 2
+                        lines[i] = np.vstack([first[:-1], middle, second[1:]])
+                        del lines[j]
+                        joined = True
+                        break
+                if joined:
+                    break
+            if joined:
+                break
+    parts = [shapely.LineString(line) for line in lines if len(line) > 1]
+    return parts[0] if len(parts) == 1 else shapely.MultiLineString(parts)
+
+
+def _rejoined(pieces, kind, seams):
+    """One geometry from the parts of a feature moved into the window: split parts rejoined."""
+    pieces = [p for p in pieces if p is not None and not p.is_empty]
+    if kind == "line":
+        parts = [part for piece in pieces for part in shapely.get_parts(piece)]
+        lines = [part for part in parts if part.geom_type == "LineString" and len(part.coords) > 1]
+        return _join_lines(lines, seams) if lines else None
+    polygons = [
+        part
+        for piece in pieces
+        for part in shapely.get_parts(piece)
+        if part.geom_type == "Polygon" and part.area > 0
+    ]
+    if not polygons:
+        return None
+    return shapely.union_all(polygons)
+
+
+def recentre(geoms, *, center_lon):
+    """Move geometries into the longitudes of a map centred on ``center_lon``.
+
+    The map's world runs from ``center_lon - 180`` to ``center_lon + 180`` degrees east:
+    every position is shifted by a multiple of 360° into that window. A line or polygon that
+    the stored layer splits at ±180° (RFC 7946) is rejoined there, so a trans-Pacific cable
+    is one line again; one that crosses the window's edges (the new seam) is cut there and
+    its parts placed at both ends of the window.
+
+    Parameters
+    ----------
+    geoms : iterable of shapely geometries
+        Lon/lat degrees with longitudes in [-180, 180]; points, lines or polygons (single or
+        multi); ``None`` stays ``None``.
+    center_lon : float
+        Longitude of the map's central meridian, degrees east (-180 to 180); 0 returns the
+        geometries as they are.
+
+    Returns
+    -------
+    list of shapely geometries
+        In input order, longitudes in ``[center_lon - 180, center_lon + 180]``. Lines that
+        were parts of one route come back as one ``LineString`` where they join.
+
+    Raises
+    ------
+    ParameterError
+        If ``center_lon`` is not a number from -180 to 180.
+
+    Examples
+    --------
+    A cable from Japan to California, stored split at 180°, is one line in a Pacific view:
+
+    >>> from shapely import MultiLineString
+    >>> cable = MultiLineString([[(140, 35), (180, 40)], [(-180, 40), (-122, 37)]])
+    >>> [pacific] = recentre([cable], center_lon=150)
+    >>> pacific.geom_type, list(pacific.coords)
+    ('LineString', [(140.0, 35.0), (180.0, 40.0), (238.0, 37.0)])
+    """
+    center_lon = checks.number(center_lon, "center_lon", low=-180, high=180)
+    geoms = list(geoms)
+    if center_lon == 0:
+        return geoms
+    west, east = center_lon - 180.0, center_lon + 180.0
+    out = []
+    for geometry in geoms:
+        if geometry is None or geometry.is_empty:
+            out.append(geometry)
+            continue
+        kind = geometry.geom_type.replace("Multi", "")
+        if kind == "Point":
+            out.append(
+                shapely.transform(
+                    geometry,
+                    lambda xy: np.column_stack(((xy[:, 0] - west) % 360.0 + west, xy[:, 1])),
+                )
+            )
+            continue
+        minx, _, maxx, _ = geometry.bounds
+        # parts the stored layer split at ±180 (within the tolerance)
+        touches_seam = minx <= -180 + SEAM_TOLERANCE_DEG or maxx >= 180 - SEAM_TOLERANCE_DEG
+        for k in (-1, 0, 1):  # wholly inside the window after one shift: only move it
+            if not touches_seam and west <= minx + 360 * k and maxx + 360 * k <= east:
+                out.append(_shift(geometry, 360.0 * k) if k else geometry)
+                break
+        else:
+            pieces = [
+                shapely.clip_by_rect(_shift(geometry, 360.0 * k), west, -90.0, east, 90.0)
+                for k in (-1, 0, 1)
+            ]
+            seams = [x for x in (-180.0, 180.0, 540.0) if west < x < east]  # old ±180 inside
+            out.append(_rejoined(pieces, "line" if kind == "LineString" else "polygon", seams))
     return out
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "parse",
     "read_layer_file",
     "read_user_file",
+    "rounded_geometry",
     "write_geojson",
 ]
 
@@ -559,11 +560,18 @@ def _user_frame(rows, geometries, document, path):
 # -- writing ------------------------------------------------------------------------------
 
 
-def _round_geometry(geom, decimals=COORD_DECIMALS):
-    """Round coordinates to ``decimals``; polygons stay valid and wound as RFC 7946 asks.
+def rounded_geometry(geom, decimals=COORD_DECIMALS):
+    """Return the GeoJSON mapping of ``geom`` as a layer file stores it, or None if empty.
 
-    Polygons are snapped with GEOS (plain rounding makes rings touch: Natural Earth's USA at
-    6 decimals), exterior rings counter-clockwise.
+    Coordinates are rounded to ``decimals``; polygons stay valid and wound as RFC 7946 asks:
+    they are snapped with GEOS (plain rounding makes rings touch: Natural Earth's USA at 6
+    decimals), exterior rings counter-clockwise.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> rounded_geometry(shapely.Point(1.23456, 2.5), 2)
+    {'type': 'Point', 'coordinates': (1.23, 2.5)}
     """
     import shapely
 
@@ -623,7 +631,7 @@ def geojson_text(gdf, property_names=None, *, members=None, decimals=COORD_DECIM
             "type": "Feature",
             "id": props["id"],
             "properties": props,
-            "geometry": _round_geometry(geoms[i], decimals),
+            "geometry": rounded_geometry(geoms[i], decimals),
         }
         lines.append(
             json.dumps(feature, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

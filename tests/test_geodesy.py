@@ -293,3 +293,72 @@ def test_public_names():
 
     assert dsrgeo.geodesic_length_km is geodesic_length_km
     assert dsrgeo.audit_lengths is audit_lengths
+
+
+# -- recentring: a map centred on another meridian (the Pacific view) ---------------------
+
+
+def test_recentre_rejoins_a_line_split_at_the_antimeridian():
+    from dsrgeo.geodesy import recentre
+
+    # stored split at 180 as RFC 7946 asks; the parts stop 20 m short of the meridian, as the
+    # cable drawings do (179.9998 degrees)
+    cable = MultiLineString([[(140, 35), (179.9998, 40)], [(-179.9998, 40), (-122, 37)]])
+    (pacific,) = recentre([cable], center_lon=150)
+    assert pacific.geom_type == "LineString"
+    xs = [x for x, _ in pacific.coords]
+    assert xs[0] == 140 and xs[-1] == pytest.approx(238.0)  # -122 + 360, by hand
+    assert max(np.abs(np.diff(xs))) < 180
+    # the length along the ellipsoid is the same line's plus the 0.0004 degree gap it now
+    # bridges at 40N: 0.0004 x 111.32 km x cos(40) = 34 m, by hand (PROJ reads 238 as -122)
+    gap_km = 0.0004 * 111.32 * math.cos(math.radians(40))
+    assert geodesic_length_km([pacific])[0] == pytest.approx(
+        geodesic_length_km([cable])[0] + gap_km, abs=0.002
+    )
+
+
+def test_recentre_cuts_at_the_new_seam_and_keeps_area():
+    from dsrgeo.geodesy import recentre
+
+    # a 20 x 10 degree box across -30, the seam of a map centred on 150: 10 degrees stay at
+    # -30..-20, the other 10 go to 320..330 (-40..-30 + 360); the area is unchanged
+    box = shapely.box(-40, 0, -20, 10)
+    (moved,) = recentre([box], center_lon=150)
+    assert moved.area == pytest.approx(box.area)
+    assert moved.bounds == pytest.approx((-30, 0, 330, 10))
+    # a country split at 180 (Fiji, Russia) is one polygon again
+    split = shapely.MultiPolygon(
+        [shapely.box(170, -20, 180, -10), shapely.box(-180, -20, -175, -10)]
+    )
+    (whole,) = recentre([split], center_lon=150)
+    assert whole.geom_type == "Polygon" and whole.bounds == pytest.approx((170, -20, 185, -10))
+
+
+def test_recentre_moves_points_into_the_window_and_leaves_greenwich_alone():
+    from dsrgeo.geodesy import recentre
+
+    points = [Point(-170, 5), Point(10, 5), None]
+    assert [p.x for p in recentre(points, center_lon=150)[:2]] == [190, 10]
+    assert recentre(points, center_lon=150)[2] is None
+    assert recentre(points, center_lon=0) == points
+    assert recentre([Point(170, 0)], center_lon=-150)[0].x == -190
+    with pytest.raises(ParameterError, match="center_lon"):
+        recentre(points, center_lon=200)
+
+
+def test_recentre_makes_every_trans_pacific_cable_continuous(cables_layer):
+    from dsrgeo.geodesy import recentre
+
+    frame = cables_layer[cables_layer.geometry.notna()]
+    crossing = frame[frame.geometry.bounds.minx.lt(-179.99) & frame.geometry.bounds.maxx.gt(179.99)]
+    assert len(crossing) >= 20  # FASTER, JUPITER, Southern Cross... (the shipped layer)
+    moved = recentre(crossing.geometry.values, center_lon=150)
+    for name, before, after in zip(crossing["name"], crossing.geometry.values, moved):
+        lines = list(shapely.get_parts(after))
+        assert len(lines) < len(shapely.get_parts(before)), name
+        for line in lines:  # no jump across the map anywhere: each part is drawn whole
+            xs = np.asarray(line.coords)[:, 0]
+            assert np.abs(np.diff(xs)).max() < 180 and -30 <= xs.min() and xs.max() <= 330, name
+        assert geodesic_length_km([after])[0] == pytest.approx(
+            geodesic_length_km([before])[0], abs=0.1
+        ), name

@@ -91,6 +91,52 @@ def test_committed_file_equals_fresh_build(layer_id, tmp_path):
     )
 
 
+def test_source_titles_equal_a_fresh_parse_of_sources_md(repo_root):
+    from dsrgeo.build import sources
+
+    table = sources.build_source_titles(repo_root / "layers" / "sources")
+    shipped = catalog.shipped_dir() / catalog.SOURCE_TITLES_FILE
+    assert sources.source_titles_text(table) == shipped.read_text(encoding="utf-8"), (
+        "layers/source_titles.json differs from SOURCES.md: run `python -m dsrgeo.build`"
+    )
+
+
+def test_every_source_a_layer_cites_has_a_title_and_only_whole_links():
+    for layer_id in LAYER_IDS:
+        frame = dsrgeo.load(layer_id)
+        for column in (c for c in frame.columns if c.endswith("source_ids")):
+            for ids in frame[column].dropna():
+                for source_id in ids:
+                    entry = catalog.cited_source(source_id)
+                    assert entry is not None and entry["title"], (layer_id, source_id)
+                    url = entry["url"]
+                    assert url is None or (
+                        url.startswith(("http://", "https://")) and "..." not in url
+                    )
+    # a hand-checked entry of SOURCES.md section 5 (an old-style line: id, URL, date)
+    assert catalog.cited_source("cceonline_peace_2018") == {
+        "title": "cceonlinenews.com",
+        "publisher": "cceonlinenews.com",
+        "url": "https://cceonlinenews.com/2018/01/16/huawei-marine-begins-work-on-kenya-pakistan-subsea-cable/",
+        "as_of": "2018-01-16",
+    }
+
+
+def test_land_is_the_country_polygons_simplified_as_maps_draw_them():
+    """The basemap lines up with the country fills: the same 1:50m polygons, same simplification."""
+    land = dsrgeo.load("land").set_index("id")
+    for layer_id in ("bri_countries", "clean_network", "huawei_5g"):
+        info = catalog.get(layer_id)
+        assert info.coordinate_decimals == catalog.get("land").coordinate_decimals
+        countries = dsrgeo.load(layer_id).set_index("id")
+        assert list(countries.index) == list(land.index)
+        drawn = shapely.simplify(
+            countries.geometry.values, info.map["simplify_deg"], preserve_topology=True
+        )
+        same = shapely.equals(shapely.normalize(drawn), shapely.normalize(land.geometry.values))
+        assert same.all(), list(land.index[~same])
+
+
 @pytest.mark.parametrize("layer_id", LAYER_IDS)
 def test_file_carries_its_licence_and_credit(layer_id):
     """A GIS opening the file alone sees its licence, attribution and sources (RFC 7946 6.1)."""
@@ -265,3 +311,19 @@ def test_every_row_of_the_new_policy_layers_is_cited():
         )
         assert len(rows) > 0
         assert rows["source_ids"].map(len).gt(0).all(), layer_id
+
+
+@pytest.mark.parametrize("layer_id", catalog.layer_ids())
+def test_every_cited_source_id_has_a_title_to_show(layer_id):
+    """Popups show sources by title and link: every id a layer cites is in source_titles."""
+    frame = dsrgeo.load(layer_id)
+    columns = [c for c in frame.columns if c.endswith("source_ids") or c == "second_source_id"]
+    cited = set()
+    for column in columns:
+        for value in frame[column]:
+            if isinstance(value, list):
+                cited |= set(value)
+            elif isinstance(value, str) and value:
+                cited |= {part.strip() for part in value.split(";") if part.strip()}
+    missing = sorted(i for i in cited if catalog.cited_source(i) is None)
+    assert missing == []

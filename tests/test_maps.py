@@ -25,7 +25,7 @@ from dsrgeo.errors import (
 )
 from dsrgeo.maps import Map, MapLayer, assets
 from dsrgeo.maps.layer import HIGHLIGHT_COLOR
-from dsrgeo.maps.vector import COORD_DECIMALS, expand_geometry
+from dsrgeo.maps.vector import COORD_DECIMALS, spec_geometries, spec_value
 
 HOSTILE = "<img src=x onerror=window.__pwned=1>"
 CDN_HOSTS = (
@@ -78,7 +78,8 @@ def test_tiles_are_opt_in():
 
 def test_fit_bounds_opens_on_the_box():
     page = Map().add("hmn_cables").fit_bounds((30, -10, 120, 40)).to_html()
-    assert ".fitBounds([[-10.0, 30.0], [40.0, 120.0]])" in page
+    # the page keeps FIT_PADDING_PX free around the box, so nothing asked for is clipped
+    assert ".fitBounds([[-10.0, 30.0], [40.0, 120.0]], {padding: [24, 24]})" in page
     hmn = dsrgeo.load("hmn_cables")
     west, south, east, north = hmn.total_bounds
     assert Map().add("hmn_cables").fit_bounds()._bounds == pytest.approx((west, south, east, north))
@@ -193,11 +194,9 @@ def test_coordinates_are_rounded_and_only_shown_columns_written():
     assert "do-not-publish" not in page and "secret_owner" not in page
     spec = json.loads(m._spec_json(m.layers[-1], "l1"))
     assert spec["columns"] == ["name"] and spec["strings"] == ["Cable A"]
-    (row,) = spec["rows"]
-    assert expand_geometry(row[0], spec["decimals"]) == {
-        "type": "LineString",
-        "coordinates": [[10.12346, 1.98765], [12.5, 3.25]],
-    }
+    assert spec_geometries(spec) == [
+        {"type": "LineString", "coordinates": [[10.12346, 1.98765], [12.5, 3.25]]}
+    ]
     with_secret = Map().add(frame, tooltip=["name", "secret_owner"]).to_html()
     assert "do-not-publish" in with_secret
 
@@ -207,8 +206,10 @@ def test_every_catalog_geometry_round_trips_through_the_page_encoding():
     for layer in m.layers:
         spec = json.loads(m._spec_json(layer, "l"))
         assert spec["decimals"] <= COORD_DECIMALS
-        for geometry, row in zip(layer.gdf.geometry, spec["rows"]):
-            back = shapely.geometry.shape(expand_geometry(row[0], spec["decimals"]))
+        drawn = spec_geometries(spec)
+        assert len(drawn) == len(layer.gdf)
+        for geometry, back in zip(layer.gdf.geometry, drawn):
+            back = shapely.geometry.shape(back)
             assert back.geom_type == geometry.geom_type
             assert back.hausdorff_distance(geometry) <= 10 ** -spec["decimals"]
 
@@ -467,3 +468,184 @@ def test_coverage_overlay_is_placed_in_web_mercator():
     assert uri in Map().add_coverage(grid, "bds", palette=["#000000", "#ffffff"]).to_html()
     with pytest.raises(ParameterError, match="gps_max"):
         Map().add_coverage(grid, "gps")
+
+
+# -- the default map, derived and user data, popups ---------------------------------------
+
+
+def _page_tables(page):
+    """The page's shared geometry table and each layer's page spec (compressed or not)."""
+    import zlib
+
+    def unpack(text):
+        data = json.loads(text)
+        if "z" in data:
+            data = {**data, **json.loads(zlib.decompress(base64.b64decode(data["z"])))}
+        return data
+
+    table = unpack(re.search(r"dsrgeo\.geometries\([^,]+, (\{.*?\})\);\n", page).group(1))
+    specs = [
+        unpack(m.group(1)) for m in re.finditer(r"dsrgeo\.vector\([^,]+, (\{.*?\})\);\n", page)
+    ]
+    return table, specs
+
+
+def test_default_map_has_a_point_of_view():
+    m = Map.default()
+    assert m.title and "Digital Silk Road" in m.title
+    shown = [layer.layer_id for layer in m.layers if layer.show]
+    assert shown == ["land", "bri_countries", "cables", "hmn_cables"]
+    by_id = {layer.layer_id: layer for layer in m.layers}
+    assert by_id["hmn_cables"].order > by_id["cables"].order > by_id["bri_countries"].order
+    for layer_id in ("landing_points", "safe_cities", "beidou_capitals", "clean_network"):
+        assert by_id[layer_id].show is False  # one click away in the layer control
+    assert Map.default(as_of=2019).title.endswith("2019")
+
+
+def test_country_polygons_the_layers_share_travel_once():
+    page = Map.default().to_html()
+    table, specs = _page_tables(page)
+    countries = len(dsrgeo.load("land"))
+    # land, bri_countries, clean_network and huawei_5g draw the same 241 polygons
+    assert len(table["3"]) == countries
+    polygon_layers = [s for s in specs if s["kind"] == "polygon"]
+    assert len(polygon_layers) == 4
+    assert all(sorted(set(s["g"])) == list(range(countries)) for s in polygon_layers)
+    assert len(page) < 1_100_000  # 1.26 MB before the table (three copies of the polygons)
+
+
+def test_pacific_view_draws_trans_pacific_cables_whole():
+    m = Map(center_lon=150).add("cables")
+    spec = json.loads(m._spec_json(m.layers[-1], "l1"))
+    drawn = dict(zip(m.layers[-1].gdf["name"], spec_geometries(spec)))
+    for name in ("Unity/EAC-Pacific", "Pacific Crossing-1 (PC-1)", "CAP-1"):
+        line = drawn[name]  # stored as two parts split at 180: one line across the Pacific
+        assert line["type"] == "LineString", name
+        xs = [x for x, _ in line["coordinates"]]
+        assert min(xs) < 180 < max(xs) <= 330, name
+    assert Map(center_lon=150).bounds == (-20.0, -56.0, 330.0, 75.0)
+    assert "center_lon=150" in repr(m)
+    with pytest.raises(ParameterError, match="center_lon"):
+        Map(center_lon=181)
+
+
+def test_mixed_geometry_file_is_one_named_layer(write_geojson_file):
+    path = write_geojson_file(
+        [
+            {"type": "Feature", "properties": {"name": "Landing"},
+             "geometry": {"type": "Point", "coordinates": [43.15, 11.6]}},
+            {"type": "Feature", "properties": {"name": "Route"},
+             "geometry": {"type": "LineString", "coordinates": [[43.15, 11.6], [62.3, 25.1]]}},
+            {"type": "Feature", "properties": {"name": "Area"},
+             "geometry": {"type": "Polygon",
+                          "coordinates": [[[55, 15], [60, 15], [60, 20], [55, 20], [55, 15]]]}},
+        ],
+        name="survey.geojson",
+    )  # fmt: skip
+    m = Map().add(path)
+    layer = m.layers[-1]
+    assert (layer.name, layer.kind, len(layer.gdf)) == ("survey", "mixed", 3)
+    assert layer.legend.kind == "single" and len(layer.legend.entries) == 1
+    styles = dict(zip(layer.gdf["name"], layer.styles))
+    assert "radius" in styles["Landing"] and "fillColor" in styles["Area"]
+    assert styles["Route"]["color"] == layer.colors[1]  # a line is stroked in its colour
+    assert "survey" in m.to_html()
+
+
+def test_derived_frames_keep_their_names_scales_and_credits():
+    indicators = dsrgeo.indicators()
+    layer = Map().add(indicators, color_by="hmn_share").layers[-1]
+    assert layer.name == "Indicators by country"
+    assert layer.legend.title == indicators.attrs["columns"]["hmn_share"]
+    assert layer.legend.kind == "continuous"
+    assert "© TeleGeography, CC BY-NC-SA 3.0" in layer.credit
+    assert len(layer.credit) == len(set(layer.credit))
+    bri = dsrgeo.load("bri_countries")
+    members = Map().add(bri[bri["bri_status"] == "member"]).layers[-1]
+    count = f"({int((bri['bri_status'] == 'member').sum()):,} of {len(bri):,})"
+    assert members.name.endswith(count) and members.legend.title.endswith(count)
+
+
+def test_user_frames_get_names_and_legend_titles_in_words(layer_named):
+    frame = layer_named("x", share_pct=[1.0, 2.0, 3.0])
+    frame.attrs.clear()
+    layer = Map().add(frame, color_by="share_pct").layers[-1]
+    assert layer.name == "Points (3)"
+    assert layer.legend.title == "Share pct"
+
+
+def test_colours_are_checked_when_added(layer_named):
+    frame = layer_named("x", kind=["a", "b", "c"])
+    with pytest.raises(ParameterError, match="categories"):
+        Map().add(frame, color_by="kind", categories={"a": "url(x)"})
+    with pytest.raises(ParameterError, match="palette"):
+        Map().add(frame, color_by="kind", palette=["#12345"])
+    with pytest.raises(ParameterError, match="style"):
+        Map().add(frame, style={"fillColor": "red;x"})
+
+
+def _strings(m, layer_id, column):
+    layer = next(layer for layer in m.layers if layer.layer_id == layer_id)
+    spec = json.loads(m._spec_json(layer, "l"))
+    rows = dict(
+        zip(layer.gdf["name"] if "name" in layer.gdf else layer.gdf["city"], range(len(layer.gdf)))
+    )
+    return lambda name: spec_value(spec, column, rows[name])
+
+
+def test_popups_read_as_words_not_codes():
+    m = Map.default()
+    for layer in m.layers:
+        if layer.role == "overlay":
+            assert layer.popup or layer.tooltip, layer.layer_id  # every layer has a popup
+    peace = _strings(m, "hmn_cables", "countries")("PEACE Cable")
+    assert "Pakistan (PAK)" in peace and "France (FRA)" in peace
+    sources = _strings(m, "hmn_cables", "source_ids")("PEACE Cable")
+    assert "cceonline_peace_2018" not in sources
+    entry = dsrgeo.catalog.cited_source("cceonline_peace_2018")
+    assert f'<a href="{entry["url"]}"' in sources
+    assert _strings(m, "bri_countries", "mou_date")("China") == "7 September 2013"
+    assert _strings(m, "bri_countries", "bri_status")("Italy") == "Exited the BRI"
+    assert _strings(m, "safe_cities", "project_type")("Nairobi") == "Safe City"
+
+
+def test_one_line_credits_name_each_credit_once():
+    m = Map.default()
+    parts = [part for layer in m.layers if layer.show for part in layer.credit]
+    assert "© TeleGeography, CC BY-NC-SA 3.0" in parts and "Natural Earth" in parts
+    page = m.to_html()
+    assert "policy/SOURCES.md" not in parts
+    # the full citations are in the Sources panel, with links
+    assert 'href=\\"https://github.com/stevesong/open_undersea_cable_map\\"' in page
+
+
+def test_the_page_has_a_text_alternative():
+    page = Map.default().to_html()
+    assert 'role="region"' in page and 'aria-describedby="' in page
+    assert "<table><caption>" in page and "the layers of this interactive map" in page
+
+
+@pytest.mark.slow
+def test_200000_points_make_a_page_of_at_most_4_mb():
+    rng = np.random.default_rng(1)
+    n = 200_000
+    frame = geopandas.GeoDataFrame(
+        {"name": [f"Site {i:06d}" for i in range(n)], "value": rng.normal(50, 15, n).round(1)},
+        geometry=geopandas.points_from_xy(rng.uniform(-180, 180, n), rng.uniform(-60, 75, n)),
+        crs="EPSG:4326",
+    )
+    page = Map().add(frame, color_by="value", tooltip=["name", "value"]).to_html()
+    assert len(page.encode("utf-8")) <= 4_000_000
+    _, specs = _page_tables(page)
+    (points,) = [s for s in specs if s.get("bulk")]
+    assert len(spec_geometries(points)) == n
+
+
+def test_hostile_credits_and_citations_are_escaped(layer_named):
+    frame = layer_named("x")
+    frame.attrs.update(credit=HOSTILE, citation=HOSTILE, title=HOSTILE)
+    page = Map(title=HOSTILE).add(frame).to_html()
+    assert HOSTILE not in page and "<img" not in page
+    m = Map().add(frame)
+    spec = json.loads(m._spec_json(m.layers[-1], "l1"))
+    assert spec["credit"] == ["&lt;img src=x onerror=window.__pwned=1&gt;"]

@@ -166,3 +166,31 @@ def test_pdf_pages_flow_tables_over_a4_pages(tmp_path):
     assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == len(pages)
     with pytest.raises(dsrgeo.ParameterError, match="unknown report block"):
         flow_pages([("poem", "x")])
+
+
+def test_pdf_has_one_page_size_and_the_title_first(written):
+    pdf = written.with_suffix(".pdf").read_bytes()
+    boxes = re.findall(rb"/MediaBox \[\s*([^\]]+?)\s*\]", pdf)
+    assert len(boxes) >= 4
+    # A4 portrait: 210 x 297 mm = 8.27 x 11.69 in = 595.44 x 841.68 pt (72 pt per inch)
+    sizes = {tuple(round(float(v), 1) for v in box.split()) for box in boxes}
+    assert sizes == {(0.0, 0.0, 595.4, 841.7)}
+    built = report.build_report()
+    from dsrgeo.report.pdf import flow_pages
+
+    (first, *_) = flow_pages([("title", built.title), ("text", "x")])
+    assert first.axes[0].texts[0].get_text() == built.title  # the title page comes first
+
+
+def test_whole_figures_print_as_integers(written):
+    page = written.read_text(encoding="utf-8")
+    assert "230 cities" in page and "230.0 cities" not in page
+    assert "137 countries" in page
+
+
+def test_the_pdf_map_credits_each_source_once():
+    from dsrgeo.export import credit_text
+
+    built = report.build_report()
+    line = credit_text(built.map.layers, "short")
+    assert "\n" not in line and line.count("TeleGeography") == 1

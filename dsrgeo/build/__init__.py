@@ -9,7 +9,9 @@ Every built layer is checked against its catalog schema before it is written
 The build writes into the checkout's ``layers/`` or into a folder given with ``out_dir``; it
 never writes into an installed package. One module per layer family:
 :mod:`~dsrgeo.build.cables`, :mod:`~dsrgeo.build.countries`, :mod:`~dsrgeo.build.policy`,
-:mod:`~dsrgeo.build.capitals`, :mod:`~dsrgeo.build.network`.
+:mod:`~dsrgeo.build.capitals`, :mod:`~dsrgeo.build.network`. A full build also writes
+``source_titles.json``, the title and link of every source id the policy tables cite
+(:mod:`~dsrgeo.build.sources`), which maps show instead of the ids.
 """
 
 import argparse
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from dsrgeo import catalog, geojson
 from dsrgeo.build import cables, capitals, countries, network, policy
+from dsrgeo.build import sources as source_table
 from dsrgeo.build.common import log, source_cache
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError, ParameterError
 from dsrgeo.fileio import atomic_write
@@ -136,7 +139,8 @@ def build(out_dir=None, layer_ids=None, sources=None):
     Returns
     -------
     dict
-        Layer id -> path written.
+        Layer id -> path written; a full build (no ``layer_ids``) also has
+        ``"source_titles"`` -> the path of ``source_titles.json``.
 
     Raises
     ------
@@ -165,6 +169,9 @@ def build(out_dir=None, layer_ids=None, sources=None):
     with source_cache():
         for layer_id in wanted:
             written[layer_id] = _write_layer(BUILDERS[layer_id](src), catalog.get(layer_id), out)
+    if not layer_ids:
+        text = source_table.source_titles_text(source_table.build_source_titles(src))
+        written["source_titles"] = atomic_write(out / catalog.SOURCE_TITLES_FILE, text)
     return written
 
 

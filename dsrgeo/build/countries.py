@@ -1,7 +1,9 @@
 """The country polygon layers: ``bri_countries``, ``clean_network``, ``huawei_5g`` and ``land``.
 
-Polygons are Natural Earth's admin-0 countries (1:50m for the policy layers, 1:110m for the
-``land`` basemap), every country in each layer; the policy rows come from
+Polygons are Natural Earth's 1:50m admin-0 countries, every country in each layer; the
+``land`` basemap holds the same polygons simplified as a map draws the policy layers
+(:data:`MAP_SIMPLIFY_DEG`), so basemap and country fills line up when zoomed in and a page
+stores their shared geometry once; the policy rows come from
 ``policy/bri_countries.csv``, ``dsr_agreements.csv``, ``standards_agreements.csv``,
 ``clean_network.csv`` and ``huawei_5g.csv``, each row citing its sources. A country without a
 row gets the layer's "none" status (BRI, Clean Network) or no value (Huawei 5G: no position
@@ -22,8 +24,11 @@ from dsrgeo.build.common import (
 )
 from dsrgeo.build.places import sovereign_of
 from dsrgeo.errors import InvalidLayerError
+from dsrgeo.geojson import rounded_geometry
 
 __all__ = [
+    "COUNTRY_DECIMALS",
+    "MAP_SIMPLIFY_DEG",
     "build_bri_countries",
     "build_clean_network",
     "build_huawei_5g",
@@ -31,6 +36,11 @@ __all__ = [
     "policy_rows_unplaced",
 ]
 
+#: Tolerance the maps simplify country polygons with (the catalog's ``simplify_deg`` of the
+#: policy layers); the land basemap is built already simplified with it.
+MAP_SIMPLIFY_DEG = 0.02
+#: Decimals of the country polygons' coordinates (the catalog's ``coordinate_decimals``)
+COUNTRY_DECIMALS = 3
 #: Natural Earth's TYPE of areas whose status is disputed.
 DISPUTED_TYPES = ("Disputed", "Indeterminate")
 #: How sure a row is (see layers/CHANGES.md): two independent sources, one primary, or less.
@@ -222,10 +232,18 @@ def policy_rows_unplaced(sources):
 
 
 def build_land(sources):
-    """Build ``land``: Natural Earth 1:110m country polygons, the offline basemap."""
+    """Build ``land``: the 1:50m country polygons simplified as maps draw them, the basemap.
+
+    Each polygon is what a map draws for the same country of ``bri_countries``: the polygon
+    as that layer's file holds it (:data:`COUNTRY_DECIMALS`), simplified with
+    :data:`MAP_SIMPLIFY_DEG` keeping topology.
+    """
     records, geometries = [], []
-    for feature in ne_countries(sources, "110m"):
+    for feature in ne_countries(sources):
         props = feature["properties"]
         records.append({"id": country_codes(props), "name": props["NAME"]})
-        geometries.append(shapely.geometry.shape(feature["geometry"]))
+        stored = shapely.geometry.shape(
+            rounded_geometry(shapely.geometry.shape(feature["geometry"]), COUNTRY_DECIMALS)
+        )
+        geometries.append(shapely.simplify(stored, MAP_SIMPLIFY_DEG, preserve_topology=True))
     return frame(records, geometries)

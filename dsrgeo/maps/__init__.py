@@ -4,8 +4,9 @@ Modules: :mod:`~dsrgeo.maps.map` (the Map), :mod:`~dsrgeo.maps.layer` (inputs to
 layers), :mod:`~dsrgeo.maps.legend` (escaped HTML boxes), :mod:`~dsrgeo.maps.vector`
 (compact GeoJSON in the page), :mod:`~dsrgeo.maps.coverage` (grid overlays),
 :mod:`~dsrgeo.maps.slider` (year slider), :mod:`~dsrgeo.maps.page` (map, title and image
-elements), :mod:`~dsrgeo.maps.runtime` (the page's JS), :mod:`~dsrgeo.maps.assets` (vendored
-Leaflet), :mod:`~dsrgeo.maps.safe` (what may enter a script), :mod:`~dsrgeo.maps.ids`
+elements), :mod:`~dsrgeo.maps.runtime` (the page's JS: canvas drawing, picking, wrapping,
+panels), :mod:`~dsrgeo.maps.display` (how values read in popups), :mod:`~dsrgeo.maps.assets`
+(vendored Leaflet), :mod:`~dsrgeo.maps.safe` (what may enter a script), :mod:`~dsrgeo.maps.ids`
 (deterministic element ids). Colours and legends come from :mod:`dsrgeo.styles`.
 """
 

@@ -19,6 +19,7 @@ __all__ = [
     "MERCATOR_MAX_LAT_DEG",
     "coverage_colors",
     "coverage_image",
+    "coverage_label",
     "coverage_legend",
     "png_data_uri",
 ]
@@ -38,6 +39,42 @@ def _mercator_y(lat_deg):
 def _rgb_table(palette, steps=256):
     rgba = colormap(tuple(palette))(np.linspace(0.0, 1.0, steps))
     return np.round(rgba[:, :3] * 255).astype(np.uint8)
+
+
+_SYSTEMS = {"bds": "BeiDou", "gps": "GPS", "gal": "Galileo", "glo": "GLONASS"}
+_METRICS = {
+    "max": "satellites in view, daily maximum",
+    "mean": "satellites in view, daily mean",
+    "min": "satellites in view, daily minimum",
+    "pdop_mean": "PDOP, daily mean",
+}
+
+
+def coverage_label(column, attrs=None):
+    """Return a grid column's meaning in words (a coverage layer's name and legend title).
+
+    Parameters
+    ----------
+    column : str
+        E.g. ``"bds_max"``: a constellation prefix and a statistic.
+    attrs : dict, optional
+        The grid's ``.attrs``: ``min_elevation_deg`` is added as the mask.
+
+    Examples
+    --------
+    >>> coverage_label("bds_max", {"min_elevation_deg": 10.0})
+    'BeiDou satellites in view, daily maximum (10° mask)'
+    >>> coverage_label("gps_pdop_mean"), coverage_label("my_value")
+    ('GPS PDOP, daily mean', 'My value')
+    """
+    system, _, metric = str(column).partition("_")
+    if system in _SYSTEMS and metric in _METRICS:
+        text = f"{_SYSTEMS[system]} {_METRICS[metric]}"
+    else:
+        text = str(column).replace("_", " ")
+        text = text[:1].upper() + text[1:]
+    mask = (attrs or {}).get("min_elevation_deg")
+    return f"{text} ({float(mask):g}° mask)" if mask is not None else text
 
 
 def coverage_colors(values, low, high, palette=COVERAGE_PALETTE):

@@ -18,7 +18,7 @@ import shapely
 from dsrgeo import catalog, checks, geojson, loading, timeline
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError, ParameterError
 from dsrgeo.geodesy import split_antimeridian
-from dsrgeo.maps.vector import COORD_DECIMALS
+from dsrgeo.maps.vector import BULK_POINTS, COORD_DECIMALS
 from dsrgeo.styles import (
     MISSING_COLOR,
     apply_marks,
@@ -36,8 +36,12 @@ BASE_STYLE = {
     "polygon": {"color": "#ffffff", "weight": 0.5, "opacity": 1, "fillOpacity": 0.75},
     "point": {"color": "#333333", "weight": 1, "opacity": 1, "fillOpacity": 0.9, "radius": 4},
 }
-#: Drawing order (pane z-index offset over Leaflet's overlay pane) per kind
-BASE_ORDER = {"polygon": 0, "line": 20, "point": 40}
+#: Drawing order (pane z-index offset over Leaflet's overlay pane) per kind; a file that
+#: mixes points, lines and polygons (QGIS, geojson.io) is one "mixed" layer
+BASE_ORDER = {"polygon": 0, "line": 20, "mixed": 30, "point": 40}
+_KINDS = {"LineString": "line", "Point": "point", "Polygon": "polygon"}
+#: Point style of a layer with ``BULK_POINTS`` or more points, unless a radius is given
+MANY_POINTS_STYLE = {"radius": 2.5, "weight": 0.5}
 HIGHLIGHT_COLOR = "#ff00cc"
 HIGHLIGHT_WEIGHT = 5
 #: Leaflet path options ``style=`` may set, with the range each numeric one allows.
@@ -134,6 +138,13 @@ class MapLayer:
     decimals : int
         Decimals of the coordinates written to the page (at most 5; the catalog lowers it
         where the source is coarser, e.g. 3 for 1:50m country borders).
+    credit : tuple of str
+        The parts of the layer's short credit ("© TeleGeography, CC BY-NC-SA 3.0", "Natural
+        Earth"): a map's one-line attribution shows each part once.
+    formats : dict
+        Column -> display format of its values in tooltips and popups (see
+        :mod:`dsrgeo.maps.display`): ``"date"``, ``"countries"``, ``"sources"``, ``"url"``
+        or ``{code: label}``.
     """
 
     name: str
@@ -156,6 +167,8 @@ class MapLayer:
     popup_html: object = None
     image: object = None
     decimals: int = 5
+    credit: tuple = ()
+    formats: dict = dataclasses.field(default_factory=dict)
 
     def __repr__(self):
         return (
@@ -250,16 +263,26 @@ def _to_wgs84(frame, name):
 
 
 def _kind_of(frame, name):
+    """The layer's kind: "point", "line", "polygon", or "mixed" when it holds several."""
     types = set(frame.geometry.geom_type.dropna().str.replace("Multi", "", regex=False))
-    kinds = {"LineString": "line", "Point": "point", "Polygon": "polygon"}
-    found = {kinds.get(t) for t in types}
-    if None in found or len(found) > 1:
+    found = {_KINDS.get(t) for t in types}
+    if None in found:
         raise InvalidLayerError(
-            f"layer {name!r} mixes geometry types {sorted(types)}; add one type per layer "
-            "(e.g. gdf[gdf.geom_type == 'Point'])",
+            f"layer {name!r} holds geometry types {sorted(types)}; points, lines and "
+            "polygons can be drawn (explode geometry collections first: gdf.explode())",
             field="geometry",
         )
+    if len(found) > 1:
+        return "mixed"
     return found.pop() if found else "point"
+
+
+def row_kinds(frame, kind):
+    """Per row: "point", "line" or "polygon" (a mixed layer's rows each have their own)."""
+    if kind != "mixed":
+        return [kind] * len(frame)
+    types = frame.geometry.geom_type.str.replace("Multi", "", regex=False)
+    return [_KINDS[t] for t in types]
 
 
 def _drawable(frame, info, block, name):
@@ -402,6 +425,9 @@ def _check_style(style):
 
 
 def _base_style(kind, block, options):
+    """Leaflet path options of the layer, or per geometry kind for a mixed layer."""
+    if kind == "mixed":
+        return {k: _base_style(k, block, options) for k in ("point", "line", "polygon")}
     if options.style is not None and not isinstance(options.style, dict):
         _check_style(options.style)  # raises, naming the argument
     return _check_style({**BASE_STYLE[kind], **block.get("style", {}), **(options.style or {})})
@@ -442,32 +468,43 @@ def _colour(frame, block, options, name, kind, time_rows):
             else block.get("value_range")
         ),
         "legend_title": options.legend_title
-        or (None if options.color_by is None else _meaning(frame, options.color_by))
+        or (
+            None
+            if options.color_by is None
+            else _meaning(frame, options.color_by) or _words(options.color_by)
+        )
         or block.get("legend_title")
         or name,
         "single_label": block.get("label") or name,
         "missing_label": block.get("missing_label", "No data"),
+        "missing_color": block.get("missing_color", MISSING_COLOR),
         "category_labels": hint.get("category_labels")
         if restyled
         else block.get("category_labels"),
     }
     marks = None if restyled else block.get("marks")
+    if marks and marks["column"] == color_by:  # marked values take no category colour
+        color_options["marked"] = tuple(marks["values"])
     plain = resolve_colors(frame, marks=None, **color_options)
     colors, legend = list(plain.colors), plain.legend
     if marks:
-        colors, legend = apply_marks(frame, colors, legend, marks, name)
+        colors, legend = apply_marks(
+            frame, colors, legend, marks, name, color_options["missing_color"]
+        )
     if time_rows is None:
         return colors, None, legend
     during = list(colors)
     time_block = block.get("time") or {}
     if marks and time_block:
-        # a row marked with a time state (e.g. "exited") was coloured normally before that
+        # a row marked with a time state (e.g. "exited") was coloured normally before that:
+        # as the category the time block names ("member"), or by its own colour_by value
         starts = time_rows[0]
+        as_category = (categories or {}).get(time_block.get("during"))
         for i, value in enumerate(frame[marks["column"]].tolist()):
             has_start = starts[i] is not None and starts[i] != timeline.NEVER
             after = value == time_block.get("after")
             if after or (value == time_block.get("before") and has_start):
-                during[i] = plain.colors[i]
+                during[i] = check_color(as_category) if as_category else plain.colors[i]
     return colors, during, legend
 
 
@@ -499,6 +536,12 @@ def _style_hint(frame, options):
     return checked
 
 
+def _words(column):
+    """A column name as words: "bds_max" -> "Bds max"."""
+    text = str(column).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def _meaning(frame, column):
     """What a derived frame says a column means (``attrs["columns"]``), or None."""
     meanings = frame.attrs.get("columns")
@@ -528,12 +571,56 @@ def _fields(frame, block, options, info, name):
 
 
 def _citation(frame, info, name):
+    """Return (citation, attribution, short credit parts) of the layer."""
     if info is not None:
-        return catalog.citation(info.id), info.attribution
+        return catalog.citation(info.id), info.attribution, _credit_parts(info.credit)
     attrs = frame.attrs
+    attribution = attrs.get("attribution")
+    known = [i for i in attrs.get("layers") or () if i in catalog.layer_ids()]
+    if attrs.get("credit"):
+        credit = _credit_parts(attrs["credit"])
+    elif known:  # a frame dsrgeo derived from layers: their short credits
+        credit = _credit_parts("; ".join(catalog.get(i).credit for i in known))
+    else:
+        credit = _credit_parts(attribution)
     if attrs.get("citation"):
-        return str(attrs["citation"]), attrs.get("attribution")
-    return f"{name}: user data, no source given", attrs.get("attribution")
+        return str(attrs["citation"]), attribution, credit
+    return f"{name}: user data, no source given", attribution, credit
+
+
+def _credit_parts(text):
+    """Split a credit at "; " into its parts, each once."""
+    if not isinstance(text, str):
+        return ()
+    return tuple(dict.fromkeys(p.strip() for p in text.split("; ") if p.strip()))
+
+
+def _formats(info, block, frame):
+    """Column -> display format (see MapLayer.formats)."""
+    formats = {}
+    if info is not None:
+        for field in info.schema:
+            if field["type"] == "date":
+                formats[field["name"]] = "date"
+    for column in frame.columns:
+        if isinstance(column, str) and column.endswith("source_ids"):
+            formats[column] = "sources"
+    if block.get("color_by") and block.get("category_labels"):
+        formats[block["color_by"]] = dict(block["category_labels"])
+    for column, fmt in (block.get("formats") or {}).items():
+        formats[column] = dict(fmt) if isinstance(fmt, dict) else fmt
+    attrs_formats = frame.attrs.get("formats")
+    if isinstance(attrs_formats, dict):
+        formats.update(attrs_formats)
+    return formats
+
+
+def _subset_note(info, source, options, rows):
+    """Return "(152 of 241)" for a frame holding part of a catalog layer, else ""."""
+    if info is None or source != "GeoDataFrame" or options.as_of is not None:
+        return ""
+    total = loading.feature_count(info.id)
+    return f"({rows:,} of {total:,})" if rows < total else ""
 
 
 def _display_name(options, info, frame, source):
@@ -541,14 +628,12 @@ def _display_name(options, info, frame, source):
     if options.name:
         return str(options.name)
     if info is not None:
-        total = loading.feature_count(info.id)
-        if source == "GeoDataFrame" and options.as_of is None and len(frame) < total:
-            return f"{info.title} ({len(frame):,} of {total:,})"
-        return info.title
+        subset = _subset_note(info, source, options, len(frame))
+        return f"{info.title} {subset}" if subset else info.title
     title = frame.attrs.get("title")
     if isinstance(title, str) and title.strip():
         return title
-    return Path(source).stem if source != "GeoDataFrame" else "Layer"
+    return Path(source).stem if source != "GeoDataFrame" else None
 
 
 @dataclasses.dataclass
@@ -580,12 +665,14 @@ class _Rows:
         )
 
 
-def _highlight(rows, highlight, name, kind, legend):
+def _highlight(rows, highlight, name, kinds, legend):
     """Draw the matching rows thick, in the highlight colour, last (on top); extend the legend."""
     hit = _highlight_rows(rows.frame, highlight, name)
     for i in np.flatnonzero(hit):
         for table in (t for t in (rows.styles, rows.during) if t is not None):
-            table[i] = _style_for({**table[i], "weight": HIGHLIGHT_WEIGHT}, kind, HIGHLIGHT_COLOR)
+            table[i] = _style_for(
+                {**table[i], "weight": HIGHLIGHT_WEIGHT}, kinds[i], HIGHLIGHT_COLOR
+            )
         rows.colors[i] = HIGHLIGHT_COLOR
     frame = rows.frame
     labels = frame.loc[hit, "name"] if "name" in frame.columns else frame.index[hit]
@@ -625,9 +712,21 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
     checks.text(options.name, "name")
     checks.text(options.legend_title, "legend_title")
     feature_count = len(frame)
-    frame = _drawable(frame, info, block, name)
-    kind = info.kind if info is not None else _kind_of(frame, name)
+    frame = _drawable(frame, info, block, name or source)
+    kind = info.kind if info is not None else _kind_of(frame, name or source)
+    if name is None:  # no name given or known: say what the layer holds
+        name = f"{'Features' if kind == 'mixed' else kind.capitalize() + 's'} ({len(frame):,})"
     base_style = _base_style(kind, block, options)
+    given = {**block.get("style", {}), **(options.style or {})}
+    if kind == "point" and len(frame) >= BULK_POINTS and "radius" not in given:
+        base_style = {**base_style, **MANY_POINTS_STYLE}  # dots that do not hide each other
+    kinds = row_kinds(frame, kind)
+
+    def styled(colours):
+        if kind != "mixed":
+            return [_style_for(base_style, kind, c) for c in colours]
+        return [_style_for(base_style[k], k, c) for k, c in zip(kinds, colours)]
+
     time_rows = None
     if time_slider and info is not None:
         time_rows = timeline.row_years(frame, info.id)
@@ -636,19 +735,22 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
     rows = _Rows(
         frame=frame,
         colors=colors,
-        styles=[_style_for(base_style, kind, c) for c in colors],
-        during=None if during is None else [_style_for(base_style, kind, c) for c in during],
+        styles=styled(colors),
+        during=None if during is None else styled(during),
         starts=None if time_rows is None else list(time_rows[0]),
         ends=None if time_rows is None else list(time_rows[1]),
         popup_html=popup_html,
     )
     if options.highlight is not None:
-        rows, legend = _highlight(rows, options.highlight, name, kind, legend)
+        rows, legend = _highlight(rows, options.highlight, name, kinds, legend)
+    subset = _subset_note(info, source, options, feature_count)
+    if subset and options.legend_title is None and legend.title != name:
+        legend = dataclasses.replace(legend, title=f"{legend.title} {subset}")
     time = None
     if time_rows is not None:
         marks = (block.get("marks") or {}).get("values", {})
         time = _time_rule(rows, block, base_style, kind, marks)
-    citation, attribution = _citation(rows.frame, info, name)
+    citation, attribution, credit = _citation(rows.frame, info, name)
     return MapLayer(
         name=name,
         kind=kind,
@@ -669,6 +771,8 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
         time=time,
         popup_html=rows.popup_html,
         decimals=min(int(block.get("decimals", COORD_DECIMALS)), COORD_DECIMALS),
+        credit=credit,
+        formats=_formats(info, block, frame),
     )
 
 

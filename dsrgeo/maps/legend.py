@@ -13,7 +13,7 @@ from folium.template import Template
 from dsrgeo.maps.safe import SafeMacro, script_json
 from dsrgeo.styles import check_color
 
-__all__ = ["HtmlControl", "legend_html", "sources_html"]
+__all__ = ["HtmlControl", "layer_table_html", "legend_html", "legend_words", "sources_html"]
 
 
 def _number(value):
@@ -44,14 +44,17 @@ def legend_html(sections):
     Examples
     --------
     >>> from dsrgeo.styles import Legend
-    >>> box = legend_html([("l0", Legend("<b>Cables</b>", "single", "line", (("HMN", "#d7301f"),)))])
+    >>> box = legend_html([("l0", Legend("<b>Cables</b>", "categorical", "line",
+    ...                                  (("HMN", "#d7301f"),)))])
     >>> "&lt;b&gt;Cables&lt;/b&gt;" in box and "<b>" not in box
     True
     """
     parts = []
     for key, legend, *shown in sections:
         hidden = ' style="display:none"' if shown and not shown[0] else ""
-        rows = [f"<h4>{html.escape(legend.title)}</h4>"]
+        rows = []
+        if legend.kind != "single":  # a single swatch says what it is in its own label
+            rows.append(f"<h4>{html.escape(legend.title)}</h4>")
         if legend.kind == "continuous" and legend.stops:
             colors = ",".join(check_color(c) for _, c in legend.stops)
             if len(legend.stops) == 1:
@@ -72,23 +75,118 @@ def legend_html(sections):
     return "".join(parts)
 
 
-def sources_html(citations):
-    """Return the collapsible "Sources" box listing one citation per layer (plain text).
+def _source_item(source):
+    """One source as safe HTML: the title (linked when its URL is a web address), publisher, date."""
+    title = html.escape(str(source.get("title") or source.get("publisher") or "source"))
+    url = str(source.get("url") or "")
+    if url.lower().startswith(("https://", "http://")):
+        title = (
+            f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer">{title}</a>'
+        )
+    extra = [str(source[k]) for k in ("publisher", "as_of") if source.get(k)]
+    if not url.lower().startswith(("https://", "http://")) and url:
+        extra.append("each row cites its own sources (in the popups)")
+    return title + (f" ({html.escape(', '.join(extra))})" if extra else "")
+
+
+def sources_html(entries):
+    """Return the "Sources" panel: each layer once, its sources linked, its licence.
 
     Parameters
     ----------
-    citations : list of (str, str)
-        (layer name, citation text) pairs.
+    entries : list of dict
+        One per layer: ``name``; ``sources`` (dicts with ``title``, ``publisher``, ``url``,
+        ``as_of``) or, for data without them, ``citation`` (plain text); optional
+        ``licence``, ``licence_url`` and ``attribution``.
+
+    Returns
+    -------
+    str
+        A closed ``<details>`` (the panel starts as a button).
 
     Examples
     --------
-    >>> sources_html([("Cables", "TeleGeography <2022>")])
-    '<details><summary>Sources (1)</summary><ul><li><b>Cables</b>: TeleGeography &lt;2022&gt;</li></ul></details>'
+    >>> box = sources_html([{"name": "Cables", "sources": [{"title": "Cable map",
+    ...     "publisher": "TeleGeography <tg>", "url": "https://example.org", "as_of": "2022"}],
+    ...     "licence": "CC BY-NC-SA 3.0", "licence_url": "https://creativecommons.org/"}])
+    >>> '<a href="https://example.org"' in box, "&lt;tg&gt;" in box, box.count("Cables")
+    (True, True, 1)
     """
-    items = "".join(
-        f"<li><b>{html.escape(name)}</b>: {html.escape(text)}</li>" for name, text in citations
+    parts = []
+    for entry in entries:
+        rows = [f"<h4>{html.escape(entry['name'])}</h4>"]
+        if entry.get("sources"):
+            items = "".join(f"<li>{_source_item(s)}</li>" for s in entry["sources"])
+            rows.append(f"<ul>{items}</ul>")
+        elif entry.get("citation"):
+            rows.append(f"<p>{html.escape(entry['citation'])}</p>")
+        notes = []
+        if entry.get("licence"):
+            licence = html.escape(entry["licence"])
+            url = str(entry.get("licence_url") or "")
+            if url.lower().startswith(("https://", "http://")):
+                licence = (
+                    f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+                    f'rel="noopener noreferrer">{licence}</a>'
+                )
+            notes.append(f"Licence: {licence}.")
+        if entry.get("attribution"):
+            notes.append(html.escape(entry["attribution"]))
+        if notes:
+            rows.append(f"<p>{' '.join(notes)}</p>")
+        parts.append("".join(rows))
+    body = "".join(parts)
+    return (
+        f'<details><summary>Sources</summary><div class="dsrgeo-sources-body">{body}'
+        "<p>Map drawn with dsrgeo and Leaflet.</p></div></details>"
     )
-    return f"<details><summary>Sources ({len(citations)})</summary><ul>{items}</ul></details>"
+
+
+def legend_words(legend):
+    """Return a legend as one line of plain text (for the text alternative).
+
+    Examples
+    --------
+    >>> from dsrgeo.styles import Legend
+    >>> legend_words(Legend("Cables", "categorical", "line", (("HMN", "#d7301f"), ("Other", "#999999"))))
+    'HMN; Other'
+    """
+    words = []
+    if legend.kind == "continuous" and legend.stops:
+        low, high = legend.stops[0][0], legend.stops[-1][0]
+        words.append(f"colour scale from {_number(low)} (light or dark end) to {_number(high)}")
+    words += [str(label) for label, _ in legend.entries]
+    return "; ".join(words)
+
+
+def layer_table_html(rows, *, caption):
+    """Return the map's text alternative: a table of its layers for screen readers.
+
+    Parameters
+    ----------
+    rows : list of dict
+        ``name``, ``features`` (int), ``shown`` (bool), ``legend`` (plain text), ``credit``.
+    caption : str
+        Plain text (the map's title).
+
+    Examples
+    --------
+    >>> print(layer_table_html([{"name": "<x>", "features": 3, "shown": True,
+    ...     "legend": "a", "credit": "b"}], caption="Map"))  # doctest: +ELLIPSIS
+    <table><caption>Map: the layers of this interactive map</caption>...<td>&lt;x&gt;</td>...
+    """
+    head = "<tr><th>Layer</th><th>Features</th><th>Shown</th><th>Key</th><th>Credit</th></tr>"
+    body = "".join(
+        f"<tr><td>{html.escape(r['name'])}</td><td>{int(r['features']):,}</td>"
+        f"<td>{'yes' if r['shown'] else 'no (in the layer control)'}</td>"
+        f"<td>{html.escape(r['legend'])}</td><td>{html.escape(r['credit'])}</td></tr>"
+        for r in rows
+    )
+    return (
+        f"<table><caption>{html.escape(caption)}: the layers of this interactive map</caption>"
+        f"<thead>{head}</thead><tbody>{body}</tbody></table>"
+    )
 
 
 class HtmlControl(SafeMacro):
@@ -106,15 +204,8 @@ class HtmlControl(SafeMacro):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-        {{ this.get_name() }}.onAdd = function () {
-            var box = L.DomUtil.create("div", {{ this.css_class|tojson }});
-            box.innerHTML = {{ this.html_json }};
-            L.DomEvent.disableClickPropagation(box);
-            L.DomEvent.disableScrollPropagation(box);
-            return box;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        dsrgeo.control({{ this._parent.get_name()|tojson }}, {{ this.position|tojson }},
+                       {{ this.css_class|tojson }}, {{ this.html_json }});
         {% endmacro %}
         """
     )

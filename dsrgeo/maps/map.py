@@ -1,22 +1,35 @@
 """``dsrgeo.Map``: compose cited layers into one self-contained, safe, reproducible Leaflet page."""
 
+import base64
 import functools
 import html
+import json
+import zlib
 from pathlib import Path
 
 from dsrgeo import catalog, checks, export
 from dsrgeo.errors import ParameterError
 from dsrgeo.fileio import atomic_write
+from dsrgeo.geodesy import recentre
 from dsrgeo.maps.coverage import COVERAGE_PALETTE, check_grid, png_data_uri
 from dsrgeo.maps.ids import assign_ids, content_seed
 from dsrgeo.maps.layer import AddOptions, MapLayer, coverage_frame, resolve_layer
-from dsrgeo.maps.legend import HtmlControl, legend_html, sources_html
+from dsrgeo.maps.legend import (
+    HtmlControl,
+    layer_table_html,
+    legend_html,
+    legend_words,
+    sources_html,
+)
 from dsrgeo.maps.safe import script_json
 from dsrgeo.maps.vector import vector_spec
 
 __all__ = [
+    "COMPRESS_MIN_CHARS",
     "DEFAULT_BOUNDS",
     "DEFAULT_LAYERS",
+    "DEFAULT_SHOWN",
+    "DEFAULT_TITLE",
     "FRAGMENT_HEIGHT",
     "OPTIONAL_LAYERS",
     "SCENARIO_CLASSES",
@@ -24,8 +37,8 @@ __all__ = [
     "Map",
 ]
 
-#: The layers of the default map (``Map.default()``, ``dsrgeo map`` with no layers), in
-#: drawing order. Landing points start hidden (their catalog style says so).
+#: The layers of the default map (``Map.default()``, ``dsrgeo map`` with no layers), in the
+#: order they are added; :data:`DEFAULT_SHOWN` are on when the page opens.
 DEFAULT_LAYERS = (
     "bri_countries",
     "cables",
@@ -34,9 +47,15 @@ DEFAULT_LAYERS = (
     "safe_cities",
     "beidou_capitals",
 )
+#: The layers of the default map shown when it opens (the rest are one click away)
+DEFAULT_SHOWN = ("bri_countries", "cables", "hmn_cables")
 #: Layers the default map offers switched off, one click away in the layer control: the US
 #: answer (Clean Network, Huawei 5G restrictions) and the Chinese cloud regions.
 OPTIONAL_LAYERS = ("clean_network", "huawei_5g", "cloud_regions")
+#: Where the default map opens on a tall (phone) screen, degrees: Africa, Europe and Asia
+DEFAULT_FOCUS_LON, DEFAULT_FOCUS_LAT = 60.0, 18.0
+#: The default map's title
+DEFAULT_TITLE = "The Digital Silk Road: Belt and Road countries and HMN Tech submarine cables"
 
 #: (west, south, east, north) degrees shown when nothing else is asked for: the inhabited world
 DEFAULT_BOUNDS = (-170.0, -56.0, 180.0, 75.0)
@@ -44,6 +63,9 @@ DEFAULT_BOUNDS = (-170.0, -56.0, 180.0, 75.0)
 FRAGMENT_HEIGHT = "560px"
 PANE_BASE_Z = 400  # Leaflet's overlayPane; basemap below it, points above lines above polygons
 BASEMAP_ID = "land"
+#: Page data parts (a layer, the shared geometry) longer than this travel deflate-compressed
+#: (base64 in the page, opened by the browser's DecompressionStream)
+COMPRESS_MIN_CHARS = 150_000
 
 
 class Map:
@@ -60,6 +82,11 @@ class Map:
     time_slider : bool
         Add a year slider (2000 to the data's last year) stepping BRI joins/exits and cable
         ready-for-service years.
+    center_lon : float
+        The map's central meridian, degrees east (-180 to 180). ``150`` gives a Pacific view
+        in which trans-Pacific cables are whole lines and countries split at ±180° (Russia,
+        Fiji) are whole again (:func:`dsrgeo.geodesy.recentre`); the static exports follow.
+        The map wraps: panning east or west shows the world again.
 
     Attributes
     ----------
@@ -80,7 +107,10 @@ class Map:
     Notes
     -----
     The page inlines Leaflet 1.9.4 (vendored from npm, see ``dsrgeo/maps/vendor/VENDOR.md``) and
-    makes no network request unless ``tiles`` is given. Every string from data is html-escaped
+    makes no network request unless ``tiles`` is given. Layers are drawn on canvas; geometry
+    that several layers share (the country polygons of the basemap and the policy layers) is
+    stored once, and large data parts are deflate-compressed (opened by the browser's
+    ``DecompressionStream``: Chrome 80, Firefox 113, Safari 16.4 and later). Every string from data is html-escaped
     in Python before it reaches a tooltip, popup, legend, layer name or title; raw HTML enters
     only through ``add(..., popup_html=column)``. Element ids derive from the content, so the
     same inputs give byte-identical HTML. Coordinates are rounded to 5 decimals and only the
@@ -100,19 +130,23 @@ class Map:
     """
 
     @classmethod
-    def default(cls, *, as_of=None, title=None, tiles=None, time_slider=False):
-        """Return the default map: every core layer with its catalog style and legend.
+    def default(cls, *, as_of=None, title=None, tiles=None, time_slider=False, center_lon=0.0):
+        """Return the default map: BRI status and the cables on, the rest one click away.
 
-        The layers of :data:`DEFAULT_LAYERS` are drawn; those of :data:`OPTIONAL_LAYERS`
-        (Clean Network, Huawei 5G restrictions, Chinese cloud regions) are in the layer
-        control, switched off.
+        The layers of :data:`DEFAULT_LAYERS` are added in that order with their catalog
+        styles: BRI status by country, every submarine cable and the HMN Tech cables on top
+        are shown when the page opens; landing points, Safe City projects and the BeiDou
+        capitals are in the layer control, switched off, as are :data:`OPTIONAL_LAYERS`
+        (Clean Network, Huawei 5G restrictions, Chinese cloud regions).
 
         Parameters
         ----------
         as_of : int, optional
             The world at the end of this year, for the layers that have years (BRI status,
             cables in service); layers without time are drawn as they are.
-        title, tiles, time_slider
+        title : str, optional
+            Default :data:`DEFAULT_TITLE` (plus the year with ``as_of``).
+        tiles, time_slider, center_lon
             As for :class:`Map`.
 
         Returns
@@ -121,21 +155,27 @@ class Map:
 
         Examples
         --------
-        >>> layers = Map.default().layers  # in drawing order, the land basemap first
-        >>> [layer.layer_id for layer in layers][:2]
-        ['land', 'bri_countries']
-        >>> [layer.layer_id for layer in layers if not layer.show]  # in the control, switched off
-        ['clean_network', 'huawei_5g', 'landing_points', 'cloud_regions']
+        >>> the_map = Map.default()
+        >>> the_map.title == DEFAULT_TITLE
+        True
+        >>> [layer.layer_id for layer in the_map.layers if layer.show]
+        ['land', 'bri_countries', 'cables', 'hmn_cables']
         """
-        the_map = cls(title=title, tiles=tiles, time_slider=time_slider)
+        if title is None:
+            title = DEFAULT_TITLE + ("" if as_of is None else f", end of {int(as_of)}")
+        the_map = cls(title=title, tiles=tiles, time_slider=time_slider, center_lon=center_lon)
         for layer_id in DEFAULT_LAYERS:
-            the_map.add(layer_id, as_of=as_of)
+            the_map.add(layer_id, as_of=as_of, show=layer_id in DEFAULT_SHOWN)
         for layer_id in OPTIONAL_LAYERS:
             the_map.add(layer_id, as_of=as_of, show=False)
+        # on a phone, open on the Digital Silk Road's own world: Africa, Europe and Asia
+        west = the_map.center_lon - 180
+        the_map._focus = ((DEFAULT_FOCUS_LON - west) % 360 + west, DEFAULT_FOCUS_LAT)
         return the_map
 
-    def __init__(self, *, title=None, tiles=None, time_slider=False):
+    def __init__(self, *, title=None, tiles=None, time_slider=False, center_lon=0.0):
         self.title = checks.text(title, "title")
+        self.center_lon = float(checks.number(center_lon, "center_lon", low=-180, high=180))
         if tiles is not None:
             checks.text(tiles, "tiles", max_chars=100)
             _tile_layer(tiles)  # fail now, not at save time
@@ -145,10 +185,13 @@ class Map:
         self._bodies = []  # page data of each overlay, computed when first rendered
         self._basemap = None
         self._bounds = None
+        self._recentred = {}
+        self._focus = None  # (lon, lat) a tall (phone) map opens on; None: the bounds' centre
 
     def __repr__(self):
         names = ", ".join(repr(layer.name) for layer in self._overlays)
-        return f"Map(title={self.title!r}, layers=[{names}])"
+        centre = f", center_lon={self.center_lon:g}" if self.center_lon else ""
+        return f"Map(title={self.title!r}{centre}, layers=[{names}])"
 
     # -- building --------------------------------------------------------------------------
 
@@ -298,7 +341,8 @@ class Map:
             Column suffix: ``"max"``, ``"mean"``, ``"min"``, ``"pdop_mean"``..., or a full
             column name given as ``system`` with ``metric=None``.
         name : str, optional
-            Layer name (default: e.g. "bds_max (visible satellites)").
+            Layer name (default: the column in words, e.g. "BeiDou satellites in view, daily
+            maximum (10° mask)").
         show : bool
             Whether the overlay is on when the page opens.
         opacity : float
@@ -328,7 +372,12 @@ class Map:
         >>> layer.kind, layer.legend.kind, layer.legend.stops[0][0], layer.legend.stops[-1][0]
         ('coverage', 'continuous', 8.0, 9.0)
         """
-        from dsrgeo.maps.coverage import coverage_colors, coverage_image, coverage_legend
+        from dsrgeo.maps.coverage import (
+            coverage_colors,
+            coverage_image,
+            coverage_label,
+            coverage_legend,
+        )
 
         checks.text(system, "system", allow_none=False, max_chars=100)
         checks.text(metric, "metric", max_chars=100)
@@ -349,7 +398,7 @@ class Map:
         )
         frame = coverage_frame(grid)
         colors = tuple(coverage_colors(frame[column], low, high, palette))
-        label = name or f"{column} (visible satellites)"
+        label = name or coverage_label(column, grid.attrs)
         self._overlays.append(
             MapLayer(
                 name=str(label),
@@ -451,13 +500,18 @@ class Map:
         return self
 
     def fit_bounds(self, bounds=None):
-        """Open the map on a box, a layer, or (default) everything added.
+        """Open the map on a box, a layer, or (default) everything added, with a margin.
+
+        The page fits the box with ``FIT_PADDING_PX`` pixels to spare on every side, so
+        nothing asked for is clipped.
 
         Parameters
         ----------
         bounds : tuple or str, optional
             ``(west, south, east, north)`` degrees (the order of ``GeoDataFrame.total_bounds``),
-            or the name / catalog id of an added layer; None fits all overlays.
+            or the name / catalog id of an added layer; None fits all overlays. In a map with
+            ``center_lon``, a layer's box is taken in the map's longitudes (a trans-Pacific
+            cable spans the Pacific, not the world).
 
         Returns
         -------
@@ -472,6 +526,8 @@ class Map:
         --------
         >>> Map().add("hmn_cables").fit_bounds("hmn_cables")._bounds[0] < 0
         True
+        >>> Map(center_lon=150).add("cables").fit_bounds("cables")._bounds[2] > 180
+        True
         """
         if bounds is None or isinstance(bounds, str):
             chosen = [
@@ -485,12 +541,18 @@ class Map:
                     f"{bounds!r}: no such layer on the map; added: {names}", parameter="bounds"
                 )
             import numpy as np
+            import shapely
 
-            boxes = np.array([layer.gdf.total_bounds for layer in chosen if len(layer.gdf)])
-            if not len(boxes):
+            boxes = [
+                shapely.total_bounds(np.asarray(self._drawn_geometries(layer), dtype=object))
+                for layer in chosen
+                if len(layer.gdf)
+            ]
+            if not boxes:
                 raise ParameterError(
                     f"{bounds!r}: the layers have no geometry to fit", parameter="bounds"
                 )
+            boxes = np.array(boxes)
             bounds = (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
         try:
             west, south, east, north = (float(v) for v in bounds)
@@ -498,12 +560,23 @@ class Map:
             raise ParameterError(
                 f"expected (west, south, east, north) degrees, got {bounds!r}", parameter="bounds"
             ) from err
-        if not (-90 <= south <= north <= 90 and -360 <= west <= east <= 360):
+        if not (-90 <= south <= north <= 90 and -360 <= west <= east <= 540):
             raise ParameterError(
                 f"{bounds!r} is not (west, south, east, north) in degrees", parameter="bounds"
             )
         self._bounds = (west, south, east, north)
         return self
+
+    def _drawn_geometries(self, layer):
+        """The layer's geometries as this map draws them (moved into its longitudes)."""
+        if layer.kind == "coverage" or not self.center_lon:
+            return list(layer.gdf.geometry.values)
+        key = id(layer)
+        cached = self._recentred.get(key)
+        if cached is None or cached[0] is not layer:
+            cached = (layer, recentre(layer.gdf.geometry.values, center_lon=self.center_lon))
+            self._recentred[key] = cached
+        return cached[1]
 
     # -- output ----------------------------------------------------------------------------
 
@@ -511,12 +584,20 @@ class Map:
     def bounds(self):
         """The (west, south, east, north) degrees the map opens on.
 
+        Without :meth:`fit_bounds`: :data:`DEFAULT_BOUNDS`, moved to the map's
+        ``center_lon``.
+
         Examples
         --------
         >>> Map().bounds == DEFAULT_BOUNDS
         True
+        >>> Map(center_lon=150).bounds
+        (-20.0, -56.0, 330.0, 75.0)
         """
-        return self._bounds or DEFAULT_BOUNDS
+        if self._bounds is not None:
+            return self._bounds
+        west, south, east, north = DEFAULT_BOUNDS
+        return (west + self.center_lon, south, east + self.center_lon, north)
 
     def to_html(self, fragment=False, *, key=None):
         """Return the map as HTML: a whole page, or a ``<div>`` fragment to embed.
@@ -624,26 +705,71 @@ class Map:
 
     # -- rendering -------------------------------------------------------------------------
 
-    def _spec_json(self, layer, key):
-        """Return the layer's page data as script-safe JSON, with ``key`` as its first member.
+    def _body(self, layer):
+        """The layer's page data without its key: (spec dict, geometry JSON strings or None).
 
-        The rest depends on the layer only (its pane follows from its order), so it is
-        computed once per layer and kept beside it; the key is the layer's position and
-        shifts as layers are added.
+        It depends on the layer only (its pane follows from its order), so it is computed
+        once per layer and kept beside it; the key is the layer's position and shifts as
+        layers are added.
         """
         if layer is self._basemap:
-            body = _basemap_body()
-        else:
-            index = next(i for i, o in enumerate(self._overlays) if o is layer)
-            if self._bodies[index] is None:
-                self._bodies[index] = _spec_body(layer)
-            body = self._bodies[index]
-        return '{"key":' + script_json(key) + "," + body
+            return _basemap_body(self.center_lon)
+        index = next(i for i, o in enumerate(self._overlays) if o is layer)
+        if self._bodies[index] is None:
+            self._bodies[index] = _spec_body(layer, self._drawn_geometries(layer))
+        return self._bodies[index]
+
+    def _spec_json(self, layer, key):
+        """Return the layer's page data as script-safe JSON (geometry inline; see ``_body``)."""
+        spec, geometries = self._body(layer)
+        inner = script_json(spec)[1:-1]
+        tail = "" if geometries is None else ',"geometry":[' + ",".join(geometries) + "]"
+        return '{"key":' + script_json(key) + "," + inner + tail + "}"
+
+    def _page_specs(self, keyed):
+        """(layer key -> page JSON of the layer, page JSON of the shared geometry table).
+
+        Each distinct geometry is stored once in a table per number of decimals; layers index
+        into it (``"g"``), so the country polygons that the basemap and the policy layers
+        share travel once. Long parts are compressed (:data:`COMPRESS_MIN_CHARS`).
+        """
+        tables = {}
+        specs = {}
+        for layer_key, layer in keyed:
+            if layer.kind == "coverage":
+                continue
+            spec, geometries = self._body(layer)
+            inner = script_json(spec)[1:-1]
+            if geometries is not None:
+                strings, index = tables.setdefault(str(spec["decimals"]), ([], {}))
+                rows = []
+                for geometry in geometries:
+                    if geometry not in index:
+                        index[geometry] = len(strings)
+                        strings.append(geometry)
+                    rows.append(index[geometry])
+                inner += ',"g":' + script_json(rows)
+            text = '{"key":' + script_json(layer_key) + "," + inner + "}"
+            outer = {
+                "key": layer_key,
+                **{k: spec[k] for k in ("name", "kind", "pane", "bulk", "credit", "features")},
+            }
+            specs[layer_key] = _packed(text, outer)
+        table = (
+            "{"
+            + ",".join(
+                script_json(decimals) + ":[" + ",".join(strings) + "]"
+                for decimals, (strings, _) in sorted(tables.items())
+            )
+            + "}"
+        )
+        return specs, _packed(table, {})
 
     def _render(self, fragment, key=None):
         from branca.element import Element, Figure
 
         from dsrgeo.maps.page import (
+            GeometryTable,
             ImageOverlay,
             InlineAssets,
             LayerControl,
@@ -656,11 +782,7 @@ class Map:
 
         layers = self.layers
         keyed = [(f"l{i}", layer) for i, layer in enumerate(layers)]
-        specs = {
-            layer_key: self._spec_json(layer, layer_key)
-            for layer_key, layer in keyed
-            if layer.kind != "coverage"
-        }
+        specs, table = self._page_specs(keyed)
         images = {  # coverage PNGs as data: URIs
             layer_key: png_data_uri(layer.image[0])
             for layer_key, layer in keyed
@@ -672,19 +794,34 @@ class Map:
             if layer.role == "overlay" and layer.legend is not None
         ]
         legend = legend_html(legend_sections)
-        citations = [(layer.name, layer.citation) for _, layer in keyed if layer.citation]
-        sources = sources_html(citations)
-        west, south, east, north = self._bounds or DEFAULT_BOUNDS
+        sources = sources_html(_source_entries(layers))
+        alt = layer_table_html(
+            [
+                {
+                    "name": layer.name,
+                    "features": len(layer.gdf),
+                    "shown": layer.show,
+                    "legend": legend_words(layer.legend) if layer.legend is not None else "",
+                    "credit": "; ".join(layer.credit),
+                }
+                for layer in layers
+                if layer.role == "overlay"
+            ],
+            caption=self.title or "Map",
+        )
+        west, south, east, north = self.bounds
         seed = content_seed(
             "" if key is None else f"key:{key}",
             self.title or "",
             str(self.tiles),
             str(self.time_slider),
             str(fragment),
+            repr(self.center_lon),
             repr((west, south, east, north)),
             legend,
             sources,
             *(f"{layer_key}:{layer.show}:{layer.name}" for layer_key, layer in keyed),
+            table,
             *specs.values(),
             *images.values(),
         )
@@ -699,8 +836,13 @@ class Map:
             bounds=[[south, west], [north, east]],
             panes=dict(sorted(panes.items())),
             fragment_height=FRAGMENT_HEIGHT if fragment else None,
+            center_lon=self.center_lon,
+            label=html.escape(self.title or "Map", quote=True),
+            alt_html=alt,
+            focus=None if self._focus is None else (self._focus[1], self._focus[0]),
         )
         figure.add_child(leaflet_map, name="map")
+        leaflet_map.add_child(GeometryTable(table), name="geometries")
         for layer_key, layer in keyed:
             escaped_name = html.escape(layer.name)
             if layer.role == "basemap":
@@ -716,7 +858,7 @@ class Map:
                     name=escaped_name,
                     pane=_pane_of(layer),
                     cells=len(layer.gdf),
-                    attribution=html.escape(layer.attribution or ""),
+                    credit=[html.escape(part) for part in layer.credit],
                     show=layer.show,
                 )
             else:
@@ -724,11 +866,14 @@ class Map:
             leaflet_map.add_child(element, name=layer_key)
         if self.tiles is not None:
             leaflet_map.add_child(_tile_layer(self.tiles), name="tiles")
+        if self.title:
+            leaflet_map.add_child(TitleBox(html.escape(self.title)), name="title")
         leaflet_map.add_child(LayerControl(), name="layer_control")
         if legend_sections:
             leaflet_map.add_child(
                 HtmlControl(
-                    f"<details open><summary>Legend</summary>{legend}</details>",
+                    '<details open><summary>Legend</summary><div class="dsrgeo-legend-body">'
+                    f"{legend}</div></details>",
                     position="bottomright",
                     css_class="dsrgeo-box dsrgeo-legend",
                 ),
@@ -738,8 +883,6 @@ class Map:
             HtmlControl(sources, position="bottomleft", css_class="dsrgeo-box dsrgeo-sources"),
             name="sources",
         )
-        if self.title:
-            leaflet_map.add_child(TitleBox(html.escape(self.title)), name="title")
         if self.time_slider:
             last_years = [  # the data's last year: planned cables do not stretch the slider
                 catalog.get(layer.layer_id).years[1]
@@ -848,12 +991,52 @@ def _scenario_frames(scenario, name, context):
     return countries, uncut, cut, area, title
 
 
+def _packed(text, outer):
+    """``text`` (script-safe JSON) as it is, or compressed into ``{**outer, "z": base64}``."""
+    if len(text) < COMPRESS_MIN_CHARS:
+        return text
+    data = base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
+    return script_json({**outer, "z": data})
+
+
+def _source_entries(layers):
+    """The Sources panel's entries: each layer's sources from the catalog, or its citation."""
+    entries, seen = [], set()
+    for layer in layers:
+        if layer.layer_id is not None and layer.layer_id in catalog.layer_ids():
+            info = catalog.get(layer.layer_id)
+            entry = {
+                "name": layer.name,
+                "sources": [dict(s) for s in info.sources],
+                "licence": info.licence,
+                "licence_url": info.licence_url,
+                "attribution": info.attribution,
+            }
+        elif layer.citation:
+            entry = {"name": layer.name, "citation": layer.citation}
+        else:
+            continue
+        frozen = json.dumps(entry, sort_keys=True)
+        if frozen not in seen:
+            seen.add(frozen)
+            entries.append(entry)
+    return entries
+
+
 def _pane_of(layer):
     return f"dsrgeo-{layer.order + 100:03d}"
 
 
-def _spec_body(layer):
-    """:func:`vector_spec` JSON without its leading ``"key"`` member and opening brace."""
+def _frozen(style):
+    """A hashable form of a Leaflet style dict (equal styles, equal keys)."""
+    return tuple(sorted(style.items()))
+
+
+def _spec_body(layer, geometries):
+    """Return (the layer's :func:`vector_spec` without key and geometry, geometry JSON strings).
+
+    The geometry is None for bulk point layers (their spec holds ``points``).
+    """
     style_table, style_index = [], []
     seen = {}
     extra_styles = []
@@ -862,7 +1045,7 @@ def _spec_body(layer):
         row_styles = layer.time.during
         extra_styles = [r for r in (layer.time.before, layer.time.after) if isinstance(r, dict)]
     for style in [*row_styles, *extra_styles]:
-        frozen = script_json(style)
+        frozen = _frozen(style)
         if frozen not in seen:
             seen[frozen] = len(style_table)
             style_table.append(style)
@@ -871,7 +1054,7 @@ def _spec_body(layer):
     if layer.time is not None:
 
         def rule(value):
-            return "hide" if value == "hide" else seen[script_json(value)]
+            return "hide" if value == "hide" else seen[_frozen(value)]
 
         time = {
             "start": layer.time.start,
@@ -891,9 +1074,11 @@ def _spec_body(layer):
         style_index=style_index[: len(row_styles)],
         time=time,
         popup_html=layer.popup_html,
+        geometries=geometries,
     )
-    del spec["key"]  # the first member; _spec_json puts it back
-    return script_json(spec)[1:]
+    del spec["key"]  # the first member; the page puts it back
+    compact = spec.pop("geometry", None)
+    return spec, None if compact is None else [script_json(g) for g in compact]
 
 
 @functools.lru_cache(maxsize=2)
@@ -920,14 +1105,18 @@ def _basemap_copy():
     )
 
 
-@functools.lru_cache(maxsize=2)
-def _basemap_body_for(path, block):
-    return _spec_body(_basemap_shared(path, block))
+@functools.lru_cache(maxsize=4)
+def _basemap_body_for(path, block, center_lon):
+    shared = _basemap_shared(path, block)
+    geometries = list(shared.gdf.geometry.values)
+    if center_lon:
+        geometries = recentre(geometries, center_lon=center_lon)
+    return _spec_body(shared, geometries)
 
 
-def _basemap_body():
-    """The page data of the shipped basemap (computed once per process)."""
-    return _basemap_body_for(*_basemap_key())
+def _basemap_body(center_lon=0.0):
+    """The page data of the shipped basemap (computed once per process and centre)."""
+    return _basemap_body_for(*_basemap_key(), float(center_lon))
 
 
 def _tile_layer(name):

@@ -1,23 +1,26 @@
 """One vector layer in the page: compact, escaped features plus the folium element that draws it.
 
 Only the properties a tooltip or popup shows travel to the page, each value already
-``html.escape``-d and formatted as text, stored once in a string table; coordinates keep at
-most ``COORD_DECIMALS`` decimals and travel as encoded polylines; styles are a small table
-indexed per feature. The runtime (``dsrgeo.vector``) rebuilds GeoJSON for Leaflet.
+formatted as safe display HTML (:mod:`dsrgeo.maps.display`) and stored once in a string
+table, column by column; coordinates keep at most ``COORD_DECIMALS`` decimals and travel as
+encoded polylines (rings start at their smallest vertex, so the same polygon always encodes
+the same and a page stores shared geometry once); styles are a small table indexed per
+feature. A large layer of points travels as one polyline of all its points. The runtime
+(``dsrgeo.vector``) draws them on canvas.
 """
 
 import html
 import json
-import math
 
 import numpy as np
-import pandas as pd
 import shapely
 from folium.template import Template
 
+from dsrgeo.maps.display import display_value, format_value
 from dsrgeo.maps.safe import SafeLayer
 
 __all__ = [
+    "BULK_POINTS",
     "COORD_DECIMALS",
     "VectorLayer",
     "compact_geometry",
@@ -25,50 +28,16 @@ __all__ = [
     "encode_polyline",
     "expand_geometry",
     "format_value",
+    "morton_order",
+    "spec_geometries",
+    "spec_value",
     "vector_spec",
 ]
 
 COORD_DECIMALS = 5  # 1e-5 degree is about 1.1 m at the equator: far below screen resolution
-
-
-def format_value(value):
-    """Return a data value as html-escaped display text, or None when it is missing.
-
-    Lists are joined with ", "; numbers of 10,000 and more get thousands separators and no
-    decimals, whole numbers lose their ".0", others keep at most 2 decimals.
-
-    Examples
-    --------
-    >>> format_value("<img src=x onerror=alert(1)>")
-    '&lt;img src=x onerror=alert(1)&gt;'
-    >>> format_value(["HMN Tech", "Orange"]), format_value(2019.0), format_value(None)
-    ('HMN Tech, Orange', '2019', None)
-    >>> format_value(21500.0), format_value(16.10), format_value(float("nan"))
-    ('21,500', '16.1', None)
-    """
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple, np.ndarray)):
-        parts = [format_value(v) for v in value]
-        text = ", ".join(p for p in parts if p is not None)
-        return text or None
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, (int, np.integer, float, np.floating)):
-        number = float(value)
-        if math.isnan(number):
-            return None
-        if abs(number) >= 10_000:  # lengths in km: 21,500
-            return f"{number:,.0f}"
-        if number.is_integer():  # years stay 2019
-            return str(int(number))
-        return f"{number:.2f}".rstrip("0").rstrip(".")
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return html.escape(str(value), quote=True)
+#: A point layer with at least this many points (all single points) is drawn by the runtime's
+#: bulk point layer: one canvas pass per style, a grid for picking, one polyline of points.
+BULK_POINTS = 5_000
 
 
 def encode_polyline(lonlat, decimals=COORD_DECIMALS):
@@ -184,8 +153,22 @@ def compact_geometry(geometry, decimals=COORD_DECIMALS):
     return [0, json.loads(shapely.to_geojson(rounded))]
 
 
+def _canonical_ring(coords):
+    """A closed ring starting at its smallest (lon, lat) vertex: one polygon, one encoding."""
+    xy = np.asarray(coords, dtype=float)[:, :2]
+    if len(xy) < 4 or not np.array_equal(xy[0], xy[-1]):
+        return xy
+    open_ring = xy[:-1]
+    first = np.lexsort((open_ring[:, 1], open_ring[:, 0]))[0]
+    rolled = np.roll(open_ring, -first, axis=0)
+    return np.vstack([rolled, rolled[:1]])
+
+
 def _rings(polygon, decimals):
-    return [_encoded(ring.coords, 4, decimals) for ring in (polygon.exterior, *polygon.interiors)]
+    return [
+        _encoded(_canonical_ring(ring.coords), 4, decimals)
+        for ring in (polygon.exterior, *polygon.interiors)
+    ]
 
 
 def expand_geometry(compact, decimals=COORD_DECIMALS):
@@ -206,8 +189,39 @@ def expand_geometry(compact, decimals=COORD_DECIMALS):
     }
 
 
+def _column_values(series, fmt, intern):
+    """String-table indices of one column, or ``{"from": i}`` when its values are all new."""
+    first = None
+    indices = []
+    for value in series.tolist():
+        text = display_value(value, fmt)
+        index = intern(text)
+        indices.append(index)
+        if first is None and index is not None:
+            first = index
+    if first is not None and indices == list(range(first, first + len(indices))):
+        return {"from": first}  # every value distinct and new: the strings in row order
+    return indices
+
+
+def _one_or_many(values):
+    """One value when every row shares it, else the list."""
+    values = list(values)
+    return values[0] if values and all(v == values[0] for v in values) else values
+
+
 def vector_spec(
-    layer, *, key, pane, tooltip_labels, popup_labels, style_table, style_index, time, popup_html
+    layer,
+    *,
+    key,
+    pane,
+    tooltip_labels,
+    popup_labels,
+    style_table,
+    style_index,
+    time,
+    popup_html,
+    geometries=None,
 ):
     """Build the JSON-ready spec the runtime's ``dsrgeo.vector`` draws.
 
@@ -230,20 +244,44 @@ def vector_spec(
         (int or None) and rules (``"hide"`` or a style index).
     popup_html : sequence of str or None
         Raw popup HTML per row (trusted by the caller).
+    geometries : sequence of shapely geometries, optional
+        What to draw per row, if not ``layer.gdf``'s (e.g. moved into a Pacific view).
 
     Returns
     -------
     dict
-        ``columns`` (names shown), ``strings`` (distinct escaped display values), ``rows``:
-        per feature ``[compact geometry, style index, [string index or None per column]]``,
-        plus ``[start year, end year]`` for time layers and the raw popup HTML if any.
+        ``columns`` (names shown), ``strings`` (distinct display HTML), ``values`` (per
+        column: the string index of each row, or ``{"from": i}`` for strings ``i, i+1...``
+        in row order), ``style`` (the style index of every row, or one for all), ``geometry``
+        (a compact geometry per row) or, for :data:`BULK_POINTS` and more single points,
+        ``points`` (one polyline of them all, ``bulk`` true), ``years`` ([starts, ends])
+        for time layers and ``html`` (raw popup HTML per row) if given.
     """
     gdf = layer.gdf
+    geometries = list(gdf.geometry.values if geometries is None else geometries)
+    bulk = (
+        layer.kind == "point"
+        and len(geometries) >= BULK_POINTS
+        and all(g.geom_type == "Point" for g in geometries)
+    )
+    if bulk:  # near points next to each other: small polyline deltas (rows follow them)
+        coords = shapely.get_coordinates(geometries)
+        order = morton_order(coords)
+        geometries = [geometries[i] for i in order]
+        gdf = gdf.iloc[order]
+        style_index = [style_index[i] for i in order]
+        if time is not None:
+            time = {
+                **time,
+                "start": [time["start"][i] for i in order],
+                "end": [time["end"][i] for i in order],
+            }
+        if popup_html is not None:
+            popup_html = [popup_html[i] for i in order]
     columns = list(dict.fromkeys(c for c, _ in [*tooltip_labels, *popup_labels]))
     strings, index_of = [], {}
 
-    def intern(value):
-        text = format_value(value)
+    def intern(text):
         if text is None:
             return None
         if text not in index_of:
@@ -251,33 +289,100 @@ def vector_spec(
             strings.append(text)
         return index_of[text]
 
-    values = [[intern(v) for v in gdf[c].tolist()] for c in columns]
+    formats = layer.formats or {}
+    values = [_column_values(gdf[c], formats.get(c), intern) for c in columns]
     decimals = int(layer.decimals)
-    rows = []
-    for i, geom in enumerate(gdf.geometry.values):
-        row = [compact_geometry(geom, decimals), int(style_index[i]), [v[i] for v in values]]
-        if time is not None or popup_html is not None:
-            row += [None, None] if time is None else [time["start"][i], time["end"][i]]
-        if popup_html is not None:
-            row.append(str(popup_html[i]))
-        rows.append(row)
     position = {c: i for i, c in enumerate(columns)}
-    return {
+    spec = {
         "key": key,
         "name": html.escape(layer.name),
         "kind": layer.kind,
         "pane": pane,
-        "attribution": html.escape(layer.attribution or ""),
+        "bulk": bulk,
+        "credit": [html.escape(part) for part in layer.credit],
         "features": int(layer.feature_count),
         "decimals": decimals,
         "styles": style_table,
+        "style": _one_or_many(int(i) for i in style_index),
         "columns": columns,
         "strings": strings,
+        "values": values,
         "tooltip": [[position[c], label] for c, label in tooltip_labels],
         "popup": [[position[c], label] for c, label in popup_labels],
         "time": None if time is None else {"before": time["before"], "after": time["after"]},
-        "rows": rows,
+        "years": None if time is None else [list(time["start"]), list(time["end"])],
+        "html": None if popup_html is None else [str(v) for v in popup_html],
     }
+    if bulk:
+        spec["points"] = encode_polyline(shapely.get_coordinates(geometries), decimals)
+    else:
+        spec["geometry"] = [compact_geometry(g, decimals) for g in geometries]
+    return spec
+
+
+def morton_order(lonlat):
+    """Return the row order that visits points along a Z-order (Morton) curve.
+
+    Points near each other on the map come near each other in the order, so the deltas of
+    an encoded polyline through them stay small (a bulk layer's points travel that way).
+
+    Parameters
+    ----------
+    lonlat : array-like, shape (n, 2)
+        Degrees, (lon, lat) order.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        A permutation of ``range(n)`` (ties keep their input order).
+
+    Examples
+    --------
+    >>> morton_order([(170, 50), (-170, -50), (-169, -49)]).tolist()
+    [1, 2, 0]
+    """
+    xy = np.asarray(lonlat, dtype=float).reshape(-1, 2)
+    x = np.clip(((xy[:, 0] + 180.0) / 360.0 * 65535).astype(np.uint64), 0, 65535)
+    y = np.clip(((xy[:, 1] + 90.0) / 180.0 * 65535).astype(np.uint64), 0, 65535)
+
+    def spread(v):  # 16 bits -> every other of 32
+        v = (v | (v << 8)) & np.uint64(0x00FF00FF)
+        v = (v | (v << 4)) & np.uint64(0x0F0F0F0F)
+        v = (v | (v << 2)) & np.uint64(0x33333333)
+        return (v | (v << 1)) & np.uint64(0x55555555)
+
+    return np.argsort(spread(x) | (spread(y) << np.uint64(1)), kind="stable")
+
+
+def spec_geometries(spec):
+    """Return the GeoJSON geometry dicts of a :func:`vector_spec` (as the page decodes them).
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> spec = {"decimals": 5, "bulk": True, "points": encode_polyline([(1, 2), (3, 4)])}
+    >>> spec_geometries(spec)
+    [{'type': 'Point', 'coordinates': [1.0, 2.0]}, {'type': 'Point', 'coordinates': [3.0, 4.0]}]
+    """
+    decimals = spec["decimals"]
+    if spec.get("bulk"):
+        points = decode_polyline(spec["points"], decimals)
+        return [{"type": "Point", "coordinates": p} for p in points]
+    return [expand_geometry(g, decimals) for g in spec["geometry"]]
+
+
+def spec_value(spec, column, row):
+    """Return the display HTML of ``column`` for ``row`` in a :func:`vector_spec`, or None.
+
+    Examples
+    --------
+    >>> spec = {"columns": ["name"], "strings": ["a", "b"], "values": [{"from": 0}]}
+    >>> spec_value(spec, "name", 1)
+    'b'
+    """
+    values = spec["values"][spec["columns"].index(column)]
+    index = values["from"] + row if isinstance(values, dict) else values[row]
+    return None if index is None else spec["strings"][index]
 
 
 class VectorLayer(SafeLayer):

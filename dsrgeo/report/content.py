@@ -426,15 +426,28 @@ def _beidou():
     )
 
 
+def _amount(value, unit):
+    """A figure with its unit: whole numbers as integers ("230 cities"), others to 0.1.
+
+    Examples
+    --------
+    >>> _amount(230.0, "cities"), _amount(12070.13, "km"), _amount(84.6, "% of countries")
+    ('230 cities', '12,070.1 km', '84.6 % of countries')
+    """
+    number = float(value)
+    text = f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
+    return f"{text} {unit}"
+
+
 def _claims():
     table = claims()
     frame = pd.DataFrame(
         {
             "Paragraph": table["paragraph"],
             "Claim (the brief's words)": table["claim"],
-            "Claimed": [f"{v:,.1f} {u}" for v, u in zip(table["claimed"], table["unit"])],
+            "Claimed": [_amount(v, u) for v, u in zip(table["claimed"], table["unit"])],
             "In the data": [
-                "n/a" if math.isnan(v) else f"{v:,.1f} {u}"
+                "n/a" if math.isnan(v) else _amount(v, u)
                 for v, u in zip(table["data"], table["unit"])
             ],
             "Verdict": table["verdict"],

@@ -139,6 +139,43 @@ ALIGNMENT_STYLES = {
         "value_range": [-1.0, 1.0],  # alignment() narrows it to the data, symmetric about 0
     },
 }
+#: What a map's popup of the table shows by default, components first.
+ALIGNMENT_POPUP = (
+    "name",
+    "bri_status",
+    "bri_year",
+    "dsr_agreement_year",
+    "standards_agreement_year",
+    "safe_city_projects",
+    "cloud_regions",
+    "hmn_international_share",
+    "clean_network",
+    "clean_network_joined",
+    "huawei_5g_restriction",
+    "huawei_5g_restriction_date",
+    "bds_minus_gps_max",
+    "min_cables_to_isolate",
+    "alignment_score",
+    "side",
+)
+#: Short labels a map's tooltip and popup show for the table's columns.
+ALIGNMENT_LABELS = {
+    "bri_status": "BRI",
+    "bri_year": "BRI document signed",
+    "dsr_agreement_year": "Digital Silk Road agreement",
+    "standards_agreement_year": "Standards agreement",
+    "safe_city_projects": "Safe City projects",
+    "cloud_regions": "Chinese cloud regions",
+    "hmn_international_share": "International cables by HMN Tech",
+    "clean_network": "Clean Network",
+    "clean_network_joined": "Joined the Clean Network",
+    "huawei_5g_restriction": "Huawei in 5G",
+    "huawei_5g_restriction_date": "Restricted since",
+    "bds_minus_gps_max": "BeiDou minus GPS at the capital",
+    "min_cables_to_isolate": "Faults to cut all sea paths",
+    "alignment_score": "Score (weights as given)",
+    "side": "Side of the score",
+}
 #: Safe City statuses that count as a project (proposed and cancelled ones do not).
 SAFE_CITY_PROJECT_STATUSES = ("deployed", "agreed")
 
@@ -239,8 +276,9 @@ def alignment(*, as_of=None, by="territory", weights=None):
         (:data:`SIDES`). The exposure figures are not in the score.
 
         ``.attrs`` holds the provenance of every layer used (sources, licences, credit),
-        ``as_of``, ``by``, ``weights``, ``columns`` (what each column means) and ``styles``
-        (the colours a map of ``side`` and ``alignment_score`` uses by default).
+        ``as_of``, ``by``, ``weights``, ``columns`` (what each column means), ``styles``
+        (the colours a map of ``side`` and ``alignment_score`` uses by default), ``popup``,
+        ``labels`` and ``formats`` (what a map's popup shows by default, and how).
 
     Raises
     ------
@@ -304,8 +342,36 @@ def alignment(*, as_of=None, by="territory", weights=None):
         weights=table_weights,
         columns=dict(ALIGNMENT_COLUMNS),
         styles=_styles(score),
+        popup=list(ALIGNMENT_POPUP),
+        labels=dict(ALIGNMENT_LABELS),
+        formats=_formats(),
     )
     return result
+
+
+def _formats():
+    """How a map shows the table's values: category codes in the layers' words, dates."""
+    words = {
+        column: dict(catalog.get(layer_id).map.get("category_labels", {}))
+        for column, layer_id in (
+            ("clean_network", "clean_network"),
+            ("huawei_5g_restriction", "huawei_5g"),
+        )
+    }
+    words["clean_network"].update(none="Not named as a member", withdrawn="Joined, then withdrew")
+    words["bri_status"] = {
+        "initiator": "Initiator (China)",
+        "member": "Member",
+        "exited": "Exited",
+        "none": "No BRI cooperation document",
+    }
+    words["side"] = dict(ALIGNMENT_STYLES["side"]["category_labels"])
+    return {
+        **words,
+        "clean_network_joined": "date",
+        "huawei_5g_restriction_date": "date",
+        "hmn_international_share": "percent",
+    }
 
 
 def _styles(score):

@@ -443,10 +443,10 @@ def test_add_scenario_draws_countries_by_reach_lost_and_cut_cables_dashed():
     assert "dashArray" not in uncut.styles[0]
     assert len(uncut.gdf) + 1 == len(dsrgeo.load("cables", as_of=2017))
     classes = dict(zip(countries.gdf["iso3"], countries.gdf["reach_lost"]))
-    assert classes["MRT"] == "isolated by sea" and classes["SEN"] == "lost international cables"
+    assert classes["MRT"] == "Isolated by sea" and classes["SEN"] == "Lost international cables"
     colours = dict(SCENARIO_CLASSES)
     row = countries.gdf["iso3"].tolist().index("MRT")
-    assert countries.colors[row] == colours["isolated by sea"]
+    assert countries.colors[row] == colours["Isolated by sea"]
     assert {"reach_before", "reach_after", "cables_cut"} <= set(countries.popup)
 
 

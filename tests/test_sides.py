@@ -176,3 +176,14 @@ def test_maps_of_the_table_take_its_colours_unless_told_otherwise(table):
     assert low == -high and high >= table["alignment_score"].abs().max()
     mine = dsrgeo.Map().add(table, color_by="side", categories={"us": "#000000"}).layers[-1]
     assert dict(zip(mine.gdf["side"], mine.colors))["us"] == "#000000"
+
+
+def test_a_map_of_the_table_has_a_popup_in_words(table):
+    layer = dsrgeo.Map().add(table, color_by="side").layers[-1]
+    assert set(layer.popup) == set(sides.ALIGNMENT_POPUP)
+    assert layer.labels["huawei_5g_restriction"] == "Huawei in 5G"
+    assert layer.formats["clean_network_joined"] == "date"
+    assert layer.formats["huawei_5g_restriction"]["partial"] == "Partial restriction"
+    from dsrgeo.maps.display import display_value
+
+    assert display_value(0.5, layer.formats["hmn_international_share"]) == "50%"

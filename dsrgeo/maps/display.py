@@ -10,6 +10,7 @@ here, and the only markup written is ``<a href>`` for http(s) links (sources, we
 - ``"sources"``: source ids of ``policy/SOURCES.md`` as their titles, linked;
 - ``"url"``: a web address as a link showing its host;
 - ``"cables"``: cable ids of the ``cables`` layer as the cables' names;
+- ``"percent"``: a share (0 to 1) as a whole percentage, "10%";
 - a dict: category codes as words (``{"safe_city": "Safe City"}``).
 """
 
@@ -27,7 +28,7 @@ from dsrgeo import catalog, loading
 __all__ = ["FORMATS", "MAX_LIST_ITEMS", "display_value", "format_value", "link"]
 
 #: The named display formats (a dict of labels is the other kind)
-FORMATS = ("date", "countries", "sources", "url", "cables")
+FORMATS = ("date", "countries", "sources", "url", "cables", "percent")
 #: Items of a list shown before "and N more"
 MAX_LIST_ITEMS = 12
 #: Longest source title and publisher-and-date shown, characters (longer ones end with "…")
@@ -203,6 +204,8 @@ def display_value(value, fmt=None):
     '<a href="https://greenfdc.org/countries-of-the-belt-and-road-initiative-bri/" ...>Countries of the Belt and Road Initiative (May 2025 update)</a> (Christoph Nedopil, ...)'
     >>> display_value("<b>", "countries")
     '&lt;b&gt;'
+    >>> display_value(0.126, "percent"), display_value(float("nan"), "percent") is None
+    ('13%', True)
     """
     if fmt is None:
         return format_value(value)
@@ -221,10 +224,18 @@ def display_value(value, fmt=None):
         return _listed([_source(v) for v in items], "<br>")
     if fmt == "url":
         return _listed([_url(v) for v in items])
+    if fmt == "percent":
+        return _listed([_percent(v) for v in items])
     if fmt == "cables":
         names = _cable_names()
         return _listed([html.escape(names.get(str(v), str(v)), quote=True) for v in items])
     return format_value(value)
+
+
+def _percent(value):
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        return format_value(value)
+    return f"{100 * float(value):.0f}%" if math.isfinite(value) else None
 
 
 def _hashable(value):

@@ -318,10 +318,11 @@ def _drawable(frame, info, block, name):
 # -- options ---------------------------------------------------------------------------------
 
 
-def _labels(info, block, columns, meanings=None):
+def _labels(info, block, columns, meanings=None, short=None):
     """Column -> label: "Stated length (km)" from name and schema unit, or the catalog's.
 
-    ``meanings`` (a derived frame's ``attrs["columns"]``) name columns in words.
+    ``meanings`` (a derived frame's ``attrs["columns"]``) name columns in words; ``short``
+    (its ``attrs["labels"]``), where given, are the shorter labels tooltips and popups show.
     """
     labels = {column: str(text) for column, text in (meanings or {}).items() if column in columns}
     units = {}
@@ -336,6 +337,8 @@ def _labels(info, block, columns, meanings=None):
         elif unit and text.endswith(f" {unit}"):
             text = f"{text[: -len(unit) - 1]} ({unit})"
         labels.setdefault(column, text)
+    if isinstance(short, dict):
+        labels.update({c: str(text) for c, text in short.items() if c in columns})
     labels.update(block.get("labels", {}))
     return labels
 
@@ -559,6 +562,8 @@ def _fields(frame, block, options, info, name):
             )
     tooltip_value = options.tooltip if options.tooltip is not None else block.get("tooltip")
     popup_value = options.popup if options.popup is not None else block.get("popup")
+    if popup_value is None and info is None:
+        popup_value = _suggested_popup(frame)
     tooltip = _as_columns(tooltip_value, frame, "tooltip", name)
     popup = _as_columns(popup_value, frame, "popup", name)
     popup_html = None
@@ -568,6 +573,14 @@ def _fields(frame, block, options, info, name):
     if not tooltip and not popup and info is None and options.tooltip is None:
         tooltip = tuple(c for c in ("name", "id") if c in frame.columns)[:1]
     return tooltip, popup, popup_html
+
+
+def _suggested_popup(frame):
+    """The popup columns a derived frame suggests (``attrs["popup"]``), those it still has."""
+    suggested = frame.attrs.get("popup")
+    if not isinstance(suggested, list | tuple):
+        return None
+    return [c for c in suggested if isinstance(c, str) and c in frame.columns] or None
 
 
 def _citation(frame, info, name):
@@ -765,7 +778,9 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
         show=bool(options.show if options.show is not None else block.get("show", True)),
         tooltip=tooltip,
         popup=popup,
-        labels=_labels(info, block, [*tooltip, *popup], frame.attrs.get("columns")),
+        labels=_labels(
+            info, block, [*tooltip, *popup], frame.attrs.get("columns"), frame.attrs.get("labels")
+        ),
         feature_count=feature_count,
         order=int(block.get("order", BASE_ORDER[kind] + default_order)),
         time=time,

@@ -908,11 +908,11 @@ class Map:
 
 #: Classes of a scenario's countries, in legend order, with their colours.
 SCENARIO_CLASSES = (
-    ("isolated by sea", "#67000d"),
-    ("lost over half its sea reach", "#cb181d"),
-    ("lost international cables", "#fb6a4a"),
-    ("cables intact; lost only the countries cut off", "#fcbba1"),
-    ("no change", "#e3e3e3"),
+    ("Isolated by sea", "#67000d"),
+    ("Lost over half its sea reach", "#cb181d"),
+    ("Lost international cables", "#fb6a4a"),
+    ("Cables intact; lost only the countries cut off", "#fcbba1"),
+    ("No change", "#e3e3e3"),
 )
 #: Columns of a scenario country's popup.
 SCENARIO_POPUP = (

@@ -72,6 +72,7 @@ RUNTIME_CSS = """
 .dsrgeo-tip td{vertical-align:top;padding:1px 0}
 .leaflet-tooltip .dsrgeo-tip td{white-space:nowrap}
 .leaflet-popup-content .dsrgeo-tip td{min-width:120px;max-width:260px;overflow-wrap:anywhere}
+.leaflet-popup-content .dsrgeo-tip th{white-space:normal;min-width:90px;max-width:160px}
 .dsrgeo-pick+.dsrgeo-pick{border-top:1px solid #ddd;margin-top:6px;padding-top:2px}
 
 .dsrgeo-map .leaflet-control-attribution{font-size:10px;line-height:1.4;white-space:nowrap;

@@ -38,6 +38,8 @@ CATALOG_FILE = "catalog.json"
 SCHEMA_FILE = "catalog.schema.json"
 #: The table of cited source ids (built from ``policy/SOURCES.md``; see :func:`cited_source`)
 SOURCE_TITLES_FILE = "source_titles.json"
+#: The build's record of the layer files it checked and wrote: {file name: sha256}.
+CHECKED_FILE = "checked.json"
 
 #: JSON Schema types of the catalog's property types (``date`` is checked as text here and as
 #: an ISO date by :mod:`dsrgeo.geojson`)
@@ -401,13 +403,42 @@ def citation(layer_id):
 
 
 @functools.lru_cache(maxsize=4)
-def _source_titles(path):
+def _json_table(path):
+    """A shipped JSON object (source titles, checked digests), read once; {} if absent."""
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InvalidLayerError(f"not valid JSON ({err})", path=path) from err
+
+
+def checked_sha256(path):
+    """Return the sha256 the build recorded for a shipped layer file, or None.
+
+    ``dsrgeo build`` checks every layer against its catalog schema before writing it and
+    records the file's sha256 in :data:`CHECKED_FILE` beside it; a shipped file with that
+    digest need not be checked again when it is read (:func:`dsrgeo.load`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file of :func:`shipped_dir`.
+
+    Returns
+    -------
+    str or None
+        None for a file outside the shipped folder or one the build did not record.
+
+    Examples
+    --------
+    >>> len(checked_sha256(get("cables").file))
+    64
+    """
+    path = Path(path)
+    if path.parent.resolve() != shipped_dir().resolve():
+        return None
+    return _json_table(str(path.parent / CHECKED_FILE)).get(path.name)
 
 
 def cited_source(source_id):
@@ -434,7 +465,7 @@ def cited_source(source_id):
     >>> cited_source("no_such_source") is None
     True
     """
-    entry = _source_titles(str(shipped_dir() / SOURCE_TITLES_FILE)).get(source_id)
+    entry = _json_table(str(shipped_dir() / SOURCE_TITLES_FILE)).get(source_id)
     return dict(entry) if entry is not None else None
 
 

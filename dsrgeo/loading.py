@@ -190,8 +190,16 @@ def _layer_file(info, snapshot):
 
 @functools.lru_cache(maxsize=32)
 def _features(path, layer_id):
-    """Read and check a layer file once per process; returns its feature list."""
-    return tuple(geojson.read_layer_file(path, catalog.get(layer_id)))
+    """Read and check a layer file once per process; returns its feature list.
+
+    A shipped file whose sha256 is the one the build recorded when it checked it is not
+    checked again (:func:`dsrgeo.catalog.checked_sha256`); every other file is.
+    """
+    return tuple(
+        geojson.read_layer_file(
+            path, catalog.get(layer_id), checked_sha256=catalog.checked_sha256(path)
+        )
+    )
 
 
 @functools.lru_cache(maxsize=32)

@@ -8,6 +8,7 @@ import shapely
 
 import dsrgeo
 from dsrgeo import build, catalog, loading
+from dsrgeo.errors import InvalidLayerError
 
 LAYER_IDS = loading.names()
 BUILT_IDS = [layer_id for layer_id in LAYER_IDS if layer_id in build.BUILDERS]
@@ -327,3 +328,36 @@ def test_every_cited_source_id_has_a_title_to_show(layer_id):
                 cited |= {part.strip() for part in value.split(";") if part.strip()}
     missing = sorted(i for i in cited if catalog.cited_source(i) is None)
     assert missing == []
+
+
+def test_the_builds_record_of_checked_files_matches_the_shipped_files():
+    import hashlib
+    import json
+
+    recorded = json.loads((catalog.shipped_dir() / catalog.CHECKED_FILE).read_text())
+    for layer_id in catalog.layer_ids():
+        path = catalog.get(layer_id).file
+        assert recorded[path.name] == hashlib.sha256(path.read_bytes()).hexdigest(), layer_id
+
+
+def test_a_file_is_checked_unless_it_has_the_digest_the_build_recorded(tmp_path):
+    import hashlib
+
+    from dsrgeo import geojson
+
+    info = catalog.get("land")
+    bad = tmp_path / "land.geojson"
+    bad.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","id":"x",'
+        '"properties":{"id":"x","name":"X","extra":1},'
+        '"geometry":{"type":"Point","coordinates":[0,0]}}]}'
+    )
+    digest = hashlib.sha256(bad.read_bytes()).hexdigest()
+    with pytest.raises(InvalidLayerError, match="land.geojson"):
+        geojson.read_layer_file(bad, info, checked_sha256="0" * 64)
+    with pytest.raises(InvalidLayerError):
+        geojson.read_layer_file(bad, info)
+    # with the recorded digest the bytes are the ones the build checked: not checked again
+    assert len(geojson.read_layer_file(bad, info, checked_sha256=digest)) == 1
+    # only files of the shipped folder have a recorded digest
+    assert catalog.checked_sha256(bad) is None

@@ -40,7 +40,6 @@ inverse's 3 x 3 position block, i.e. of ``(A - b b^T / n)^-1`` with ``A = sum e 
 ``b = sum e``, ``n`` visible satellites, in closed form.
 """
 
-import collections
 import math
 import os
 import threading
@@ -66,6 +65,7 @@ __all__ = [
     "single_threaded_blas",
     "site_statistics",
     "system_slices",
+    "thread_pool",
     "tile_statistics",
     "visibility_columns",
     "workspace",
@@ -299,10 +299,11 @@ def _epoch_block(times, i0, i1):
 def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, threads=None):
     """Run the engine: per-site visible-count statistics (and PDOP) per core system.
 
-    The window is cut into spans of epochs (at most 360 each, and at least two per
-    thread), each propagated and counted by one of ``threads`` threads: SGP4
-    holds Python's lock, but the counting does not, so one span is propagated while another
-    is counted. Results are merged in span order, so they do not depend on the threads.
+    Each window of at most :data:`WINDOW_EPOCHS` epochs is propagated in one SGP4 call on
+    the calling thread (SGP4 holds Python's lock, so nothing else could run beside it), then
+    cut into spans of epochs (at most 360 each, and at least two per thread) that
+    ``threads`` threads count at once (the counting releases the lock). Results are merged
+    in span order.
 
     Parameters
     ----------
@@ -323,8 +324,6 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, thre
     dict of str to numpy.ndarray
         The :func:`visibility_columns` as float arrays of length ``len(lat)``.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     check_mask(min_elevation_deg)
     n_epochs = len(times)
     if n_epochs == 0:
@@ -333,30 +332,65 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, thre
         )
     threads = max(1, min(8, os.cpu_count() or 1) if threads is None else int(threads))
     span = max(1, min(_SPAN_EPOCHS, -(-n_epochs // (2 * threads))))
-    starts = range(0, n_epochs, span)
     tiles = SiteTiles(lat, lon)
     accumulator = Accumulator(len(lat), pdop)
     slices = system_slices(sats)
     satrecs = sats.satrecs()
 
-    def run(i0):
-        block = _epoch_block(times, i0, i0 + span)
-        window = SatelliteWindow(
-            _propagate(sats, satrecs, block), slices, min_elevation_deg, pdop=pdop
-        )
+    def run(sat_km):
+        window = SatelliteWindow(sat_km, slices, min_elevation_deg, pdop=pdop)
         part = Accumulator(len(lat), pdop)
         tile_statistics(window, tiles, part)
         return part
 
-    with single_threaded_blas(), ThreadPoolExecutor(threads) as pool:
-        pending = collections.deque()
-        for i0 in starts:  # at most 2 spans per thread in flight: memory stays flat
-            pending.append(pool.submit(run, i0))
-            if len(pending) >= 2 * threads:
-                accumulator.merge(pending.popleft().result())
-        while pending:
-            accumulator.merge(pending.popleft().result())
+    pool = thread_pool(threads)
+    with single_threaded_blas():
+        for w0 in range(0, n_epochs, WINDOW_EPOCHS):
+            w1 = min(n_epochs, w0 + WINDOW_EPOCHS)
+            # spans start at multiples of span from the first epoch, whatever the window
+            cuts = [w0, *range(w0 - w0 % span + span, w1, span), w1]
+            sat_km = _propagate(sats, satrecs, _epoch_block(times, w0, w1))
+            parts = [
+                pool.submit(run, sat_km[:, :, t0 - w0 : t1 - w0])
+                for t0, t1 in zip(cuts[:-1], cuts[1:])
+            ]
+            try:
+                for part in parts:  # in span order
+                    accumulator.merge(part.result())
+            finally:
+                for part in parts:  # after an error, count no other span
+                    part.cancel()
+            del sat_km, parts  # one window alive at a time
     return accumulator.result(n_epochs, tiles.order)
+
+
+_POOLS = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def thread_pool(threads):
+    """Return this process's pool of ``threads`` engine threads (made on first use).
+
+    The threads outlive the call, so their :func:`workspace` is allocated once per process,
+    not once per call (fresh memory costs a page fault per 4 kB: about 10,000 for the
+    capitals recipe). A forked child makes its own pool.
+
+    Parameters
+    ----------
+    threads : int
+
+    Returns
+    -------
+    concurrent.futures.ThreadPoolExecutor
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = (os.getpid(), int(threads))
+    with _POOLS_LOCK:
+        pool = _POOLS.get(key)
+        if pool is None:
+            pool = _POOLS[key] = ThreadPoolExecutor(int(threads), "dsrgeo-gnss")
+        return pool
 
 
 def chunk_statistics(window, lat, lon):

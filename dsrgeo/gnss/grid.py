@@ -7,7 +7,7 @@ fresh process 0.1-0.2 s, a sixth of the 1 degree grid); with a ``dask.distribute
 result depends only on the band and the window, so both give identical numbers.
 """
 
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from dsrgeo.gnss.engine import (
     satellite_windows,
     single_threaded_blas,
     system_slices,
+    thread_pool,
     visibility_columns,
 )
 from dsrgeo.gnss.inputs import (
@@ -221,7 +222,8 @@ def _on_threads(windows, resolution_deg, bands, total, progress, n_tasks):
     """Run every band of every window on local threads; fold the results into ``total``."""
     n_lon = grid_shape(resolution_deg)[1]
     bar = _progress_bar(progress, n_tasks)
-    pool = ThreadPoolExecutor(workers())
+    pool = thread_pool(workers())
+    running = {}
     try:
         with single_threaded_blas():
             for _, window in windows:
@@ -233,9 +235,10 @@ def _on_threads(windows, resolution_deg, bands, total, progress, n_tasks):
                     r0, r1 = running.pop(done)
                     total.merge(done.result(), slice(r0 * n_lon, r1 * n_lon))
                     bar.update(1)
-                del window, running  # one window alive at a time
+                del window  # one window alive at a time
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # after an error, start no other band
+        for band in running:  # after an error, start no other band
+            band.cancel()
         bar.close()
 
 

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import importlib
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -67,7 +69,21 @@ def test_a_job_over_the_budget_is_refused_up_front():
 def test_local_threads_show_a_progress_bar(capsys):
     grid = coverage_grid(30, **SMALL)
     assert grid.columns[:2].tolist() == ["lat", "lon"]
-    assert "100% Completed" in capsys.readouterr().out
+    shown = capsys.readouterr().err  # tqdm, on standard error
+    assert "coverage_grid: 100%" in shown and "1/1" in shown  # 7 rows of 12: one band
+
+
+def test_local_threads_do_not_import_dask():
+    # a fresh interpreter: importing dask would cost every user's first grid 0.1-0.2 s
+    code = (
+        "import datetime as dt, sys\n"
+        "from dsrgeo.gnss import coverage_grid\n"
+        "start = dt.datetime(2022, 2, 5, tzinfo=dt.timezone.utc)\n"
+        "coverage_grid(30, start=start, end=start + dt.timedelta(hours=1))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_pdop_columns_on_request():

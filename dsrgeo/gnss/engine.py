@@ -40,7 +40,6 @@ inverse's 3 x 3 position block, i.e. of ``(A - b b^T / n)^-1`` with ``A = sum e 
 ``b = sum e``, ``n`` visible satellites, in closed form.
 """
 
-import collections
 import math
 import os
 import threading
@@ -66,6 +65,7 @@ __all__ = [
     "single_threaded_blas",
     "site_statistics",
     "system_slices",
+    "thread_pool",
     "tile_statistics",
     "visibility_columns",
     "workspace",
@@ -220,7 +220,7 @@ class SatelliteWindow:
     min_elevation_deg : float
         The elevation mask the window will be tested against (it sets the pre-test's reach).
     pdop : bool
-        Keep what PDOP needs (the float64 positions).
+        Keep what PDOP needs (the float64 position products, :attr:`features`).
 
     Attributes
     ----------
@@ -233,6 +233,9 @@ class SatelliteWindow:
         mask, over the window (see the module docstring).
     spans : numpy.ndarray of int
         ``spans[2 j]:spans[2 j + 1]`` are the satellites of ``CORE_SYSTEMS[j]``.
+    features : numpy.ndarray, shape (n_epochs, 10, n_satellites), or None
+        With ``pdop``: ``xx, xy, xz, yy, yz, zz, x, y, z, 1`` of every satellite (float64),
+        made once per window rather than once per tile of sites.
     """
 
     def __init__(self, sat_km, slices, min_elevation_deg, *, pdop):
@@ -250,9 +253,21 @@ class SatelliteWindow:
         self.directions = (sat_km / radius_km).reshape(3, -1)
         self.reach_rad = _reach_rad(radius_km, min_elevation_deg).max(axis=1, initial=0.0)
         self.spans = np.array([[slices[s].start, slices[s].stop] for s in CORE_SYSTEMS]).ravel()
-        self.km = sat_km if pdop else None
+        self.features = _pdop_features(sat_km) if pdop else None
         largest = max((s.stop - s.start for s in slices.values()), default=0)
         self.count_dtype = np.uint8 if largest <= 255 else np.uint16
+
+
+def _pdop_features(sat_km):
+    """The position products PDOP's sums weight, epoch-major (see :class:`SatelliteWindow`)."""
+    x, y, z = (c.T for c in sat_km)  # (epoch, satellite)
+    features = np.empty((x.shape[0], 10, x.shape[1]))
+    for i, (p, q) in enumerate(((x, x), (x, y), (x, z), (y, y), (y, z), (z, z))):
+        np.multiply(p, q, out=features[:, i])
+    for i, c in enumerate((x, y, z)):
+        features[:, 6 + i] = c
+    features[:, 9] = 1.0
+    return features
 
 
 def _reach_rad(radius_km, min_elevation_deg):
@@ -299,10 +314,11 @@ def _epoch_block(times, i0, i1):
 def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, threads=None):
     """Run the engine: per-site visible-count statistics (and PDOP) per core system.
 
-    The window is cut into spans of epochs (at most 360 each, and at least two per
-    thread), each propagated and counted by one of ``threads`` threads: SGP4
-    holds Python's lock, but the counting does not, so one span is propagated while another
-    is counted. Results are merged in span order, so they do not depend on the threads.
+    Each window of at most :data:`WINDOW_EPOCHS` epochs is propagated in one SGP4 call on
+    the calling thread (SGP4 holds Python's lock, so nothing else could run beside it), then
+    cut into spans of epochs (at most 360 each, and at least two per thread) that
+    ``threads`` threads count at once (the counting releases the lock). Results are merged
+    in span order.
 
     Parameters
     ----------
@@ -323,8 +339,6 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, thre
     dict of str to numpy.ndarray
         The :func:`visibility_columns` as float arrays of length ``len(lat)``.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     check_mask(min_elevation_deg)
     n_epochs = len(times)
     if n_epochs == 0:
@@ -333,30 +347,65 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, thre
         )
     threads = max(1, min(8, os.cpu_count() or 1) if threads is None else int(threads))
     span = max(1, min(_SPAN_EPOCHS, -(-n_epochs // (2 * threads))))
-    starts = range(0, n_epochs, span)
     tiles = SiteTiles(lat, lon)
     accumulator = Accumulator(len(lat), pdop)
     slices = system_slices(sats)
     satrecs = sats.satrecs()
 
-    def run(i0):
-        block = _epoch_block(times, i0, i0 + span)
-        window = SatelliteWindow(
-            _propagate(sats, satrecs, block), slices, min_elevation_deg, pdop=pdop
-        )
+    def run(sat_km):
+        window = SatelliteWindow(sat_km, slices, min_elevation_deg, pdop=pdop)
         part = Accumulator(len(lat), pdop)
         tile_statistics(window, tiles, part)
         return part
 
-    with single_threaded_blas(), ThreadPoolExecutor(threads) as pool:
-        pending = collections.deque()
-        for i0 in starts:  # at most 2 spans per thread in flight: memory stays flat
-            pending.append(pool.submit(run, i0))
-            if len(pending) >= 2 * threads:
-                accumulator.merge(pending.popleft().result())
-        while pending:
-            accumulator.merge(pending.popleft().result())
+    pool = thread_pool(threads)
+    with single_threaded_blas():
+        for w0 in range(0, n_epochs, WINDOW_EPOCHS):
+            w1 = min(n_epochs, w0 + WINDOW_EPOCHS)
+            # spans start at multiples of span from the first epoch, whatever the window
+            cuts = [w0, *range(w0 - w0 % span + span, w1, span), w1]
+            sat_km = _propagate(sats, satrecs, _epoch_block(times, w0, w1))
+            parts = [
+                pool.submit(run, sat_km[:, :, t0 - w0 : t1 - w0])
+                for t0, t1 in zip(cuts[:-1], cuts[1:])
+            ]
+            try:
+                for part in parts:  # in span order
+                    accumulator.merge(part.result())
+            finally:
+                for part in parts:  # after an error, count no other span
+                    part.cancel()
+            del sat_km, parts  # one window alive at a time
     return accumulator.result(n_epochs, tiles.order)
+
+
+_POOLS = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def thread_pool(threads):
+    """Return this process's pool of ``threads`` engine threads (made on first use).
+
+    The threads outlive the call, so their :func:`workspace` is allocated once per process,
+    not once per call (fresh memory costs a page fault per 4 kB: about 10,000 for the
+    capitals recipe). A forked child makes its own pool.
+
+    Parameters
+    ----------
+    threads : int
+
+    Returns
+    -------
+    concurrent.futures.ThreadPoolExecutor
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = (os.getpid(), int(threads))
+    with _POOLS_LOCK:
+        pool = _POOLS.get(key)
+        if pool is None:
+            pool = _POOLS[key] = ThreadPoolExecutor(int(threads), "dsrgeo-gnss")
+        return pool
 
 
 def chunk_statistics(window, lat, lon):
@@ -693,17 +742,8 @@ class _PdopBatch:
         self.pdop_n = np.zeros((_SYSTEM_COUNT, tile.n), np.int64)
         self.start = 0  # the window epoch at the batch's start
         self.filled = 0
-        rx, ry, rz = tile.site_km.T
-        self.r = (rx, ry, rz)
-        self.r_twice = (2 * rx, 2 * ry, 2 * rz)
-        self.r_products = {
-            "xx": rx * rx,
-            "yy": ry * ry,
-            "zz": rz * rz,
-            "xy": rx * ry,
-            "xz": rx * rz,
-            "yz": ry * rz,
-        }
+        # rx, ry, rz, each contiguous: a strided operand makes every ufunc call copy it
+        self.r = tuple(np.ascontiguousarray(c) for c in tile.site_km.T)
 
     def skip(self, t0, t1):
         """No satellite can be visible over ``t0:t1``: zero sums (PDOP is then undefined)."""
@@ -723,19 +763,12 @@ class _PdopBatch:
         w1 = ws.array("pdop_w1", (k, n_e, n), float)
         np.copyto(w1, w1_32.reshape(k, n_e, n))
         w2 = ws.array("pdop_w2", (k, n_e, n), float)
-        np.square(w1_32.reshape(k, n_e, n), out=w2, dtype=float)  # the float64 square of w1
-        xyz = ws.array("pdop_xyz", (3, k, n_e), float)
-        np.take(self.window.km[:, :, t0:t1], chosen, axis=1, out=xyz)
-        first = ws.array("pdop_f1", (n_e, 4, k), float)
-        second = ws.array("pdop_f2", (n_e, 10, k), float)
-        x, y, z = (c.T for c in xyz)  # (epoch, satellite)
-        for i, (p, q) in enumerate(((x, x), (x, y), (x, z), (y, y), (y, z), (z, z))):
-            np.multiply(p, q, out=second[:, i])
-        for i, c in enumerate((x, y, z)):
-            second[:, 6 + i] = c
-            first[:, i] = c
-        second[:, 9] = 1.0
-        first[:, 3] = 1.0
+        np.multiply(w1, w1, out=w2)  # the float64 square of w1
+        features = self.window.features[t0:t1]
+        if k < self.window.n_satellites:
+            features = np.take(
+                features, chosen, axis=2, out=ws.array("pdop_f", (n_e, 10, k), float)
+            )
         for j in range(_SYSTEM_COUNT):
             lo, hi = int(edges[2 * j]), int(edges[2 * j + 1])
             if hi == lo:
@@ -744,8 +777,8 @@ class _PdopBatch:
                 continue
             out1 = self.first[:, j, u0:u1].transpose(1, 0, 2)  # (epoch, feature, site)
             out2 = self.second[:, j, u0:u1].transpose(1, 0, 2)
-            np.matmul(first[:, :, lo:hi], w1[lo:hi].transpose(1, 0, 2), out=out1)
-            np.matmul(second[:, :, lo:hi], w2[lo:hi].transpose(1, 0, 2), out=out2)
+            np.matmul(features[:, 6:, lo:hi], w1[lo:hi].transpose(1, 0, 2), out=out1)
+            np.matmul(features[:, :, lo:hi], w2[lo:hi].transpose(1, 0, 2), out=out2)
 
     def _reserve(self, t0, t1):
         if t1 - self.start > self.capacity:
@@ -754,68 +787,75 @@ class _PdopBatch:
         self.filled = t1 - self.start
 
     def flush(self):
-        """Solve PDOP for the epochs gathered so far and add it to the tile's sums."""
+        """Solve PDOP for the epochs gathered so far and add it to the tile's sums.
+
+        With ``p``, ``P`` and ``w`` the 1/|d|^2-weighted sums of the satellite positions,
+        their products and 1, and ``s``, ``t`` the 1/|d|-weighted sums of the positions
+        and 1, for a site at ``r``: ``A = sum e e^T = P - r p^T - p r^T + w r r^T`` and
+        ``b = sum e = s - t r``; PDOP^2 is the trace of ``M^-1``, ``M = A - b b^T / n``.
+        """
         nb = self.filled
         if nb == 0:
             return
         s1, s2 = self.first[:, :, :nb], self.second[:, :, :nb]
         counts = self.counts[:, self.start : self.start + nb]
         view = [array[:, :nb] for array in self.scratch]
-        a_xx, a_yy, a_zz, a_xy, a_xz, a_yz, b_x, b_y, b_z, inv_n, tmp, c_xx, c_yy, c_zz = view
+        m_xx, m_yy, m_zz, m_xy, m_xz, m_yz, c_x, c_y, c_z, g, tmp, k_xx, k_yy, k_zz = view
         rx, ry, rz = self.r
-        r2x, r2y, r2z = self.r_twice
-        rr = self.r_products
         pxx, pxy, pxz, pyy, pyz, pzz, px, py, pz, w = s2
-        # a_ii = p_ii - 2 r_i p_i + r_i r_i w;  a_ij = p_ij - r_i p_j - r_j p_i + r_i r_j w
-        for a, p_ii, p_i, r2, key in (
-            (a_xx, pxx, px, r2x, "xx"),
-            (a_yy, pyy, py, r2y, "yy"),
-            (a_zz, pzz, pz, r2z, "zz"),
+        sx, sy, sz, t = s1
+        # c_i = p_i - r_i w; then a_ii = P_ii - r_i (p_i + c_i), a_ij = P_ij - r_i p_j - r_j c_i
+        for c, p_i, r_i in ((c_x, px, rx), (c_y, py, ry), (c_z, pz, rz)):
+            np.multiply(r_i, w, out=c)
+            np.subtract(p_i, c, out=c)
+        for a, p_ii, p_i, c_i, r_i in (
+            (m_xx, pxx, px, c_x, rx),
+            (m_yy, pyy, py, c_y, ry),
+            (m_zz, pzz, pz, c_z, rz),
         ):
-            np.multiply(r2, p_i, out=a)
+            np.add(p_i, c_i, out=a)
+            np.multiply(r_i, a, out=a)
             np.subtract(p_ii, a, out=a)
-            np.multiply(rr[key], w, out=tmp)
-            np.add(a, tmp, out=a)
-        for a, p_ij, r_i, p_j, r_j, p_i, key in (
-            (a_xy, pxy, rx, py, ry, px, "xy"),
-            (a_xz, pxz, rx, pz, rz, px, "xz"),
-            (a_yz, pyz, ry, pz, rz, py, "yz"),
+        for a, p_ij, r_i, p_j, r_j, c_i in (
+            (m_xy, pxy, rx, py, ry, c_x),
+            (m_xz, pxz, rx, pz, rz, c_x),
+            (m_yz, pyz, ry, pz, rz, c_y),
         ):
             np.multiply(r_i, p_j, out=a)
             np.subtract(p_ij, a, out=a)
-            np.multiply(r_j, p_i, out=tmp)
+            np.multiply(r_j, c_i, out=tmp)
             np.subtract(a, tmp, out=a)
-            np.multiply(rr[key], w, out=tmp)
-            np.add(a, tmp, out=a)
-        for b, i, r_i in ((b_x, 0, rx), (b_y, 1, ry), (b_z, 2, rz)):
-            np.multiply(r_i, s1[3], out=b)
-            np.subtract(s1[i], b, out=b)
+        b_x, b_y, b_z = c_x, c_y, c_z  # c is no longer needed
+        for b, s_i, r_i in ((b_x, sx, rx), (b_y, sy, ry), (b_z, sz, rz)):
+            np.multiply(r_i, t, out=b)
+            np.subtract(s_i, b, out=b)
         with np.errstate(invalid="ignore", divide="ignore"):
-            np.divide(1.0, counts, out=inv_n)
+            np.divide(1.0, counts, out=tmp)
+            g_x, g_y, g_z = k_xx, k_yy, k_zz  # b / n, until the cofactors need them
+            for g_i, b_i in ((g_x, b_x), (g_y, b_y), (g_z, b_z)):
+                np.multiply(b_i, tmp, out=g_i)
             # m_ij = a_ij - b_i b_j / n, in place of a_ij
-            for m, b_i, b_j in (
-                (a_xx, b_x, b_x),
-                (a_yy, b_y, b_y),
-                (a_zz, b_z, b_z),
-                (a_xy, b_x, b_y),
-                (a_xz, b_x, b_z),
-                (a_yz, b_y, b_z),
+            for m, b_i, g_j in (
+                (m_xx, b_x, g_x),
+                (m_yy, b_y, g_y),
+                (m_zz, b_z, g_z),
+                (m_xy, b_x, g_y),
+                (m_xz, b_x, g_z),
+                (m_yz, b_y, g_z),
             ):
-                np.multiply(b_i, b_j, out=tmp)
-                np.multiply(tmp, inv_n, out=tmp)
-                np.subtract(m, tmp, out=m)
-            m_xx, m_yy, m_zz, m_xy, m_xz, m_yz = a_xx, a_yy, a_zz, a_xy, a_xz, a_yz
-            # cofactors: trace(M^-1) = (c_xx + c_yy + c_zz) / det
-            for c, p, q, r in (
-                (c_xx, m_yy, m_zz, m_yz),
-                (c_yy, m_xx, m_zz, m_xz),
-                (c_zz, m_xx, m_yy, m_xy),
+                np.multiply(b_i, g_j, out=g)
+                np.subtract(m, g, out=m)
+            # cofactors: trace(M^-1) = (k_xx + k_yy + k_zz) / det
+            for k, p, q, r in (
+                (k_xx, m_yy, m_zz, m_yz),
+                (k_yy, m_xx, m_zz, m_xz),
+                (k_zz, m_xx, m_yy, m_xy),
             ):
-                np.multiply(p, q, out=c)
+                np.multiply(p, q, out=k)
                 np.multiply(r, r, out=tmp)
-                np.subtract(c, tmp, out=c)
+                np.subtract(k, tmp, out=k)
             det, other = b_x, b_y  # b is no longer needed
-            np.multiply(m_xx, c_xx, out=det)
+            np.multiply(m_xx, k_xx, out=det)
             np.multiply(m_yz, m_xz, out=tmp)
             np.multiply(m_xy, m_zz, out=other)
             np.subtract(tmp, other, out=tmp)
@@ -826,15 +866,17 @@ class _PdopBatch:
             np.subtract(tmp, other, out=tmp)
             np.multiply(m_xz, tmp, out=tmp)
             np.add(det, tmp, out=det)
-            pdop = c_xx
-            np.add(c_xx, c_yy, out=pdop)
-            np.add(pdop, c_zz, out=pdop)
+            pdop = k_xx
+            np.add(k_xx, k_yy, out=pdop)
+            np.add(pdop, k_zz, out=pdop)
             np.divide(pdop, det, out=pdop)
             np.sqrt(pdop, out=pdop)
         usable, unusable = self.usable[:, :nb], self.unusable[:, :nb]
         np.greater_equal(counts, 4, out=usable)
-        np.logical_and(usable, det > 0, out=usable)
-        np.logical_and(usable, pdop <= PDOP_USABLE_MAX, out=usable)
+        np.greater(det, 0.0, out=unusable)
+        np.logical_and(usable, unusable, out=usable)
+        np.less_equal(pdop, PDOP_USABLE_MAX, out=unusable)
+        np.logical_and(usable, unusable, out=usable)
         np.logical_not(usable, out=unusable)
         np.copyto(pdop, 0.0, where=unusable)
         self.pdop_sum += pdop.sum(axis=1)

@@ -1,9 +1,12 @@
 """The country polygon layers: ``bri_countries``, ``clean_network``, ``huawei_5g`` and ``land``.
 
-Polygons are Natural Earth's 1:50m admin-0 countries, every country in each layer; the
-``land`` basemap holds the same polygons simplified as a map draws the policy layers
-(:data:`MAP_SIMPLIFY_DEG`), so basemap and country fills line up when zoomed in and a page
-stores their shared geometry once; the policy rows come from
+Polygons are Natural Earth's 1:50m admin-0 countries, every country in each layer.
+``bri_countries`` keeps them as the source draws them (to :data:`COUNTRY_DECIMALS`), for
+point-in-country and other analysis; ``clean_network``, ``huawei_5g`` and the ``land``
+basemap hold the same polygons simplified as a map draws them (:data:`MAP_SIMPLIFY_DEG`,
+:func:`drawn_polygon`): these layers are per-country facts, drawn as choropleths, and three
+copies of the full polygons would make up half the installed package. Basemap and fills line
+up when zoomed in, and a page stores their shared geometry once. The policy rows come from
 ``policy/bri_countries.csv``, ``dsr_agreements.csv``, ``standards_agreements.csv``,
 ``clean_network.csv`` and ``huawei_5g.csv``, each row citing its sources. A country without a
 row gets the layer's "none" status (BRI, Clean Network) or no value (Huawei 5G: no position
@@ -33,11 +36,12 @@ __all__ = [
     "build_clean_network",
     "build_huawei_5g",
     "build_land",
+    "drawn_polygon",
     "policy_rows_unplaced",
 ]
 
-#: Tolerance the maps simplify country polygons with (the catalog's ``simplify_deg`` of the
-#: policy layers); the land basemap is built already simplified with it.
+#: Tolerance the maps simplify country polygons with (the catalog's ``simplify_deg`` of
+#: ``bri_countries``); ``land``, ``clean_network`` and ``huawei_5g`` are built simplified with it.
 MAP_SIMPLIFY_DEG = 0.02
 #: Decimals of the country polygons' coordinates (the catalog's ``coordinate_decimals``)
 COUNTRY_DECIMALS = 3
@@ -150,8 +154,32 @@ def _citations(row):
     }
 
 
+def drawn_polygon(geometry):
+    """A 1:50m country polygon as maps draw it: rounded as stored, simplified keeping topology.
+
+    Parameters
+    ----------
+    geometry : shapely.Geometry
+        A Natural Earth polygon or multipolygon.
+
+    Returns
+    -------
+    shapely.Geometry
+        Rounded to :data:`COUNTRY_DECIMALS`, then simplified with :data:`MAP_SIMPLIFY_DEG`.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> square = shapely.Polygon([(0, 0), (0.0001, 0.5), (0, 1), (1, 1), (1, 0)])
+    >>> drawn_polygon(square).normalize().wkt
+    'POLYGON ((0 0, 0 1, 1 1, 1 0, 0 0))'
+    """
+    stored = shapely.geometry.shape(rounded_geometry(geometry, COUNTRY_DECIMALS))
+    return shapely.simplify(stored, MAP_SIMPLIFY_DEG, preserve_topology=True)
+
+
 def build_clean_network(sources):
-    """Build ``clean_network``: every 1:50m country with its Clean Network status.
+    """Build ``clean_network``: every 1:50m country (as maps draw it) with its Clean Network status.
 
     ``status`` is the row's (member, unconfirmed, withdrawn) or ``none`` for a country no
     source names; ``joined_year`` is the year of ``joined_date``.
@@ -173,12 +201,12 @@ def build_clean_network(sources):
                 "note": (row or {}).get("notes") or None,
             }
         )
-        geometries.append(geometry)
+        geometries.append(drawn_polygon(geometry))
     return frame(records, geometries)
 
 
 def build_huawei_5g(sources):
-    """Build ``huawei_5g``: every 1:50m country with its Huawei 5G restriction, if sourced.
+    """Build ``huawei_5g``: every 1:50m country (as maps draw it) with its Huawei 5G restriction.
 
     ``restriction`` stays null where no source states the legal position (a row may still
     carry Huawei 5G contracts); ``restriction_year`` is the year of ``restriction_date``.
@@ -201,7 +229,7 @@ def build_huawei_5g(sources):
                 "note": row.get("notes") or None,
             }
         )
-        geometries.append(geometry)
+        geometries.append(drawn_polygon(geometry))
     return frame(records, geometries)
 
 
@@ -242,8 +270,5 @@ def build_land(sources):
     for feature in ne_countries(sources):
         props = feature["properties"]
         records.append({"id": country_codes(props), "name": props["NAME"]})
-        stored = shapely.geometry.shape(
-            rounded_geometry(shapely.geometry.shape(feature["geometry"]), COUNTRY_DECIMALS)
-        )
-        geometries.append(shapely.simplify(stored, MAP_SIMPLIFY_DEG, preserve_topology=True))
+        geometries.append(drawn_polygon(shapely.geometry.shape(feature["geometry"])))
     return frame(records, geometries)

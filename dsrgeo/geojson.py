@@ -38,6 +38,7 @@ __all__ = [
     "check_coordinates",
     "check_features",
     "check_geometry",
+    "checked_digest",
     "features_to_frame",
     "geojson_text",
     "is_partial_date",
@@ -416,6 +417,37 @@ def check_features(features, info, *, path=None):
     return features
 
 
+def checked_digest(data, info):
+    """Return the digest recording that ``data`` passed :func:`check_features` for ``info``.
+
+    The sha256 of what the check depends on: the geometry kind, the feature schema and the
+    file's bytes. The build records it after checking a layer (``layers/checked.json``); a
+    changed file or a changed catalog entry gives another digest, so the file is checked
+    again when it is read.
+
+    Parameters
+    ----------
+    data : bytes
+        The layer file's bytes.
+    info : dsrgeo.catalog.LayerInfo
+        Its catalog entry.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
+    Examples
+    --------
+    >>> from dsrgeo import catalog
+    >>> land = catalog.get("land")
+    >>> checked_digest(b"{}", land) == checked_digest(b"{} ", land)
+    False
+    """
+    rule = json.dumps({"kind": info.kind, "schema": info.feature_schema()}, sort_keys=True)
+    return hashlib.sha256(rule.encode("utf-8") + b"\n" + data).hexdigest()
+
+
 def read_layer_file(path, info, *, checked_sha256=None):
     """Read a layer's GeoJSON file and check it against its catalog entry.
 
@@ -426,9 +458,10 @@ def read_layer_file(path, info, *, checked_sha256=None):
     info : dsrgeo.catalog.LayerInfo
         The catalog entry to check against (:func:`dsrgeo.catalog.get`).
     checked_sha256 : str, optional
-        The sha256 of the bytes the build checked and wrote (:func:`dsrgeo.catalog.
-        checked_sha256`): a file with exactly that digest is parsed without being checked
-        again; any other file is checked in full.
+        The digest the build recorded when it checked and wrote the file
+        (:func:`dsrgeo.catalog.checked_sha256`): a file whose :func:`checked_digest` for
+        ``info`` is exactly that (the same bytes against the same schema) is parsed without
+        being checked again; any other file is checked in full.
 
     Returns
     -------
@@ -448,8 +481,8 @@ def read_layer_file(path, info, *, checked_sha256=None):
             "layer file is missing; rebuild it with `dsrgeo build` in a source checkout",
             path=path,
         ) from err
-    if checked_sha256 is not None and hashlib.sha256(data).hexdigest() == checked_sha256:
-        return _feature_list(json.loads(data), path)  # the bytes the build checked
+    if checked_sha256 is not None and checked_digest(data, info) == checked_sha256:
+        return _feature_list(json.loads(data), path)  # the bytes and schema the build checked
     document = parse(data, source=str(path), max_bytes=max(len(data), 1))
     return check_features(_feature_list(document, path), info, path=path)
 

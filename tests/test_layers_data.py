@@ -344,17 +344,28 @@ def test_every_cited_source_id_has_a_title_to_show(layer_id):
 
 
 def test_the_builds_record_of_checked_files_matches_the_shipped_files():
-    import hashlib
     import json
+
+    from dsrgeo import geojson
 
     recorded = json.loads((catalog.shipped_dir() / catalog.CHECKED_FILE).read_text())
     for layer_id in catalog.layer_ids():
-        path = catalog.get(layer_id).file
-        assert recorded[path.name] == hashlib.sha256(path.read_bytes()).hexdigest(), layer_id
+        info = catalog.get(layer_id)
+        digest = geojson.checked_digest(info.file.read_bytes(), info)
+        assert recorded[info.file.name] == digest, layer_id
+
+
+@pytest.mark.parametrize("layer_id", LAYER_IDS)
+def test_every_shipped_file_passes_the_full_check(layer_id):
+    """What the recorded digest lets load() skip still holds: the full check passes."""
+    from dsrgeo import geojson
+
+    info = catalog.get(layer_id)
+    assert len(geojson.read_layer_file(info.file, info)) == len(dsrgeo.load(layer_id))
 
 
 def test_a_file_is_checked_unless_it_has_the_digest_the_build_recorded(tmp_path):
-    import hashlib
+    import dataclasses
 
     from dsrgeo import geojson
 
@@ -365,12 +376,25 @@ def test_a_file_is_checked_unless_it_has_the_digest_the_build_recorded(tmp_path)
         '"properties":{"id":"x","name":"X","extra":1},'
         '"geometry":{"type":"Point","coordinates":[0,0]}}]}'
     )
-    digest = hashlib.sha256(bad.read_bytes()).hexdigest()
+    digest = geojson.checked_digest(bad.read_bytes(), info)
     with pytest.raises(InvalidLayerError, match="land.geojson"):
         geojson.read_layer_file(bad, info, checked_sha256="0" * 64)
     with pytest.raises(InvalidLayerError):
         geojson.read_layer_file(bad, info)
     # with the recorded digest the bytes are the ones the build checked: not checked again
     assert len(geojson.read_layer_file(bad, info, checked_sha256=digest)) == 1
+    # a file that passes, read against a changed catalog entry, is checked again
+    good = tmp_path / "good.geojson"
+    good.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","id":"x",'
+        '"properties":{"id":"x","name":"X"},'
+        '"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}'
+    )
+    recorded = geojson.checked_digest(good.read_bytes(), info)
+    assert len(geojson.read_layer_file(good, info, checked_sha256=recorded)) == 1
+    field = {"name": "iso_a3", "type": "string", "unit": None, "meaning": "a new column"}
+    stricter = dataclasses.replace(info, schema=(*info.schema, field))
+    with pytest.raises(InvalidLayerError, match="iso_a3"):
+        geojson.read_layer_file(good, stricter, checked_sha256=recorded)
     # only files of the shipped folder have a recorded digest
     assert catalog.checked_sha256(bad) is None

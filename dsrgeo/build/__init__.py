@@ -15,7 +15,6 @@ never writes into an installed package. One module per layer family:
 """
 
 import argparse
-import hashlib
 import json
 import logging
 import sys
@@ -170,28 +169,29 @@ def build(out_dir=None, layer_ids=None, sources=None):
     with source_cache():
         for layer_id in wanted:
             written[layer_id] = _write_layer(BUILDERS[layer_id](src), catalog.get(layer_id), out)
-    _record_checked(out, [written[layer_id] for layer_id in wanted])
+    _record_checked(out, {written[layer_id]: catalog.get(layer_id) for layer_id in wanted})
     if not layer_ids:
         text = source_table.source_titles_text(source_table.build_source_titles(src))
         written["source_titles"] = atomic_write(out / catalog.SOURCE_TITLES_FILE, text)
     return written
 
 
-def _record_checked(out, paths):
-    """Record the sha256 of each layer file just checked and written in ``checked.json``.
+def _record_checked(out, checked):
+    """Record in ``checked.json`` that each layer file just written passed its check.
 
-    Entries of layers not rebuilt stay; an entry whose file is gone is dropped.
+    ``checked`` maps each written file to its catalog entry; the record is
+    :func:`dsrgeo.geojson.checked_digest` (file bytes and schema). Entries of layers not
+    rebuilt stay; an entry whose file is gone is dropped.
     """
     path = Path(out) / catalog.CHECKED_FILE
     try:
         table = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         table = {}
-    for written in paths:
-        table[Path(written).name] = hashlib.sha256(Path(written).read_bytes()).hexdigest()
+    for written, info in checked.items():
+        table[Path(written).name] = geojson.checked_digest(Path(written).read_bytes(), info)
     table = {name: digest for name, digest in table.items() if (Path(out) / name).is_file()}
-    lines = [f"{json.dumps(name)}:{json.dumps(table[name])}" for name in sorted(table)]
-    atomic_write(path, "{\n" + ",\n".join(lines) + "\n}\n")
+    atomic_write(path, source_table.source_titles_text(table))  # one sorted entry per line
 
 
 def build_snapshot_layers(cables_dir, out_dir):

@@ -7,10 +7,9 @@ fresh copy it may change.
 """
 
 import functools
-from pathlib import Path
 
 from dsrgeo import catalog, checks, datadir, geojson, timeline
-from dsrgeo.errors import InvalidLayerError, RefreshError
+from dsrgeo.errors import RefreshError
 
 __all__ = ["available", "feature_count", "layers", "load", "names"]
 
@@ -50,7 +49,7 @@ def feature_count(layer_id):
     True
     """
     info = catalog.get(layer_id)
-    return len(_features(str(info.file), layer_id)) if info.file.is_file() else 0
+    return len(_frame(str(info.file), layer_id)) if info.file.is_file() else 0
 
 
 def layers():
@@ -188,9 +187,8 @@ def _layer_file(info, snapshot):
     return built, f"{latest.source_url} retrieved {latest.retrieved_utc}"
 
 
-@functools.lru_cache(maxsize=32)
 def _features(path, layer_id):
-    """Read and check a layer file once per process; returns its feature list.
+    """Read and check a layer file; returns its feature list (:func:`_frame` keeps the result).
 
     A shipped file whose sha256 is the one the build recorded when it checked it is not
     checked again (:func:`dsrgeo.catalog.checked_sha256`); every other file is.
@@ -215,27 +213,3 @@ def _fresh_copy(frame, info):
         if field["type"].startswith("list"):
             frame[field["name"]] = [None if v is None else list(v) for v in frame[field["name"]]]
     return frame
-
-
-def read_file(path, layer_id):
-    """Read and check a GeoJSON file laid out like the catalog layer ``layer_id``.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-    layer_id : str
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-
-    Raises
-    ------
-    InvalidLayerError
-        If the file does not match the layer's schema.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InvalidLayerError("no such file", path=path)
-    info = catalog.get(layer_id)
-    return geojson.features_to_frame(geojson.read_layer_file(path, info), info)

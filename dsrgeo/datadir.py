@@ -733,13 +733,20 @@ def _snapshot_order(name):
     return (stamp, int(suffix) if suffix.isdigit() else 0, suffix)
 
 
+#: Names of the snapshot folders :func:`write_snapshot` makes: the UTC stamp of the download,
+#: then ``-2``, ``-3``... for a second snapshot of the same second.
+_SNAPSHOT_NAME = re.compile(r"\d{8}T\d{6}(?:\.\d+)?Z(?:-\d+)?")
+
+
 def _prune(root, *, keep, current):
     """Remove all but the ``keep`` newest snapshot folders (never ``current``).
 
-    The layers built from a removed snapshot are inside it and go with it.
+    Only folders named as :func:`write_snapshot` names them count (:data:`_SNAPSHOT_NAME`): a
+    folder a user put beside them is neither removed nor counted. The layers built from a
+    removed snapshot are inside it and go with it.
     """
     names = sorted(
-        (p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        (p.name for p in root.iterdir() if p.is_dir() and _SNAPSHOT_NAME.fullmatch(p.name)),
         key=_snapshot_order,
     )
     for name in names[:-keep] if len(names) > keep else []:

@@ -1436,3 +1436,25 @@ def test_generated_cable_record_builds_and_loads_or_changes_nothing(shared_serve
         event("stored, and its layers load")
         for layer_id in ("cables", "landing_points", "hmn_cables"):
             assert len(dsrgeo.load(layer_id, snapshot="latest")) >= 1
+
+
+def test_pruning_removes_only_snapshot_folders(data_dir):
+    """A folder a user keeps beside the snapshots is neither deleted nor counted as one."""
+    root = data_dir / "demo"
+    root.mkdir()
+    for name in ("2025-archive", "zz", "notes"):
+        (root / name).mkdir()
+    made = []
+    for hour in range(4):
+        stamp = f"2026-01-01T0{hour}:00:00Z"
+        entry = download.Download("a.txt", "http://127.0.0.1/a.txt", stamp,
+                                  hashlib.sha256(b"hi").hexdigest(), 2)  # fmt: skip
+        made.append(
+            datadir.write_snapshot(
+                "demo", [(entry, b"hi")], source_url=entry.url, retrieved_utc=stamp,
+                contents="one file", keep=2,
+            ).folder.name
+        )  # fmt: skip
+    left = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    assert left == sorted(["2025-archive", "zz", "notes", *made[-2:]])
+    assert datadir.latest_snapshot("demo").folder.name == made[-1]

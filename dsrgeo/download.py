@@ -607,6 +607,8 @@ class Downloader:
         )
         try:
             while True:
+                # urllib3 >= 2.6 bounds what one call decompresses (a gzip bomb cannot
+                # swell one chunk far past _CHUNK_BYTES); setup.cfg requires it
                 chunk = raw.read1(_CHUNK_BYTES, decode_content=True)
                 if not chunk:
                     break

@@ -99,8 +99,12 @@ def _depth(value, limit):
         if isinstance(item, dict):
             stack.extend((v, level + 1) for v in item.values() if isinstance(v, dict | list))
         elif isinstance(item, list):
-            if item and isinstance(item[0], (int, float)):
-                continue  # a position: numbers all the way
+            if (
+                len(item) == 2
+                and isinstance(item[0], int | float)
+                and isinstance(item[1], int | float)
+            ):
+                continue  # a 2D position: nothing nested in it
             stack.extend((v, level + 1) for v in item if isinstance(v, dict | list))
     return False
 

@@ -76,6 +76,12 @@ HOSTILE_FILES = {
     "all geometries null": (_collection(None, None), "no feature with a geometry"),
     "no features": ('{"type":"FeatureCollection","features":[]}', "no feature with a geometry"),
     "nested 100000 deep": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "nested 40 deep behind a number": (
+        _collection(_point(0, 0), properties={"a": [0, "[" * 40 + "]" * 40]}).replace(
+            '"' + "[" * 40 + "]" * 40 + '"', "[" * 40 + "]" * 40
+        ),
+        "nested deeper than 32 levels",
+    ),
     "not UTF-8": (b'{"type":"Point","coordinates":[0,0],"n":"\xff\xfe"}', "not UTF-8"),
     "a zip file": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)), "not UTF-8"),
     "repeated key": ('{"type":"Point","type":"Point","coordinates":[0,0]}', "duplicate key"),

@@ -519,6 +519,11 @@ class Downloader:
                 f"{chain[-1]} redirected (HTTP {response.status_code}) to {target!r}, which "
                 f"{problem}; refused"
             )
+        if urlsplit(chain[-1]).scheme.lower() == "https" != urlsplit(target).scheme.lower():
+            raise RefreshError(
+                f"{chain[-1]} redirected (HTTP {response.status_code}) to {target!r}, from "
+                "https to plain http; refused"
+            )
         if target in chain:
             loop = " -> ".join([*chain[chain.index(target) :], target])
             raise RefreshError(f"{chain[0]}: redirect loop ({loop}); refused")

@@ -1458,3 +1458,18 @@ def test_pruning_removes_only_snapshot_folders(data_dir):
     left = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     assert left == sorted(["2025-archive", "zz", "notes", *made[-2:]])
     assert datadir.latest_snapshot("demo").folder.name == made[-1]
+
+
+def test_a_redirect_from_https_to_http_is_refused():
+    import requests
+
+    response = requests.Response()
+    response.status_code = 302
+    response.headers["Location"] = "http://127.0.0.1/data.json"
+    response.url = "https://127.0.0.1/data.json"
+    with download.Downloader() as fetcher:  # no request is made: only the redirect is judged
+        fetcher._session = requests.Session()
+        with pytest.raises(RefreshError, match="from https to plain http"):
+            fetcher._next_hop(["https://127.0.0.1/data.json"], response)
+        response.headers["Location"] = "HTTPS://127.0.0.1/moved.json"
+        assert fetcher._next_hop(["https://127.0.0.1/data.json"], response).endswith("moved.json")

@@ -152,7 +152,7 @@ class InvalidLayerError(DsrgeoError, ValueError):
     Parameters
     ----------
     message : str
-        What is wrong and what was expected.
+        What is wrong and what was expected (kept as ``message``, without the place).
     path : str or os.PathLike, optional
         The file (kept as the str ``path``).
     feature : int or str, optional
@@ -167,6 +167,7 @@ class InvalidLayerError(DsrgeoError, ValueError):
     """
 
     def __init__(self, message, *, path=None, feature=None, field=None):
+        self.message = message
         self.path = None if path is None else str(path)
         self.feature = feature
         self.field = field

@@ -32,8 +32,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from dsrgeo import build, catalog, checks
-from dsrgeo.build.cables import check_cable_record
+from dsrgeo import catalog, checks, geojson, loading
 from dsrgeo.datadir import (
     LAYERS_FOLDER,
     TLE_FILE,
@@ -289,6 +288,8 @@ def _limits(url, timeout_s, deadline_s, retries, keep, force, progress):
 
 def _build_layers(folder):
     """Build the cable layers inside a new snapshot folder, before it is swapped in."""
+    from dsrgeo import build  # pandas and shapely: only a cable refresh needs them
+
     try:
         build.build_snapshot_layers(folder, folder / LAYERS_FOLDER)
     except (InvalidLayerError, KeyError, TypeError, ValueError) as err:
@@ -432,7 +433,7 @@ def _cable_reference():
             return label, {i: _feature_count(folder / catalog.get(i).file.name) for i in _COUNTED}
     except (RefreshError, OSError, ValueError, KeyError, TypeError):
         pass
-    return "the shipped data", {i: _feature_count(catalog.get(i).file) for i in _COUNTED}
+    return "the shipped data", {i: loading.feature_count(i) for i in _COUNTED}
 
 
 _COUNTED = ("cables", "landing_points")
@@ -443,18 +444,12 @@ def _feature_count(path):
 
 
 def _parse_json(fetched):
+    """Parse a download with the one strict JSON reader of :func:`dsrgeo.geojson.parse`."""
     download, data = fetched
-    source = download.url
     try:
-        return json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise RefreshError(
-            f"{source}: not UTF-8 text (byte {err.start}); is this the right URL?"
-        ) from err
-    except json.JSONDecodeError as err:
-        raise RefreshError(
-            f"{source}: invalid JSON at line {err.lineno} column {err.colno}: {err.msg}"
-        ) from err
+        return geojson.parse(data, source=download.url, max_bytes=max(len(data), 1))
+    except InvalidLayerError as err:
+        raise RefreshError(f"{download.url}: invalid JSON ({err.message})") from err
 
 
 def _check_feature_collection(fetched, kind, *, unique_ids):
@@ -521,6 +516,8 @@ def _check_cable_index(fetched, route_ids):
 
 def _check_cable_record(fetched):
     """Check a downloaded cable record with the schema the build reads records with."""
+    from dsrgeo.build.cables import check_cable_record
+
     source = fetched[0].url
     doc = _parse_json(fetched)
     expected = fetched[0].name.rsplit("/", 1)[-1].removesuffix(".json")

@@ -334,6 +334,7 @@ def row_years(frame, layer_id):
         return start, [year_of(v) for v in frame["left_date"]]
     if layer_id == "huawei_5g":
         return [year_of(v) for v in frame["restriction_year"]], [None] * n
-    if layer_id == "cable_incidents":
-        return [year_of(v) for v in frame["date_start"]], [None] * n
+    if layer_id == "cable_incidents":  # an undated incident is in no year (apply_as_of)
+        start = [year_of(v) for v in frame["date_start"]]
+        return [NEVER if s is None else s for s in start], [None] * n
     return None

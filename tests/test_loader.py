@@ -211,3 +211,30 @@ def test_safe_cities_are_placed_or_null():
     # Nairobi, Natural Earth: 36.8167 E, 1.2833 S
     assert nairobi.geometry.x == pytest.approx(36.82, abs=0.05)
     assert nairobi.geometry.y == pytest.approx(-1.28, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    "layer_id", ["cables", "hmn_cables", "cable_incidents", "safe_cities", "cloud_regions"]
+)
+def test_the_slider_shows_the_rows_load_returns_for_a_year(layer_id):
+    """timeline.row_years (what a map's year slider shows) agrees with load(as_of=YEAR)."""
+    from dsrgeo import catalog, timeline
+
+    full = dsrgeo.load(layer_id)
+    start, _ = timeline.row_years(full, layer_id)
+    first, last = catalog.get(layer_id).years
+    for year in range(first, last + 1):
+        shown = set(dsrgeo.load(layer_id, as_of=year)["id"])
+        slider = {i for i, s in zip(full["id"], start) if s is None or s <= year}
+        assert shown == slider, year
+
+
+def test_an_undated_incident_is_in_no_year_on_the_slider_either():
+    from dsrgeo import catalog, timeline
+
+    incidents = dsrgeo.load("cable_incidents").head(2).copy()
+    incidents.loc[incidents.index[1], "date_start"] = None
+    info = catalog.get("cable_incidents")
+    kept = timeline.apply_as_of(incidents, info, 2024)
+    start, _ = timeline.row_years(incidents, "cable_incidents")
+    assert len(kept) == 1 and start[1] > 2024

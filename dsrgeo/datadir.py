@@ -629,6 +629,7 @@ def _store(root, kind, files, source_url, retrieved_utc, contents, prepare, stam
             kind, incoming, source_url, retrieved_utc, contents, tuple(d for d, _ in files), built
         )
         (incoming / PROVENANCE_FILE).write_text(snapshot.to_json(), encoding="utf-8")
+        _sync_tree(incoming)  # on disk before LATEST can name it, even after a power cut
         final = _rename_into_place(incoming, root, stamp)
         atomic_write(root / _POINTER, final.name + "\n")
     except BaseException:
@@ -637,6 +638,16 @@ def _store(root, kind, files, source_url, retrieved_utc, contents, prepare, stam
             shutil.rmtree(leftover, ignore_errors=True)
         raise
     return dataclasses.replace(snapshot, folder=final)
+
+
+def _sync_tree(folder):
+    """Flush every file and folder under ``folder`` (and itself) to disk (``os.fsync``)."""
+    for path in sorted(folder.rglob("*")) + [folder]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _files_under(folder):

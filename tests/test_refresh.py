@@ -1473,3 +1473,24 @@ def test_a_redirect_from_https_to_http_is_refused():
             fetcher._next_hop(["https://127.0.0.1/data.json"], response)
         response.headers["Location"] = "HTTPS://127.0.0.1/moved.json"
         assert fetcher._next_hop(["https://127.0.0.1/data.json"], response).endswith("moved.json")
+
+
+def test_a_snapshot_is_on_disk_before_it_is_swapped_in(data_dir, monkeypatch):
+    """Every file and folder of a new snapshot is fsynced before LATEST names it."""
+    synced, real_fsync = [], os.fsync
+
+    def recording_fsync(fd):
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    stamp = "2026-01-01T00:00:00Z"
+    entry = download.Download("sub/a.txt", "http://127.0.0.1/a.txt", stamp,
+                              hashlib.sha256(b"hi").hexdigest(), 2)  # fmt: skip
+    snap = datadir.write_snapshot(
+        "demo", [(entry, b"hi")], source_url=entry.url, retrieved_utc=stamp, contents="one file"
+    )
+    incoming = {Path(p).name for p in synced if ".incoming-" in p}
+    assert {"a.txt", "sub", datadir.PROVENANCE_FILE} <= incoming
+    assert any(Path(p).name.startswith(".incoming-") for p in synced)  # the folder itself
+    assert (snap.folder / "sub" / "a.txt").read_bytes() == b"hi"

@@ -3,7 +3,10 @@
 Cases: 10,000, 50,000 and 200,000 random points (a name and a value each, coloured by the
 value, both in the tooltip) and 20,000 random lines (4 to 11 vertices, a name and one of four
 kinds, coloured by kind). Both tools get the same frame with the same columns and the same
-colouring, so they do the same work.
+colouring, and both draw the same land basemap: dsrgeo.Map always adds its ``land`` layer
+(the Natural Earth land polygons; a page with one point is already about 0.4 MB), so the
+explore() map gets ``dsrgeo.load("land")`` drawn first with the same fill and outline
+(``tiles=None``: no tile basemap on either side). Both do the same work.
 
 For each case and tool it measures:
 
@@ -17,13 +20,15 @@ For each case and tool it measures:
 
 explore()'s pages ask CDNs for Leaflet and its plugins; as in ``bench_maps.py`` these requests
 are answered with the vendored Leaflet files (other scripts with empty bodies) and tiles are
-refused, so explore()'s time is a lower bound. The 200,000-point explore() page is tens of
-megabytes and may take a minute to open; ``--sizes`` picks fewer cases.
+refused, so explore()'s time is a lower bound (and its colour-bar legend, which needs d3
+from a CDN, reports one page error, "d3 is not defined"). The 200,000-point explore() page
+is tens of megabytes and may take a minute to open; ``--sizes`` picks fewer cases.
 
     python benchmarks/bench_large_layers.py [--repeat 1] [--sizes 10000,50000,200000] [--keep DIR]
 """
 
 import argparse
+import functools
 import statistics
 import sys
 import tempfile
@@ -82,8 +87,28 @@ def build_dsrgeo(frame, column):
     return dsrgeo.Map().add(frame, color_by=column, tooltip=["name", column]).to_html()
 
 
+@functools.cache
+def _land():
+    import dsrgeo
+
+    return dsrgeo.load("land")
+
+
 def build_explore(frame, column):
-    m = frame.explore(column=column, tooltip=["name", column], tiles=None)
+    """explore() of ``frame`` over the land layer dsrgeo.Map draws as its basemap."""
+    from dsrgeo import catalog
+
+    style = catalog.get("land").map
+    m = _land().explore(
+        tiles=None,
+        color=style["color"],
+        style_kwds=dict(style["style"]),
+        tooltip=False,
+        popup=False,
+        highlight=False,
+        name="land",
+    )
+    m = frame.explore(m=m, column=column, tooltip=["name", column])
     return m.get_root().render()
 
 
@@ -159,6 +184,7 @@ def main(argv=None):
     if not args.no_lines:
         cases.append((f"{LINES:,} lines", lines_frame(LINES), "kind"))
     dsrgeo.Map().add(points_frame(100), color_by="value").to_html()  # warm imports and caches
+    build_explore(points_frame(100), "value")  # the same for explore() and its land layer
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -164,20 +164,21 @@ def test_file_carries_its_licence_and_credit(layer_id):
 # -- the curated tables ----------------------------------------------------------------------
 
 POLICY = catalog.sources_dir() / "policy"
+NETWORK = catalog.sources_dir() / "network"
 
 
-def _csv(name):
+def _csv(name, folder=POLICY):
     import csv
 
-    with open(POLICY / name, newline="", encoding="utf-8") as handle:
+    with open(folder / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def _documented_source_ids():
+def _documented_source_ids(folder=POLICY):
     import re
 
     ids = set()
-    for line in (POLICY / "SOURCES.md").read_text(encoding="utf-8").splitlines():
+    for line in (folder / "SOURCES.md").read_text(encoding="utf-8").splitlines():
         if line.lstrip().startswith(("- `", "* `")):
             ids |= set(re.findall(r"`([a-z0-9_]+)`", line.split("|")[0]))
     return ids
@@ -198,19 +199,61 @@ def _documented_source_ids():
         ("clean_network.csv", ("source_ids", "second_source_id")),
         ("huawei_5g.csv", ("source_ids", "second_source_id")),
         ("cloud_regions.csv", ("source_ids", "second_source_id")),
+        ("network/cable_incidents.csv", ("source_ids", "second_source_id")),
+        ("network/chokepoints.csv", ("source_ids",)),
+        ("network/company_home_country.csv", ("source_ids",)),
     ],
 )
 def test_every_cited_source_is_documented(name, columns):
-    documented = _documented_source_ids()
+    """Each id a table cites is a bullet of the SOURCES.md beside it (policy/ or network/)."""
+    folder = NETWORK if name.startswith("network/") else POLICY
+    name = name.removeprefix("network/")
+    documented = _documented_source_ids(folder)
     cited = {
         part.strip()
-        for row in _csv(name)
+        for row in _csv(name, folder)
         for column in columns
         for part in (row.get(column) or "").split(";")
         if part.strip()
     }
     assert cited, name
     assert cited <= documented, sorted(cited - documented)
+
+
+#: The curated tables with a second_source_id column, and where a row without a second
+#: source says so: in its confidence ("single_source", "low; single_source") where the
+#: layer maps that to a level, else (the layer's confidence is high/medium/low only) at the
+#: start of its notes ("single_source. ...").
+SINGLE_SOURCE_MARK = {
+    "bri_countries.csv": "confidence",
+    "dsr_agreements.csv": "confidence",
+    "standards_agreements.csv": "confidence",
+    "hmn_status.csv": "confidence",
+    "safe_cities.csv": "notes",
+    "clean_network.csv": "notes",
+    "huawei_5g.csv": "notes",
+    "cloud_regions.csv": "notes",
+}
+
+
+def _marked_single_source(row, column):
+    if column == "confidence":
+        return "single_source" in (part.strip() for part in row["confidence"].split(";"))
+    return row[column].startswith("single_source")
+
+
+@pytest.mark.parametrize("name", sorted(SINGLE_SOURCE_MARK))
+def test_every_curated_row_has_a_second_source_or_says_it_has_none(name):
+    """Project rule: a curated row has a second independent source or is marked single-sourced."""
+    rows = _csv(name)
+    assert rows and "second_source_id" in rows[0], name
+    unmarked = [
+        next(iter(row.values()))
+        for row in rows
+        if not row["second_source_id"].strip()
+        and not _marked_single_source(row, SINGLE_SOURCE_MARK[name])
+    ]
+    assert unmarked == [], name
 
 
 def test_confidence_is_recorded_for_every_audited_row():

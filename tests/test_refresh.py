@@ -315,12 +315,13 @@ def test_new_snapshot_replaces_pointer_and_old_ones_are_pruned(data_dir, server)
     assert not first.folder.exists() and second.folder.exists()
 
 
-def test_pruning_orders_suffixes_as_numbers(data_dir, server):
+def test_pruning_orders_suffixes_as_numbers(data_dir, server, monkeypatch):
+    # a fixed clock: all 11 snapshots fall in the same second, so they are named -2 ... -11
+    monkeypatch.setattr(refresh, "utc_now", lambda: "2030-01-01T00:00:00Z")
     root = data_dir / "tle"
     snapshots = [refresh.refresh_tles(server.url("/gnss.txt"), keep=20) for _ in range(11)]
     names = [s.folder.name for s in snapshots]
-    if len({n.split("-")[0] for n in names}) == 1:  # all in the same second: -2 ... -11
-        assert names[-1].endswith("-11")
+    assert len(set(names)) == 11 and names[-1].endswith("-11"), names
     refresh.refresh_tles(server.url("/gnss.txt"), keep=2)
     kept = sorted(p.name for p in root.iterdir() if p.is_dir())
     assert names[-1] in kept and len(kept) == 2  # "-11" is newer than "-2"

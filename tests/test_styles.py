@@ -12,6 +12,7 @@ dots are small.
 
 import itertools
 
+import colorspacious
 import numpy as np
 import pytest
 
@@ -19,8 +20,6 @@ import dsrgeo
 from dsrgeo import catalog
 from dsrgeo.maps import Map
 from dsrgeo.styles import CATEGORICAL_PALETTE, colormap
-
-colorspacious = pytest.importorskip("colorspacious")
 
 MIN_DELTA_E = 10.0
 VISIONS = ("normal", "protanomaly", "deuteranomaly", "tritanomaly")

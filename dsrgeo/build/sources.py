@@ -35,8 +35,10 @@ _NOT_TITLES = ("reused from", "see above", "same as")
 
 
 def _clean_url(url):
-    url = url.rstrip(".:")
-    return None if "..." in url or "…" in url else url
+    """A URL as written, without the sentence's closing stop; None if it was cut short ("...")."""
+    if "..." in url or "…" in url:
+        return None
+    return url.rstrip(".:")
 
 
 def _plain(text):

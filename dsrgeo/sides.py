@@ -275,7 +275,8 @@ def alignment(*, as_of=None, by="territory", weights=None):
         ``alignment_score`` (the weighted mean of the components, in [-1, 1]) and ``side``
         (:data:`SIDES`). The exposure figures are not in the score.
 
-        ``.attrs`` holds the provenance of every layer used (sources, licences, credit),
+        ``.attrs`` holds the provenance of every layer used, the network's included
+        (:func:`dsrgeo.network.scenarios.provenance`: sources, licences, credit),
         ``as_of``, ``by``, ``weights``, ``columns`` (what each column means), ``styles``
         (the colours a map of ``side`` and ``alignment_score`` uses by default), ``popup``,
         ``labels`` and ``formats`` (what a map's popup shows by default, and how).
@@ -336,7 +337,8 @@ def alignment(*, as_of=None, by="territory", weights=None):
     result = base.__class__(table.reset_index(drop=True), geometry="geometry", crs=base.crs)
     title = "Alignment by country" if by == "territory" else "Alignment by state"
     result.attrs.update(
-        catalog.provenance(base.attrs["layers"], title=title),
+        # the layers indicators() used and the network's (chokepoints, supplier table)
+        network.scenarios.provenance(base.attrs["layers"], title=title),
         as_of=as_of,
         by=by,
         weights=table_weights,

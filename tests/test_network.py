@@ -522,3 +522,56 @@ def test_a_cable_without_a_segment_and_an_unknown_country_are_refused():
         cable_topology("dot", LineString([(0, 0), (0, 0)]), [("a", (0, 0))])
     with pytest.raises(ParameterError, match="lands no international cable"):
         make_network(FESTOON, FESTOON_POINTS).min_cut("ZZZ")
+
+
+# -- provenance ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: cut("ACE", as_of=2017),
+        lambda: cut(at="bab_el_mandeb", radius_km=0, as_of=2022),
+        lambda: exposure(as_of=2022),
+        lambda: dsrgeo.network.bifurcation(as_of=2022, terrestrial=True),
+        lambda: dsrgeo.network.disconnected_cables(),
+        lambda: dsrgeo.alignment(),
+    ],
+    ids=["cut", "cut_at", "exposure", "bifurcation", "disconnected_cables", "alignment"],
+)
+def test_every_network_result_carries_the_cable_datas_licence(make):
+    # TeleGeography's cable data is CC BY-NC-SA (the catalog's cables entry): a result made
+    # from it must carry that licence and the layers it came from, whatever it is
+    licence = dsrgeo.catalog.get("cables").licence
+    assert "BY-NC-SA" in licence
+    attrs = make().attrs
+    assert licence in attrs["licences"] and licence in attrs["licence"]
+    assert set(dsrgeo.network.scenarios.LAYERS) <= set(attrs["layers"])
+    assert "TeleGeography" in attrs["attribution"]
+    publishers = {source["publisher"] for source in attrs["sources"]}
+    assert any("TeleGeography" in p for p in publishers)
+    assert any("company_home_country" in source["title"] for source in attrs["sources"])
+    assert "company_home_country.csv" in attrs["citation"]
+
+
+def test_alignment_credits_the_layers_of_its_exposure_columns():
+    # top_chokepoint comes from the chokepoints layer via exposure(), not from indicators()
+    attrs = dsrgeo.alignment().attrs
+    assert "chokepoints" not in dsrgeo.indicators().attrs["layers"]
+    assert "chokepoints" in attrs["layers"]
+    assert dsrgeo.catalog.get("chokepoints").licence in attrs["licences"]
+
+
+def test_a_results_provenance_is_its_own_copy():
+    first = exposure(as_of=2022)
+    first.attrs["sources"][0]["publisher"] = "changed"
+    first.attrs["licences"].clear()
+    again = exposure(as_of=2022).attrs
+    assert again["sources"][0]["publisher"] != "changed" and again["licences"]
+
+
+def test_the_scenario_map_credits_the_network_layers():
+    the_map = dsrgeo.Map().add_scenario(cut(at="bab_el_mandeb", as_of=2022), context=False)
+    countries = next(layer for layer in the_map.layers if layer.name.endswith("reach lost by sea"))
+    assert dsrgeo.catalog.get("cables").credit in countries.credit
+    assert "TeleGeography" in countries.citation and "CC BY-NC-SA" in countries.citation

@@ -10,6 +10,7 @@ neighbouring countries over land are a separate, optional assumption (``terrestr
 reported in their own ``*_with_land`` columns and never mixed into "by sea".
 """
 
+import copy
 import functools
 import math
 import re
@@ -216,9 +217,14 @@ class Network:
         networks of several years.
     as_of : int, optional
         The year the cables were selected for (kept in results' ``attrs``).
+    provenance : dict, optional
+        The ``.attrs`` of the data's provenance (:func:`dsrgeo.catalog.provenance`:
+        ``layers``, ``sources``, ``licence``, ``licences``, ``attribution``, ``citation``),
+        copied into every result's ``attrs``; :func:`dsrgeo.network.load_network` gives the
+        shipped layers' (:func:`dsrgeo.network.scenarios.provenance`).
     citation, attribution : str, optional
         Where the data comes from, in full and as a credit line (kept in results'
-        ``attrs``, shown by maps of the results).
+        ``attrs``, shown by maps of the results); given, they replace ``provenance``'s.
 
     Examples
     --------
@@ -239,13 +245,19 @@ class Network:
         names=None,
         topologies=None,
         as_of=None,
+        provenance=None,
         citation=None,
         attribution=None,
     ):
         cables = cables.sort_values("id")
         self.as_of = as_of
-        self.citation = citation
-        self.attribution = attribution
+        self.provenance = copy.deepcopy(dict(provenance or {}))
+        self.provenance.pop("title", None)
+        for key, value in (("citation", citation), ("attribution", attribution)):
+            if value is not None:
+                self.provenance[key] = value
+        self.citation = self.provenance.get("citation")
+        self.attribution = self.provenance.get("attribution")
         self.cable_ids = tuple(cables["id"])
         self._meta = pd.DataFrame(
             {
@@ -482,15 +494,19 @@ class Network:
             shapes = dict(zip(self._country_frame["iso3"], self._country_frame.geometry))
             geometry = [shapes.get(code) for code in table["iso3"]]
         frame = geopandas.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
-        frame.attrs.update(
-            network=kind,
-            as_of=self.as_of,
-            title=attrs.pop("title"),
-            citation=self.citation,
-            attribution=self.attribution,
-            **attrs,
-        )
+        frame.attrs.update(self._attrs(kind, attrs.pop("title")), **attrs)
         return frame
+
+    def _attrs(self, kind, title):
+        """The ``.attrs`` every result starts with: what it is, the year, its provenance."""
+        return {
+            "network": kind,
+            "as_of": self.as_of,
+            "title": title,
+            **copy.deepcopy(self.provenance),
+            "citation": self.citation,
+            "attribution": self.attribution,
+        }
 
     def cut(self, cables=None, *, at=None, radius_km=50.0, terrestrial=False):
         """Cut cables, whole or at a place, and return what each country keeps.
@@ -843,7 +859,8 @@ class Network:
             One row per such cable: ``id``, ``name``, ``pieces`` (count),
             ``piece_countries`` (the codes each piece lands in, e.g. ``"FRA USA"``),
             ``gap_km`` (closest approach of two pieces' drawn vertices), ``international``
-            (whether some piece links two countries) and ``treatment``.
+            (whether some piece links two countries) and ``treatment``. ``.attrs`` holds the
+            network's provenance, as every result does.
         """
         rows = []
         for cid in self.cable_ids:
@@ -865,7 +882,7 @@ class Network:
                     ),
                 }
             )
-        return pd.DataFrame(
+        table = pd.DataFrame(
             rows,
             columns=[
                 "id",
@@ -877,6 +894,10 @@ class Network:
                 "treatment",
             ],
         )
+        table.attrs.update(
+            self._attrs("disconnected_cables", "Cables whose drawing is in several pieces")
+        )
+        return table
 
 
 def _copy(frame):
@@ -885,8 +906,5 @@ def _copy(frame):
     for column in out.columns:
         if out[column].dtype == object and out[column].map(lambda v: isinstance(v, list)).any():
             out[column] = [list(v) if isinstance(v, list) else v for v in out[column]]
-    out.attrs = {
-        k: (dict(v) if isinstance(v, dict) else (list(v) if isinstance(v, list) else v))
-        for k, v in frame.attrs.items()
-    }
+    out.attrs = copy.deepcopy(frame.attrs)  # sources are dicts in a list: copied too
     return out

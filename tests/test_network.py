@@ -28,9 +28,9 @@ DEGREE_KM = 111.0
 GEOD = pyproj.Geod(ellps="WGS84")
 
 
-def make_network(cables, points, *, countries=None, chokepoints=None):
+def make_network(cables, points, *, countries=None, chokepoints=None, status=None):
     """A Network of hand-made cables: [(id, geometry, [landing ids], suppliers, owners)] and
-    points {landing id: (iso3, (lon, lat))}."""
+    points {landing id: (iso3, (lon, lat))}; ``status`` {id: hmn_status} adds that column."""
     cable_frame = geopandas.GeoDataFrame(
         {
             "id": [c[0] for c in cables],
@@ -42,6 +42,8 @@ def make_network(cables, points, *, countries=None, chokepoints=None):
         geometry=[c[1] for c in cables],
         crs="EPSG:4326",
     )
+    if status is not None:
+        cable_frame["hmn_status"] = [status.get(c[0]) for c in cables]
     point_frame = geopandas.GeoDataFrame(
         {"id": list(points), "iso3": [v[0] for v in points.values()]},
         geometry=[Point(v[1]) for v in points.values()],
@@ -211,6 +213,24 @@ def test_chokepoint_and_supplier_shares():
     )  # fmt: skip
     assert x["share_chinese_state_carrier"] == 0.5
     assert table.loc["ZZZ", "share_via_strait"] == 0.0
+
+
+def test_hmn_share_follows_the_audited_status_not_the_supplier_names():
+    # both cables name HMN Tech as supplier, but the audited status says only "built" was
+    # supplied by HMN; "won" was only awarded (as SEA-H2X or SIGMAR in the cables layer)
+    points = {"x": ("XXX", (0, 0)), "y": ("YYY", (10, 0)), "z": ("ZZZ", (0, 10))}
+    cables = [
+        ("built", LineString([(0, 0), (10, 0)]), ["x", "y"], ["HMN Tech"]),
+        ("won", LineString([(0, 0), (0, 10)]), ["x", "z"], ["HMN Tech"]),
+    ]
+    network = make_network(cables, points, status={"built": "supplied", "won": "awarded"})
+    table = by_code(network.exposure())
+    assert table.loc["XXX", "share_hmn"] == 0.5
+    assert table.loc["YYY", "share_hmn"] == 1.0 and table.loc["ZZZ", "share_hmn"] == 0.0
+    # an HMN name keeps "won" out of the other suppliers' share all the same
+    assert table.loc["ZZZ", "share_other_supplier"] == 0.0
+    # without a status column, the names decide (analysis.hmn_mask's fallback)
+    assert by_code(make_network(cables, points).exposure()).loc["ZZZ", "share_hmn"] == 1.0
 
 
 def test_bifurcation_paths_avoid_the_other_sides_cables():
@@ -575,3 +595,26 @@ def test_the_scenario_map_credits_the_network_layers():
     countries = next(layer for layer in the_map.layers if layer.name.endswith("reach lost by sea"))
     assert dsrgeo.catalog.get("cables").credit in countries.credit
     assert "TeleGeography" in countries.citation and "CC BY-NC-SA" in countries.citation
+
+
+# -- who counts as HMN-built ------------------------------------------------------------
+
+
+def test_exposure_counts_the_hmn_cables_hmn_mask_counts():
+    # the cables layer's audited status: Gulf2Africa is disputed, SEA-H2X, SIGMAR and UNSC
+    # only awarded; their supplier field names HMN all the same
+    cables = dsrgeo.load("cables")
+    status = cables.set_index("id")["hmn_status"]
+    assert status["gulf2africa-g2a"] == "disputed"
+    assert (status[["sea-h2x", "singapore-myanmar-sigmar"]] == "awarded").all()
+    assert cables.set_index("id").loc["sea-h2x", "suppliers"] == ["HMN Tech"]
+    built = set(cables.loc[dsrgeo.analysis.hmn_mask(cables), "id"])
+    flags = dsrgeo.network.cable_companies(cables)
+    assert set(flags.index[flags["hmn"]]) == built
+    assert not built & {"gulf2africa-g2a", "sea-h2x", "singapore-myanmar-sigmar"}
+    # and so exposure's share agrees with alignment's, country by country
+    share = exposure().set_index("iso3")["share_hmn"]
+    rows = dsrgeo.alignment().set_index("iso3")["hmn_international_share"]
+    both = share.index.intersection(rows.index)
+    assert len(both) > 150
+    assert share[both].to_numpy() == pytest.approx(rows[both].to_numpy(), abs=1e-12)

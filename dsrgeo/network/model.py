@@ -34,6 +34,9 @@ __all__ = [
     "place_geometry",
 ]
 
+#: The columns of a cables frame :func:`dsrgeo.analysis.hmn_mask` reads (kept by the model).
+HMN_STATUS_COLUMNS = ("hmn_built", "hmn_status", "is_hmn")
+
 #: The widest place :meth:`Network.cut` accepts (half the Earth's circumference).
 MAX_RADIUS_KM = 20_000.0
 
@@ -200,7 +203,9 @@ class Network:
     ----------
     cables : geopandas.GeoDataFrame
         Laid out like the ``cables`` layer: ``id``, ``name``, ``suppliers``, ``owners``
-        (lists), ``landing_point_ids`` and line geometries (lon/lat).
+        (lists), ``landing_point_ids`` and line geometries (lon/lat); with ``hmn_status``
+        (or ``hmn_built``, ``is_hmn``) where known, which says which cables HMN Tech built
+        (:func:`dsrgeo.analysis.hmn_mask`; without one, the supplier names).
     landing_points : geopandas.GeoDataFrame
         Laid out like the ``landing_points`` layer: ``id``, ``iso3`` and points.
     countries : geopandas.GeoDataFrame, optional
@@ -264,6 +269,8 @@ class Network:
                 "name": cables["name"].to_numpy(),
                 "suppliers": list(cables["suppliers"]),
                 "owners": list(cables["owners"]),
+                # the audited HMN status, which analysis.hmn_mask reads before the names
+                **{c: cables[c].to_numpy() for c in HMN_STATUS_COLUMNS if c in cables.columns},
             },
             index=pd.Index(self.cable_ids, name="id"),
         )

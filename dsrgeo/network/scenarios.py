@@ -255,11 +255,14 @@ def exposure(*, as_of=None):
         country at stations that no single fault separates from the rest of the cable
         (e.g. at both ends of a trunk that also lands elsewhere), at most one per station.
         ``min_cut_cables`` : list of str, the cable of each fault in one such cut.
-        ``share_hmn``, ``share_subcom``, ``share_asn``, ``share_nec`` : float, shares of its
-        international cables listing that supplier (HMN Tech under all its names);
-        ``share_other_supplier`` (another supplier), ``share_unknown_supplier`` (none
-        named). A cable with several suppliers counts for each, so these may add up to
-        more than 1.
+        ``share_hmn`` : float, share of its international cables HMN Tech built, by the
+        audited status as everywhere in dsrgeo (:func:`dsrgeo.analysis.hmn_mask`: a cable
+        whose status is disputed, or that HMN was only awarded, does not count), so it
+        matches :func:`dsrgeo.alignment`'s ``hmn_international_share``.
+        ``share_subcom``, ``share_asn``, ``share_nec`` : float, shares listing that
+        supplier; ``share_other_supplier`` (another supplier than the four),
+        ``share_unknown_supplier`` (none named). A cable with several suppliers counts for
+        each, so these may add up to more than 1.
         ``share_chinese_state_carrier`` : float, share with China Telecom, China Mobile or
         China Unicom among the owners (the table flags no other company).
         ``share_via_<chokepoint>`` : float, per chokepoint polygon of the ``chokepoints``

@@ -18,6 +18,7 @@ the satellites are), not a choice a country made.
 
 import copy
 import math
+from collections.abc import Mapping
 from types import MappingProxyType
 
 import numpy as np
@@ -184,9 +185,10 @@ def _weights(weights):
     """Return the full weight table: the defaults, updated with ``weights``."""
     if weights is None:
         return dict(DEFAULT_WEIGHTS)
-    if not isinstance(weights, dict):
+    if not isinstance(weights, Mapping):  # a dict, or DEFAULT_WEIGHTS (a mappingproxy)
         raise ParameterError(
-            f"expected a dict {{component: weight}}, got {type(weights).__name__}",
+            f"expected a dict (or other mapping) {{component: weight}}, got "
+            f"{type(weights).__name__}",
             parameter="weights",
         )
     unknown = sorted(set(weights) - set(COMPONENTS))
@@ -252,9 +254,9 @@ def alignment(*, as_of=None, by="territory", weights=None):
         Network, which ended in January 2021, keeps its last state in later years).
     by : {"territory", "sovereign"}, default "territory"
         One row per territory (Hong Kong apart from China) or per state.
-    weights : dict, optional
+    weights : dict or other mapping, optional
         ``{component: weight}`` for the score, each a number >= 0; components not given keep
-        :data:`DEFAULT_WEIGHTS`. See :data:`COMPONENTS` for what each component is.
+        :data:`DEFAULT_WEIGHTS` (which may itself be given, or a changed copy of it). See :data:`COMPONENTS` for what each component is.
 
     Returns
     -------

@@ -6,6 +6,7 @@ calculation written here.
 """
 
 import math
+from types import MappingProxyType
 
 import pandas as pd
 import pytest
@@ -111,6 +112,18 @@ def test_as_of_moves_each_component_by_its_own_dates():
 def test_bad_weights_are_refused(weights, message):
     with pytest.raises(ParameterError, match=message):
         dsrgeo.alignment(weights=weights)
+
+
+def test_weights_may_be_any_mapping_the_defaults_included(table):
+    # DEFAULT_WEIGHTS is read-only (a mappingproxy), not a dict: passing it back is the
+    # defaults, and any other mapping of weights is read like a dict
+    same = dsrgeo.alignment(weights=sides.DEFAULT_WEIGHTS)
+    assert same["alignment_score"].tolist() == table["alignment_score"].tolist()
+    assert same.attrs["weights"] == dict(sides.DEFAULT_WEIGHTS)
+    heavy = MappingProxyType({"bri": 2.0})
+    assert dsrgeo.alignment(weights=heavy).attrs["weights"]["bri"] == 2.0
+    moves = dsrgeo.alignment_sensitivity(weights=sides.DEFAULT_WEIGHTS, factors=(1.0,))
+    assert (moves["changes at 1 x"] == 0).all()
 
 
 def test_sensitivity_counts_side_changes(table):

@@ -522,6 +522,20 @@ def test_cli_network_exposure_writes_csv(tmp_path, capsys):
     assert main(["network", "bifurcation", "--as-of", "2021", "-o", str(tmp_path / "b.csv")]) == 0
 
 
+def test_write_table_joins_list_cells_in_csv(tmp_path):
+    # the library's writer, not only the command line, turns list cells into "a;b" in CSV
+    from dsrgeo.tables import write_table
+
+    table = exposure(as_of=2021)
+    assert table.set_index("iso3").loc["TON", "min_cut_cables"] == ["tonga-cable"]
+    written = pd.read_csv(write_table(table, tmp_path / "x.csv")).set_index("iso3")
+    assert written.loc["TON", "min_cut_cables"] == "tonga-cable"
+    cut_many = written["min_cut_cables"][written["min_cables_to_isolate"] > 1].iloc[0]
+    assert ";" in cut_many and "[" not in cut_many and "'" not in cut_many
+    # the frame written is not changed
+    assert table.set_index("iso3").loc["TON", "min_cut_cables"] == ["tonga-cable"]
+
+
 def test_report_has_a_network_section():
     from dsrgeo import report
 

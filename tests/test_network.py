@@ -281,6 +281,29 @@ def test_land_borders_are_a_separate_flagged_assumption():
     assert "isolated_with_land" not in plain.columns
 
 
+def test_a_network_no_one_holds_is_freed_after_its_cached_answers():
+    # land borders and bifurcation are worked out once per network and kept with it, not
+    # in a cache of the class that would keep every network ever built alive
+    import gc
+    import weakref
+
+    points = {"x": ("XXX", (0, 0)), "y": ("YYY", (10, 0))}
+    cables = [("xy", LineString([(0, 0), (10, 0)]), ["x", "y"], ["HMN Tech"])]
+    countries = geopandas.GeoDataFrame(
+        {"iso3": ["XXX", "YYY"], "name": ["X", "Y"]},
+        geometry=[shapely.box(-1, -1, 1, 1), shapely.box(9, -1, 11, 1)],
+        crs=4326,
+    )
+    network = make_network(cables, points, countries=countries)
+    first = network.bifurcation(terrestrial=True)
+    assert network.land_borders() == () and network.land_borders() is network.land_borders()
+    assert network.bifurcation(terrestrial=True).equals(first)
+    gone = weakref.ref(network)
+    del network
+    gc.collect()
+    assert gone() is None
+
+
 # -- arguments -------------------------------------------------------------------------------
 
 

@@ -299,6 +299,7 @@ class Network:
                 link_geoms.append(geometry)
                 self._link_owner.append((cid, index))
         self._link_tree = shapely.STRtree(link_geoms)
+        self._bifurcations = {}  # terrestrial -> frame (kept with the network, not beyond)
 
     def __repr__(self):
         return (
@@ -462,7 +463,6 @@ class Network:
 
     # -- land borders (the optional terrestrial assumption) ------------------------------
 
-    @functools.cache  # noqa: B019 (one network per year, kept for the process)
     def land_borders(self):
         """Return the pairs of countries whose polygons share a border (``terrestrial=True``).
 
@@ -475,6 +475,11 @@ class Network:
         ParameterError
             If the network was built without ``countries``.
         """
+        return self._land_borders
+
+    @functools.cached_property
+    def _land_borders(self):
+        """Worked out once per network, kept with it (not by a cache outliving it)."""
         if self._country_frame is None:
             raise ParameterError(
                 "terrestrial=True needs country polygons; build the Network with countries=",
@@ -782,8 +787,13 @@ class Network:
         american = set(flags.index[flags["us_supplied"] | flags["us_owned"]])
         return chinese, american
 
-    @functools.cache  # noqa: B019 (one network per year, kept for the process)
     def _bifurcation(self, terrestrial):
+        """The bifurcation frame, worked out once per network and ``terrestrial``."""
+        if terrestrial not in self._bifurcations:
+            self._bifurcations[terrestrial] = self._bifurcation_frame(terrestrial)
+        return self._bifurcations[terrestrial]
+
+    def _bifurcation_frame(self, terrestrial):
         chinese, american = self._side_cables()
         base = self._components(self._base).reach(self.countries)
         sides = {}

@@ -503,6 +503,23 @@ def test_add_scenario_escapes_every_string_and_refuses_other_tables():
         dsrgeo.Map().add_scenario(exposure(as_of=2017))
 
 
+def test_a_cut_at_a_place_reads_the_place_once(monkeypatch):
+    from dsrgeo.network import model
+
+    calls = []
+
+    def counted(at):
+        calls.append(at)
+        return place_geometry(at)
+
+    place_geometry = model.place_geometry
+    monkeypatch.setattr(model, "place_geometry", counted)
+    table = cut(at=(43.35, 12.61), radius_km=10, as_of=2022)
+    assert len(calls) == 1
+    assert table.attrs["at"].equals(Point(43.35, 12.61))
+    assert cut("ACE", as_of=2017).attrs["at"] is None
+
+
 def test_add_scenario_at_a_place_draws_the_area_cut():
     the_map = dsrgeo.Map().add_scenario(cut(at=(43.35, 12.61), as_of=2022), context=False)
     area = next(layer for layer in the_map.layers if layer.name == "Area cut")

@@ -550,7 +550,7 @@ class Network:
                 "nothing to cut: give cables (ids or names), at (a place) or both",
                 parameter="cables",
             )
-        region = None
+        region = place = None
         removed = {}
         if isinstance(at, str):
             at = self.chokepoint(at)
@@ -616,7 +616,7 @@ class Network:
             title=f"Cut: {what or 'nothing'}{where}",
             cables_cut=sorted(removed),
             cables_asked=ids,
-            at=None if at is None else place_geometry(at),
+            at=place,
             radius_km=radius_km if at is not None else None,
             region=region,
             terrestrial=terrestrial,

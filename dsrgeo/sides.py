@@ -329,8 +329,8 @@ def alignment(*, as_of=None, by="territory", weights=None):
     table["clean_network_joined"] = clean["joined_date"].reindex(table.index)
     table["huawei_5g_restriction"] = base["huawei_5g_restriction"]
     table["huawei_5g_restriction_date"] = huawei["restriction_date"].reindex(table.index)
-    for name in ("capital", "bds_minus_gps_max"):
-        table[name] = base[name] if name in base.columns else None
+    for name in ("capital", "bds_minus_gps_max"):  # indicators() always joins BeiDou's
+        table[name] = base[name]
     _join_network(table, as_of)
     score, side = _score(_component_values(table), table_weights)
     table["alignment_score"] = score

@@ -177,6 +177,9 @@ ALIGNMENT_LABELS = {
     "alignment_score": "Score (weights as given)",
     "side": "Side of the score",
 }
+#: What :func:`alignment`'s ``attrs`` hold for a map of its countries (or a reader of its
+#: columns), which :func:`alignment_sensitivity`'s table of components does not take on.
+MAP_ONLY_ATTRS = ("columns", "styles", "popup", "labels", "formats")
 #: Safe City statuses that count as a project (proposed and cancelled ones do not).
 SAFE_CITY_PROJECT_STATUSES = ("deployed", "agreed")
 
@@ -424,8 +427,10 @@ def alignment_sensitivity(*, as_of=None, by="territory", weights=None, factors=(
     pandas.DataFrame
         One row per component: ``component``, ``meaning``, ``weight``, then for each factor
         ``f`` a column ``"changes at f x"`` (int: countries changing side) and, in ``.attrs``,
-        ``changed``: {(component, factor): [iso3, ...]} and the provenance of
-        :func:`alignment`.
+        ``changed``: {(component, factor): [iso3, ...]}, the provenance of
+        :func:`alignment` (layers, sources, licences, citation), its ``as_of``, ``by`` and
+        ``weights``; not its map settings (:data:`MAP_ONLY_ATTRS`): this is no table of
+        countries.
 
     Raises
     ------
@@ -470,7 +475,8 @@ def alignment_sensitivity(*, as_of=None, by="territory", weights=None, factors=(
     for name in result.columns[3:]:
         result[name] = result[name].astype("Int64")
     result.attrs.update(
-        {k: v for k, v in table.attrs.items() if k != "columns"},
+        # the provenance, as_of, by and weights; not what a map of the countries would show
+        {k: v for k, v in table.attrs.items() if k not in MAP_ONLY_ATTRS},
         title="How many countries change side when a weight moves",
         changed=changed,
     )

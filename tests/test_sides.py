@@ -143,6 +143,15 @@ def test_sensitivity_counts_side_changes(table):
     assert all(rank[without.loc[c, "side"]] < rank[rows.loc[c, "side"]] for c in changed)
 
 
+def test_sensitivity_keeps_the_provenance_not_the_maps_settings(table):
+    moves = dsrgeo.alignment_sensitivity(factors=(0.0,))
+    for key in ("layers", "sources", "licence", "licences", "citation", "attribution"):
+        assert moves.attrs[key] == table.attrs[key]
+    assert moves.attrs["weights"] == table.attrs["weights"]
+    # styles, popup, labels and formats describe a map of the countries: not this table
+    assert not {"styles", "popup", "labels", "formats", "columns"} & set(moves.attrs)
+
+
 def test_sensitivity_refuses_bad_factors():
     for factors in ("2", (), (-1.0,), (float("inf"),)):
         with pytest.raises(ParameterError, match="factors"):

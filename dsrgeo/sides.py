@@ -281,7 +281,7 @@ def alignment(*, as_of=None, by="territory", weights=None):
         (:data:`SIDES`). The exposure figures are not in the score.
 
         ``.attrs`` holds the provenance of every layer used, the network's included
-        (:func:`dsrgeo.network.scenarios.provenance`: sources, licences, credit),
+        (:func:`dsrgeo.network.provenance`: sources, licences, credit),
         ``as_of``, ``by``, ``weights``, ``columns`` (what each column means), ``styles``
         (the colours a map of ``side`` and ``alignment_score`` uses by default), ``popup``,
         ``labels`` and ``formats`` (what a map's popup shows by default, and how).
@@ -343,7 +343,7 @@ def alignment(*, as_of=None, by="territory", weights=None):
     title = "Alignment by country" if by == "territory" else "Alignment by state"
     result.attrs.update(
         # the layers indicators() used and the network's (chokepoints, supplier table)
-        network.scenarios.provenance(base.attrs["layers"], title=title),
+        network.provenance(base.attrs["layers"], title=title),
         as_of=as_of,
         by=by,
         weights=table_weights,

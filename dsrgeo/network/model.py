@@ -226,7 +226,7 @@ class Network:
         The ``.attrs`` of the data's provenance (:func:`dsrgeo.catalog.provenance`:
         ``layers``, ``sources``, ``licence``, ``licences``, ``attribution``, ``citation``),
         copied into every result's ``attrs``; :func:`dsrgeo.network.load_network` gives the
-        shipped layers' (:func:`dsrgeo.network.scenarios.provenance`).
+        shipped layers' (:func:`dsrgeo.network.provenance`).
     citation, attribution : str, optional
         Where the data comes from, in full and as a credit line (kept in results'
         ``attrs``, shown by maps of the results); given, they replace ``provenance``'s.

@@ -71,6 +71,7 @@ _MODULES = (
     "report",
     "sides",
     "styles",
+    "tables",
     "text",
     "timeline",
 )

@@ -669,21 +669,12 @@ def _add_network_parser(subparsers):
 
 
 def _write_network_table(table, path):
-    """Write a network result, list cells joined with ';' (CSV) or kept (GeoJSON)."""
+    """Write a network result as CSV, or as GeoJSON of the rows with a country polygon."""
     import geopandas
-    import pandas as pd
 
     from dsrgeo.tables import write_table
 
-    if str(path).lower().endswith(".csv"):
-        table = pd.DataFrame(table.drop(columns="geometry")).assign(
-            **{
-                column: table[column].map(";".join)
-                for column in table.columns
-                if table[column].map(lambda v: isinstance(v, list)).any()
-            }
-        )
-    elif isinstance(table, geopandas.GeoDataFrame):
+    if not str(path).lower().endswith(".csv") and isinstance(table, geopandas.GeoDataFrame):
         table = table[table.geometry.notna()]
     write_table(table, path)
     print(f"wrote {len(table)} rows to {path}")

@@ -5,6 +5,7 @@ geometries into the longitudes of a map centred on any meridian (a Pacific view)
 lines and polygons that the stored layers split at ±180°.
 """
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -56,8 +57,14 @@ LENGTH_FLAGS = {
 _LINE_TYPE_IDS = (1, 2, 5)  # shapely type ids: LineString, LinearRing, MultiLineString
 
 
+@functools.cache
 def _geod():
-    import pyproj  # imported on first use: only this module needs it
+    """The one WGS84 :class:`pyproj.Geod` of the process (made on first use, then shared).
+
+    A Geod holds only the ellipsoid's constants, which its methods read; making one per call
+    cost more than the call in the network's topology build (11,098 calls).
+    """
+    import pyproj  # imported on first use: only this module (and network.topology) needs it
 
     return pyproj.Geod(ellps=WGS84)
 

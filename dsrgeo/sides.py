@@ -18,6 +18,7 @@ the satellites are), not a choice a country made.
 
 import copy
 import math
+from collections.abc import Mapping
 from types import MappingProxyType
 
 import numpy as np
@@ -176,6 +177,9 @@ ALIGNMENT_LABELS = {
     "alignment_score": "Score (weights as given)",
     "side": "Side of the score",
 }
+#: What :func:`alignment`'s ``attrs`` hold for a map of its countries (or a reader of its
+#: columns), which :func:`alignment_sensitivity`'s table of components does not take on.
+MAP_ONLY_ATTRS = ("columns", "styles", "popup", "labels", "formats")
 #: Safe City statuses that count as a project (proposed and cancelled ones do not).
 SAFE_CITY_PROJECT_STATUSES = ("deployed", "agreed")
 
@@ -184,9 +188,10 @@ def _weights(weights):
     """Return the full weight table: the defaults, updated with ``weights``."""
     if weights is None:
         return dict(DEFAULT_WEIGHTS)
-    if not isinstance(weights, dict):
+    if not isinstance(weights, Mapping):  # a dict, or DEFAULT_WEIGHTS (a mappingproxy)
         raise ParameterError(
-            f"expected a dict {{component: weight}}, got {type(weights).__name__}",
+            f"expected a dict (or other mapping) {{component: weight}}, got "
+            f"{type(weights).__name__}",
             parameter="weights",
         )
     unknown = sorted(set(weights) - set(COMPONENTS))
@@ -252,9 +257,9 @@ def alignment(*, as_of=None, by="territory", weights=None):
         Network, which ended in January 2021, keeps its last state in later years).
     by : {"territory", "sovereign"}, default "territory"
         One row per territory (Hong Kong apart from China) or per state.
-    weights : dict, optional
+    weights : dict or other mapping, optional
         ``{component: weight}`` for the score, each a number >= 0; components not given keep
-        :data:`DEFAULT_WEIGHTS`. See :data:`COMPONENTS` for what each component is.
+        :data:`DEFAULT_WEIGHTS` (which may itself be given, or a changed copy of it). See :data:`COMPONENTS` for what each component is.
 
     Returns
     -------
@@ -275,7 +280,8 @@ def alignment(*, as_of=None, by="territory", weights=None):
         ``alignment_score`` (the weighted mean of the components, in [-1, 1]) and ``side``
         (:data:`SIDES`). The exposure figures are not in the score.
 
-        ``.attrs`` holds the provenance of every layer used (sources, licences, credit),
+        ``.attrs`` holds the provenance of every layer used, the network's included
+        (:func:`dsrgeo.network.provenance`: sources, licences, credit),
         ``as_of``, ``by``, ``weights``, ``columns`` (what each column means), ``styles``
         (the colours a map of ``side`` and ``alignment_score`` uses by default), ``popup``,
         ``labels`` and ``formats`` (what a map's popup shows by default, and how).
@@ -326,8 +332,8 @@ def alignment(*, as_of=None, by="territory", weights=None):
     table["clean_network_joined"] = clean["joined_date"].reindex(table.index)
     table["huawei_5g_restriction"] = base["huawei_5g_restriction"]
     table["huawei_5g_restriction_date"] = huawei["restriction_date"].reindex(table.index)
-    for name in ("capital", "bds_minus_gps_max"):
-        table[name] = base[name] if name in base.columns else None
+    for name in ("capital", "bds_minus_gps_max"):  # indicators() always joins BeiDou's
+        table[name] = base[name]
     _join_network(table, as_of)
     score, side = _score(_component_values(table), table_weights)
     table["alignment_score"] = score
@@ -336,7 +342,8 @@ def alignment(*, as_of=None, by="territory", weights=None):
     result = base.__class__(table.reset_index(drop=True), geometry="geometry", crs=base.crs)
     title = "Alignment by country" if by == "territory" else "Alignment by state"
     result.attrs.update(
-        catalog.provenance(base.attrs["layers"], title=title),
+        # the layers indicators() used and the network's (chokepoints, supplier table)
+        network.provenance(base.attrs["layers"], title=title),
         as_of=as_of,
         by=by,
         weights=table_weights,
@@ -420,8 +427,10 @@ def alignment_sensitivity(*, as_of=None, by="territory", weights=None, factors=(
     pandas.DataFrame
         One row per component: ``component``, ``meaning``, ``weight``, then for each factor
         ``f`` a column ``"changes at f x"`` (int: countries changing side) and, in ``.attrs``,
-        ``changed``: {(component, factor): [iso3, ...]} and the provenance of
-        :func:`alignment`.
+        ``changed``: {(component, factor): [iso3, ...]}, the provenance of
+        :func:`alignment` (layers, sources, licences, citation), its ``as_of``, ``by`` and
+        ``weights``; not its map settings (:data:`MAP_ONLY_ATTRS`): this is no table of
+        countries.
 
     Raises
     ------
@@ -466,7 +475,8 @@ def alignment_sensitivity(*, as_of=None, by="territory", weights=None, factors=(
     for name in result.columns[3:]:
         result[name] = result[name].astype("Int64")
     result.attrs.update(
-        {k: v for k, v in table.attrs.items() if k != "columns"},
+        # the provenance, as_of, by and weights; not what a map of the countries would show
+        {k: v for k, v in table.attrs.items() if k not in MAP_ONLY_ATTRS},
         title="How many countries change side when a weight moves",
         changed=changed,
     )

@@ -9,17 +9,34 @@ from pathlib import Path
 from dsrgeo.errors import ParameterError
 from dsrgeo.fileio import atomic_write
 
-__all__ = ["SUFFIXES", "write_table"]
+__all__ = ["LIST_SEPARATOR", "SUFFIXES", "write_table"]
 
 #: The suffixes :func:`write_table` understands.
 SUFFIXES = (".csv", ".geojson", ".json")
+#: What joins the items of a list cell in CSV.
+LIST_SEPARATOR = ";"
+
+
+def _joined_lists(frame):
+    """``frame`` with each list or tuple cell of its object columns joined into one text."""
+    columns = {}
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object and values.map(lambda v: isinstance(v, list | tuple)).any():
+            columns[column] = values.map(
+                lambda v: LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list | tuple) else v
+            )
+    return frame.assign(**columns) if columns else frame
 
 
 def write_table(frame, path):
     r"""Write ``frame`` to ``path`` as CSV (``.csv``) or GeoJSON (``.geojson``, ``.json``).
 
     A frame with point geometries written as CSV gets ``lat`` and ``lon`` columns (degrees, 6
-    decimals) instead of the geometry.
+    decimals) instead of the geometry; other geometries are left out of CSV. A cell holding
+    a list or tuple (the cable ids of :func:`dsrgeo.network.exposure`'s ``min_cut_cables``,
+    say) is written to CSV as its items joined with ``;`` (:data:`LIST_SEPARATOR`), not as
+    Python's ``['a', 'b']``; GeoJSON keeps it as an array.
 
     Parameters
     ----------
@@ -42,6 +59,9 @@ def write_table(frame, path):
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
     >>> write_table(pd.DataFrame({"a": [1]}), out).read_text()
     'a\n1\n'
+    >>> cables = pd.DataFrame({"iso3": ["TON", "FJI"], "cut": [["tonga-cable"], ["a", "b"]]})
+    >>> write_table(cables, out).read_text()
+    'iso3,cut\nTON,tonga-cable\nFJI,a;b\n'
     """
     import pandas as pd
 
@@ -63,7 +83,7 @@ def write_table(frame, path):
             if points:
                 plain = plain.assign(lat=geometry.y.round(6), lon=geometry.x.round(6))
             frame = plain
-        return atomic_write(path, frame.to_csv(index=False))
+        return atomic_write(path, _joined_lists(frame).to_csv(index=False))
     if geometry is None:
         raise ParameterError(
             f"{str(path)!r}: GeoJSON needs a frame with geometries; write .csv instead",

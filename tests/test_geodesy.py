@@ -362,3 +362,15 @@ def test_recentre_makes_every_trans_pacific_cable_continuous(cables_layer):
         assert geodesic_length_km([after])[0] == pytest.approx(
             geodesic_length_km([before])[0], abs=0.1
         ), name
+
+
+def test_one_geod_serves_every_geodesic_call():
+    # making a pyproj.Geod per call cost more than the call (11,098 calls building the
+    # network's topologies): geodesy keeps one, and the network's topology uses the same
+    from dsrgeo import geodesy
+    from dsrgeo.network import topology
+
+    assert geodesy._geod() is geodesy._geod()
+    assert topology._geod is geodesy._geod
+    _, _, metres = geodesy._geod().inv(0.0, 0.0, 0.0, 1.0)
+    assert metres == pytest.approx(110_574, abs=1)  # 1 degree of latitude at the equator

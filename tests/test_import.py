@@ -42,3 +42,15 @@ def test_lazy_names_resolve():
     assert callable(dsrgeo.load) and callable(dsrgeo.layers)
     assert "Map" in dir(dsrgeo)
     assert dsrgeo.Map is dsrgeo.maps.Map
+
+
+def test_tables_is_reachable_like_the_other_modules(tmp_path):
+    """tables.py is for notebooks too: ``dsrgeo.tables`` works without importing it first."""
+    code = (
+        "import dsrgeo, pandas as pd; "
+        f"dsrgeo.tables.write_table(pd.DataFrame({{'a': [1]}}), {str(tmp_path / 'a.csv')!r})"
+    )
+    assert _loaded_after(code, ("dsrgeo.tables",)) == "dsrgeo.tables"
+    import dsrgeo
+
+    assert "tables" in dir(dsrgeo)

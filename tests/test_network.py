@@ -28,9 +28,9 @@ DEGREE_KM = 111.0
 GEOD = pyproj.Geod(ellps="WGS84")
 
 
-def make_network(cables, points, *, countries=None, chokepoints=None):
+def make_network(cables, points, *, countries=None, chokepoints=None, status=None):
     """A Network of hand-made cables: [(id, geometry, [landing ids], suppliers, owners)] and
-    points {landing id: (iso3, (lon, lat))}."""
+    points {landing id: (iso3, (lon, lat))}; ``status`` {id: hmn_status} adds that column."""
     cable_frame = geopandas.GeoDataFrame(
         {
             "id": [c[0] for c in cables],
@@ -42,6 +42,8 @@ def make_network(cables, points, *, countries=None, chokepoints=None):
         geometry=[c[1] for c in cables],
         crs="EPSG:4326",
     )
+    if status is not None:
+        cable_frame["hmn_status"] = [status.get(c[0]) for c in cables]
     point_frame = geopandas.GeoDataFrame(
         {"id": list(points), "iso3": [v[0] for v in points.values()]},
         geometry=[Point(v[1]) for v in points.values()],
@@ -213,6 +215,24 @@ def test_chokepoint_and_supplier_shares():
     assert table.loc["ZZZ", "share_via_strait"] == 0.0
 
 
+def test_hmn_share_follows_the_audited_status_not_the_supplier_names():
+    # both cables name HMN Tech as supplier, but the audited status says only "built" was
+    # supplied by HMN; "won" was only awarded (as SEA-H2X or SIGMAR in the cables layer)
+    points = {"x": ("XXX", (0, 0)), "y": ("YYY", (10, 0)), "z": ("ZZZ", (0, 10))}
+    cables = [
+        ("built", LineString([(0, 0), (10, 0)]), ["x", "y"], ["HMN Tech"]),
+        ("won", LineString([(0, 0), (0, 10)]), ["x", "z"], ["HMN Tech"]),
+    ]
+    network = make_network(cables, points, status={"built": "supplied", "won": "awarded"})
+    table = by_code(network.exposure())
+    assert table.loc["XXX", "share_hmn"] == 0.5
+    assert table.loc["YYY", "share_hmn"] == 1.0 and table.loc["ZZZ", "share_hmn"] == 0.0
+    # an HMN name keeps "won" out of the other suppliers' share all the same
+    assert table.loc["ZZZ", "share_other_supplier"] == 0.0
+    # without a status column, the names decide (analysis.hmn_mask's fallback)
+    assert by_code(make_network(cables, points).exposure()).loc["ZZZ", "share_hmn"] == 1.0
+
+
 def test_bifurcation_paths_avoid_the_other_sides_cables():
     # company homes from the cited table: HMN Tech CHN, SubCom USA, NEC JPN
     points = {"x1": ("XXX", (0, 0)), "x2": ("XXX", (0, 1)), "u1": ("USA", (10, 0)),
@@ -259,6 +279,29 @@ def test_land_borders_are_a_separate_flagged_assumption():
     assert after.loc["XXX", "reach_after_with_land"] == 2
     plain = network.cut("xy")
     assert "isolated_with_land" not in plain.columns
+
+
+def test_a_network_no_one_holds_is_freed_after_its_cached_answers():
+    # land borders and bifurcation are worked out once per network and kept with it, not
+    # in a cache of the class that would keep every network ever built alive
+    import gc
+    import weakref
+
+    points = {"x": ("XXX", (0, 0)), "y": ("YYY", (10, 0))}
+    cables = [("xy", LineString([(0, 0), (10, 0)]), ["x", "y"], ["HMN Tech"])]
+    countries = geopandas.GeoDataFrame(
+        {"iso3": ["XXX", "YYY"], "name": ["X", "Y"]},
+        geometry=[shapely.box(-1, -1, 1, 1), shapely.box(9, -1, 11, 1)],
+        crs=4326,
+    )
+    network = make_network(cables, points, countries=countries)
+    first = network.bifurcation(terrestrial=True)
+    assert network.land_borders() == () and network.land_borders() is network.land_borders()
+    assert network.bifurcation(terrestrial=True).equals(first)
+    gone = weakref.ref(network)
+    del network
+    gc.collect()
+    assert gone() is None
 
 
 # -- arguments -------------------------------------------------------------------------------
@@ -460,6 +503,23 @@ def test_add_scenario_escapes_every_string_and_refuses_other_tables():
         dsrgeo.Map().add_scenario(exposure(as_of=2017))
 
 
+def test_a_cut_at_a_place_reads_the_place_once(monkeypatch):
+    from dsrgeo.network import model
+
+    calls = []
+
+    def counted(at):
+        calls.append(at)
+        return place_geometry(at)
+
+    place_geometry = model.place_geometry
+    monkeypatch.setattr(model, "place_geometry", counted)
+    table = cut(at=(43.35, 12.61), radius_km=10, as_of=2022)
+    assert len(calls) == 1
+    assert table.attrs["at"].equals(Point(43.35, 12.61))
+    assert cut("ACE", as_of=2017).attrs["at"] is None
+
+
 def test_add_scenario_at_a_place_draws_the_area_cut():
     the_map = dsrgeo.Map().add_scenario(cut(at=(43.35, 12.61), as_of=2022), context=False)
     area = next(layer for layer in the_map.layers if layer.name == "Area cut")
@@ -502,6 +562,20 @@ def test_cli_network_exposure_writes_csv(tmp_path, capsys):
     assert main(["network", "bifurcation", "--as-of", "2021", "-o", str(tmp_path / "b.csv")]) == 0
 
 
+def test_write_table_joins_list_cells_in_csv(tmp_path):
+    # the library's writer, not only the command line, turns list cells into "a;b" in CSV
+    from dsrgeo.tables import write_table
+
+    table = exposure(as_of=2021)
+    assert table.set_index("iso3").loc["TON", "min_cut_cables"] == ["tonga-cable"]
+    written = pd.read_csv(write_table(table, tmp_path / "x.csv")).set_index("iso3")
+    assert written.loc["TON", "min_cut_cables"] == "tonga-cable"
+    cut_many = written["min_cut_cables"][written["min_cables_to_isolate"] > 1].iloc[0]
+    assert ";" in cut_many and "[" not in cut_many and "'" not in cut_many
+    # the frame written is not changed
+    assert table.set_index("iso3").loc["TON", "min_cut_cables"] == ["tonga-cable"]
+
+
 def test_report_has_a_network_section():
     from dsrgeo import report
 
@@ -522,3 +596,79 @@ def test_a_cable_without_a_segment_and_an_unknown_country_are_refused():
         cable_topology("dot", LineString([(0, 0), (0, 0)]), [("a", (0, 0))])
     with pytest.raises(ParameterError, match="lands no international cable"):
         make_network(FESTOON, FESTOON_POINTS).min_cut("ZZZ")
+
+
+# -- provenance ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: cut("ACE", as_of=2017),
+        lambda: cut(at="bab_el_mandeb", radius_km=0, as_of=2022),
+        lambda: exposure(as_of=2022),
+        lambda: dsrgeo.network.bifurcation(as_of=2022, terrestrial=True),
+        lambda: dsrgeo.network.disconnected_cables(),
+        lambda: dsrgeo.alignment(),
+    ],
+    ids=["cut", "cut_at", "exposure", "bifurcation", "disconnected_cables", "alignment"],
+)
+def test_every_network_result_carries_the_cable_datas_licence(make):
+    # TeleGeography's cable data is CC BY-NC-SA (the catalog's cables entry): a result made
+    # from it must carry that licence and the layers it came from, whatever it is
+    licence = dsrgeo.catalog.get("cables").licence
+    assert "BY-NC-SA" in licence
+    attrs = make().attrs
+    assert licence in attrs["licences"] and licence in attrs["licence"]
+    assert set(dsrgeo.network.scenarios.LAYERS) <= set(attrs["layers"])
+    assert "TeleGeography" in attrs["attribution"]
+    publishers = {source["publisher"] for source in attrs["sources"]}
+    assert any("TeleGeography" in p for p in publishers)
+    assert any("company_home_country" in source["title"] for source in attrs["sources"])
+    assert "company_home_country.csv" in attrs["citation"]
+
+
+def test_alignment_credits_the_layers_of_its_exposure_columns():
+    # top_chokepoint comes from the chokepoints layer via exposure(), not from indicators()
+    attrs = dsrgeo.alignment().attrs
+    assert "chokepoints" not in dsrgeo.indicators().attrs["layers"]
+    assert "chokepoints" in attrs["layers"]
+    assert dsrgeo.catalog.get("chokepoints").licence in attrs["licences"]
+
+
+def test_a_results_provenance_is_its_own_copy():
+    first = exposure(as_of=2022)
+    first.attrs["sources"][0]["publisher"] = "changed"
+    first.attrs["licences"].clear()
+    again = exposure(as_of=2022).attrs
+    assert again["sources"][0]["publisher"] != "changed" and again["licences"]
+
+
+def test_the_scenario_map_credits_the_network_layers():
+    the_map = dsrgeo.Map().add_scenario(cut(at="bab_el_mandeb", as_of=2022), context=False)
+    countries = next(layer for layer in the_map.layers if layer.name.endswith("reach lost by sea"))
+    assert dsrgeo.catalog.get("cables").credit in countries.credit
+    assert "TeleGeography" in countries.citation and "CC BY-NC-SA" in countries.citation
+
+
+# -- who counts as HMN-built ------------------------------------------------------------
+
+
+def test_exposure_counts_the_hmn_cables_hmn_mask_counts():
+    # the cables layer's audited status: Gulf2Africa is disputed, SEA-H2X, SIGMAR and UNSC
+    # only awarded; their supplier field names HMN all the same
+    cables = dsrgeo.load("cables")
+    status = cables.set_index("id")["hmn_status"]
+    assert status["gulf2africa-g2a"] == "disputed"
+    assert (status[["sea-h2x", "singapore-myanmar-sigmar"]] == "awarded").all()
+    assert cables.set_index("id").loc["sea-h2x", "suppliers"] == ["HMN Tech"]
+    built = set(cables.loc[dsrgeo.analysis.hmn_mask(cables), "id"])
+    flags = dsrgeo.network.cable_companies(cables)
+    assert set(flags.index[flags["hmn"]]) == built
+    assert not built & {"gulf2africa-g2a", "sea-h2x", "singapore-myanmar-sigmar"}
+    # and so exposure's share agrees with alignment's, country by country
+    share = exposure().set_index("iso3")["share_hmn"]
+    rows = dsrgeo.alignment().set_index("iso3")["hmn_international_share"]
+    both = share.index.intersection(rows.index)
+    assert len(both) > 150
+    assert share[both].to_numpy() == pytest.approx(rows[both].to_numpy(), abs=1e-12)

@@ -6,6 +6,7 @@ calculation written here.
 """
 
 import math
+from types import MappingProxyType
 
 import pandas as pd
 import pytest
@@ -113,6 +114,18 @@ def test_bad_weights_are_refused(weights, message):
         dsrgeo.alignment(weights=weights)
 
 
+def test_weights_may_be_any_mapping_the_defaults_included(table):
+    # DEFAULT_WEIGHTS is read-only (a mappingproxy), not a dict: passing it back is the
+    # defaults, and any other mapping of weights is read like a dict
+    same = dsrgeo.alignment(weights=sides.DEFAULT_WEIGHTS)
+    assert same["alignment_score"].tolist() == table["alignment_score"].tolist()
+    assert same.attrs["weights"] == dict(sides.DEFAULT_WEIGHTS)
+    heavy = MappingProxyType({"bri": 2.0})
+    assert dsrgeo.alignment(weights=heavy).attrs["weights"]["bri"] == 2.0
+    moves = dsrgeo.alignment_sensitivity(weights=sides.DEFAULT_WEIGHTS, factors=(1.0,))
+    assert (moves["changes at 1 x"] == 0).all()
+
+
 def test_sensitivity_counts_side_changes(table):
     moves = dsrgeo.alignment_sensitivity(factors=(0.0, 1.0, 2.0)).set_index("component")
     assert list(moves.index) == list(sides.COMPONENTS)
@@ -128,6 +141,15 @@ def test_sensitivity_counts_side_changes(table):
     assert sorted(without.index[without["side"] != rows["side"]]) == changed
     rank = {"us": 0, "neither": 1, "china": 2}
     assert all(rank[without.loc[c, "side"]] < rank[rows.loc[c, "side"]] for c in changed)
+
+
+def test_sensitivity_keeps_the_provenance_not_the_maps_settings(table):
+    moves = dsrgeo.alignment_sensitivity(factors=(0.0,))
+    for key in ("layers", "sources", "licence", "licences", "citation", "attribution"):
+        assert moves.attrs[key] == table.attrs[key]
+    assert moves.attrs["weights"] == table.attrs["weights"]
+    # styles, popup, labels and formats describe a map of the countries: not this table
+    assert not {"styles", "popup", "labels", "formats", "columns"} & set(moves.attrs)
 
 
 def test_sensitivity_refuses_bad_factors():

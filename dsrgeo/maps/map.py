@@ -960,9 +960,9 @@ def _scenario_frames(scenario, name, context):
     checks.text(name, "name")
     checks.boolean(context, "context")
     title = str(name or scenario.attrs.get("title") or "Scenario")
-    attrs = {
-        "citation": scenario.attrs.get("citation"),
-        "attribution": scenario.attrs.get("attribution"),
+    attrs = {  # the provenance: the credit line names the layers' short credits
+        key: scenario.attrs.get(key)
+        for key in ("layers", "sources", "licence", "licences", "citation", "attribution")
     }
     countries = scenario[scenario.geometry.notna()].copy()
     countries["reach_lost"] = [_scenario_class(row) for row in countries.itertuples()]

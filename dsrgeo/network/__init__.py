@@ -5,7 +5,9 @@ paths; :func:`exposure` gives each country the fewest faults that cut it off, th
 its cables through each chokepoint and its dependence on suppliers and owners;
 :func:`bifurcation` asks whether a country reaches the United States without Chinese cables
 and China without US ones. All three run on :func:`load_network`, the shipped layers as of a
-year; a :class:`Network` can also be built from other cable data.
+year; a :class:`Network` can also be built from other cable data. Every result carries the
+provenance of the layers and tables it comes from in its ``attrs`` (:func:`provenance`:
+sources, licences, citation), TeleGeography's CC BY-NC-SA licence among them.
 
 Modules: :mod:`~dsrgeo.network.topology` (one cable's graph from its drawing),
 :mod:`~dsrgeo.network.companies` (suppliers' and owners' home countries),
@@ -28,6 +30,7 @@ from dsrgeo.network.scenarios import (
     disconnected_cables,
     exposure,
     load_network,
+    provenance,
 )
 from dsrgeo.network.topology import SNAP_KM, TOUCH_KM, Topology, cable_topology
 
@@ -46,4 +49,5 @@ __all__ = [
     "exposure",
     "load_network",
     "place_geometry",
+    "provenance",
 ]

@@ -6,6 +6,10 @@ cable records and of the owners named in two or more of them, and flags China's 
 state carriers. Names are matched exactly as TeleGeography writes them in the ``cables``
 layer's ``suppliers`` and ``owners``; a company missing from the table, or listed there
 without a home country, counts as *unknown*, never as anyone's.
+
+Whether HMN Tech *built* a cable is not read from the names but from the audited status,
+as everywhere in dsrgeo (:func:`dsrgeo.analysis.hmn_mask`): a cable whose supplier field
+names HMN but whose status is disputed, or that HMN was only awarded, is not HMN-built.
 """
 
 import functools
@@ -13,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dsrgeo import catalog
+from dsrgeo import analysis, catalog
 from dsrgeo.errors import InvalidLayerError
 
 __all__ = [
@@ -26,10 +30,12 @@ __all__ = [
 #: The table, under the shipped sources folder.
 COMPANY_TABLE = Path("network") / "company_home_country.csv"
 
-#: The suppliers the dependence shares single out, by the names the cable records use (HMN
-#: Tech under every name of the catalog's alias table).
+#: The suppliers the dependence shares single out, by the names the cable records use. HMN
+#: Tech is the cables :func:`dsrgeo.analysis.hmn_mask` finds (the audited status; the
+#: catalog's alias table only for a frame without one); its names still keep a cable out of
+#: ``other_supplier``.
 SUPPLIER_GROUPS = {
-    "hmn": None,  # catalog.hmn_supplier_aliases()
+    "hmn": None,  # analysis.hmn_mask(cables); names: catalog.hmn_supplier_aliases()
     "subcom": ("SubCom",),
     "asn": ("ASN",),
     "nec": ("NEC",),
@@ -94,7 +100,9 @@ def cable_companies(cables, table=None):
     Parameters
     ----------
     cables : pandas.DataFrame
-        With ``id``, ``suppliers`` and ``owners`` (lists of names), e.g. the ``cables`` layer.
+        With ``id``, ``suppliers`` and ``owners`` (lists of names), e.g. the ``cables`` layer,
+        and the ``hmn_status`` (or ``hmn_built``, ``is_hmn``) column
+        :func:`dsrgeo.analysis.hmn_mask` reads where the frame has one.
     table : pandas.DataFrame, optional
         From :func:`company_table` (default: the shipped table).
 
@@ -103,8 +111,10 @@ def cable_companies(cables, table=None):
     pandas.DataFrame
         Indexed by cable id: ``supplier_homes`` and ``owner_homes`` (sorted ISO3 codes
         found, None standing for a company of unknown home left out), booleans
-        ``hmn``, ``subcom``, ``asn``, ``nec`` (a supplier of that group),
-        ``other_supplier`` (a named supplier outside the four), ``unknown_supplier`` (no
+        ``hmn`` (HMN Tech built it: :func:`dsrgeo.analysis.hmn_mask`, so not a disputed or
+        awarded-only cable), ``subcom``, ``asn``, ``nec`` (a supplier of that group),
+        ``other_supplier`` (a named supplier outside the four, HMN's names included among
+        them), ``unknown_supplier`` (no
         supplier named), ``chinese_state_carrier`` (an owner so flagged),
         ``chinese_supplied`` / ``chinese_owned`` (a supplier / owner whose home is CHN),
         ``us_supplied`` / ``us_owned`` (home USA), and ``unknown_owners`` (owners not
@@ -127,13 +137,16 @@ def cable_companies(cables, table=None):
     state = set(owners.loc[owners["chinese_state_carrier"].fillna(False), "company"])
     groups = dict(SUPPLIER_GROUPS, hmn=tuple(catalog.hmn_supplier_aliases()))
     named = {name for names in groups.values() for name in names}
+    built_by_hmn = analysis.hmn_mask(cables).to_numpy()
     rows = []
-    for cable_id, names, owned_by in zip(cables["id"], cables["suppliers"], cables["owners"]):
+    for cable_id, names, owned_by, hmn in zip(
+        cables["id"], cables["suppliers"], cables["owners"], built_by_hmn
+    ):
         names, owned_by = list(names or ()), list(owned_by or ())
         s_homes, o_homes = _homes(names, supplier_home), _homes(owned_by, owner_home)
         row = {"id": cable_id}
         for group, aliases in groups.items():
-            row[group] = any(n in aliases for n in names)
+            row[group] = bool(hmn) if group == "hmn" else any(n in aliases for n in names)
         row.update(
             other_supplier=any(n not in named for n in names),
             unknown_supplier=not names,

@@ -10,6 +10,7 @@ neighbouring countries over land are a separate, optional assumption (``terrestr
 reported in their own ``*_with_land`` columns and never mixed into "by sea".
 """
 
+import copy
 import functools
 import math
 import re
@@ -32,6 +33,9 @@ __all__ = [
     "build_topologies",
     "place_geometry",
 ]
+
+#: The columns of a cables frame :func:`dsrgeo.analysis.hmn_mask` reads (kept by the model).
+HMN_STATUS_COLUMNS = ("hmn_built", "hmn_status", "is_hmn")
 
 #: The widest place :meth:`Network.cut` accepts (half the Earth's circumference).
 MAX_RADIUS_KM = 20_000.0
@@ -199,7 +203,9 @@ class Network:
     ----------
     cables : geopandas.GeoDataFrame
         Laid out like the ``cables`` layer: ``id``, ``name``, ``suppliers``, ``owners``
-        (lists), ``landing_point_ids`` and line geometries (lon/lat).
+        (lists), ``landing_point_ids`` and line geometries (lon/lat); with ``hmn_status``
+        (or ``hmn_built``, ``is_hmn``) where known, which says which cables HMN Tech built
+        (:func:`dsrgeo.analysis.hmn_mask`; without one, the supplier names).
     landing_points : geopandas.GeoDataFrame
         Laid out like the ``landing_points`` layer: ``id``, ``iso3`` and points.
     countries : geopandas.GeoDataFrame, optional
@@ -216,9 +222,14 @@ class Network:
         networks of several years.
     as_of : int, optional
         The year the cables were selected for (kept in results' ``attrs``).
+    provenance : dict, optional
+        The ``.attrs`` of the data's provenance (:func:`dsrgeo.catalog.provenance`:
+        ``layers``, ``sources``, ``licence``, ``licences``, ``attribution``, ``citation``),
+        copied into every result's ``attrs``; :func:`dsrgeo.network.load_network` gives the
+        shipped layers' (:func:`dsrgeo.network.provenance`).
     citation, attribution : str, optional
         Where the data comes from, in full and as a credit line (kept in results'
-        ``attrs``, shown by maps of the results).
+        ``attrs``, shown by maps of the results); given, they replace ``provenance``'s.
 
     Examples
     --------
@@ -239,19 +250,27 @@ class Network:
         names=None,
         topologies=None,
         as_of=None,
+        provenance=None,
         citation=None,
         attribution=None,
     ):
         cables = cables.sort_values("id")
         self.as_of = as_of
-        self.citation = citation
-        self.attribution = attribution
+        self.provenance = copy.deepcopy(dict(provenance or {}))
+        self.provenance.pop("title", None)
+        for key, value in (("citation", citation), ("attribution", attribution)):
+            if value is not None:
+                self.provenance[key] = value
+        self.citation = self.provenance.get("citation")
+        self.attribution = self.provenance.get("attribution")
         self.cable_ids = tuple(cables["id"])
         self._meta = pd.DataFrame(
             {
                 "name": cables["name"].to_numpy(),
                 "suppliers": list(cables["suppliers"]),
                 "owners": list(cables["owners"]),
+                # the audited HMN status, which analysis.hmn_mask reads before the names
+                **{c: cables[c].to_numpy() for c in HMN_STATUS_COLUMNS if c in cables.columns},
             },
             index=pd.Index(self.cable_ids, name="id"),
         )
@@ -280,6 +299,7 @@ class Network:
                 link_geoms.append(geometry)
                 self._link_owner.append((cid, index))
         self._link_tree = shapely.STRtree(link_geoms)
+        self._bifurcations = {}  # terrestrial -> frame (kept with the network, not beyond)
 
     def __repr__(self):
         return (
@@ -443,7 +463,6 @@ class Network:
 
     # -- land borders (the optional terrestrial assumption) ------------------------------
 
-    @functools.cache  # noqa: B019 (one network per year, kept for the process)
     def land_borders(self):
         """Return the pairs of countries whose polygons share a border (``terrestrial=True``).
 
@@ -456,6 +475,11 @@ class Network:
         ParameterError
             If the network was built without ``countries``.
         """
+        return self._land_borders
+
+    @functools.cached_property
+    def _land_borders(self):
+        """Worked out once per network, kept with it (not by a cache outliving it)."""
         if self._country_frame is None:
             raise ParameterError(
                 "terrestrial=True needs country polygons; build the Network with countries=",
@@ -482,15 +506,19 @@ class Network:
             shapes = dict(zip(self._country_frame["iso3"], self._country_frame.geometry))
             geometry = [shapes.get(code) for code in table["iso3"]]
         frame = geopandas.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
-        frame.attrs.update(
-            network=kind,
-            as_of=self.as_of,
-            title=attrs.pop("title"),
-            citation=self.citation,
-            attribution=self.attribution,
-            **attrs,
-        )
+        frame.attrs.update(self._attrs(kind, attrs.pop("title")), **attrs)
         return frame
+
+    def _attrs(self, kind, title):
+        """The ``.attrs`` every result starts with: what it is, the year, its provenance."""
+        return {
+            "network": kind,
+            "as_of": self.as_of,
+            "title": title,
+            **copy.deepcopy(self.provenance),
+            "citation": self.citation,
+            "attribution": self.attribution,
+        }
 
     def cut(self, cables=None, *, at=None, radius_km=50.0, terrestrial=False):
         """Cut cables, whole or at a place, and return what each country keeps.
@@ -522,7 +550,7 @@ class Network:
                 "nothing to cut: give cables (ids or names), at (a place) or both",
                 parameter="cables",
             )
-        region = None
+        region = place = None
         removed = {}
         if isinstance(at, str):
             at = self.chokepoint(at)
@@ -588,7 +616,7 @@ class Network:
             title=f"Cut: {what or 'nothing'}{where}",
             cables_cut=sorted(removed),
             cables_asked=ids,
-            at=None if at is None else place_geometry(at),
+            at=place,
             radius_km=radius_km if at is not None else None,
             region=region,
             terrestrial=terrestrial,
@@ -759,8 +787,13 @@ class Network:
         american = set(flags.index[flags["us_supplied"] | flags["us_owned"]])
         return chinese, american
 
-    @functools.cache  # noqa: B019 (one network per year, kept for the process)
     def _bifurcation(self, terrestrial):
+        """The bifurcation frame, worked out once per network and ``terrestrial``."""
+        if terrestrial not in self._bifurcations:
+            self._bifurcations[terrestrial] = self._bifurcation_frame(terrestrial)
+        return self._bifurcations[terrestrial]
+
+    def _bifurcation_frame(self, terrestrial):
         chinese, american = self._side_cables()
         base = self._components(self._base).reach(self.countries)
         sides = {}
@@ -843,7 +876,8 @@ class Network:
             One row per such cable: ``id``, ``name``, ``pieces`` (count),
             ``piece_countries`` (the codes each piece lands in, e.g. ``"FRA USA"``),
             ``gap_km`` (closest approach of two pieces' drawn vertices), ``international``
-            (whether some piece links two countries) and ``treatment``.
+            (whether some piece links two countries) and ``treatment``. ``.attrs`` holds the
+            network's provenance, as every result does.
         """
         rows = []
         for cid in self.cable_ids:
@@ -865,7 +899,7 @@ class Network:
                     ),
                 }
             )
-        return pd.DataFrame(
+        table = pd.DataFrame(
             rows,
             columns=[
                 "id",
@@ -877,6 +911,10 @@ class Network:
                 "treatment",
             ],
         )
+        table.attrs.update(
+            self._attrs("disconnected_cables", "Cables whose drawing is in several pieces")
+        )
+        return table
 
 
 def _copy(frame):
@@ -885,8 +923,5 @@ def _copy(frame):
     for column in out.columns:
         if out[column].dtype == object and out[column].map(lambda v: isinstance(v, list)).any():
             out[column] = [list(v) if isinstance(v, list) else v for v in out[column]]
-    out.attrs = {
-        k: (dict(v) if isinstance(v, dict) else (list(v) if isinstance(v, list) else v))
-        for k, v in frame.attrs.items()
-    }
+    out.attrs = copy.deepcopy(frame.attrs)  # sources are dicts in a list: copied too
     return out

@@ -14,16 +14,60 @@ from dsrgeo import catalog, checks, loading, timeline
 from dsrgeo.network.companies import COMPANY_TABLE
 from dsrgeo.network.model import Network, build_topologies
 
-__all__ = ["LAYERS", "bifurcation", "cut", "disconnected_cables", "exposure", "load_network"]
+__all__ = [
+    "LAYERS",
+    "bifurcation",
+    "cut",
+    "disconnected_cables",
+    "exposure",
+    "load_network",
+    "provenance",
+]
 
-#: The layers the network is built from (cited in every result's ``attrs["citation"]``).
+#: The layers the network is built from (their provenance is in every result's ``attrs``).
 LAYERS = ("cables", "landing_points", "bri_countries", "chokepoints")
-#: The credit line of the results (shown by a map of them).
-ATTRIBUTION = (
-    "Cable data \u00a9 TeleGeography, CC BY-NC-SA 3.0, via the Open Undersea Cable Map; "
-    "chokepoints and supplier/owner home countries: dsrgeo compilation "
-    "(sources/network/SOURCES.md); boundaries: Natural Earth"
-)
+#: The supplier and owner table, cited beside the layers (it is no catalog layer).
+COMPANY_SOURCE = {
+    "title": f"Supplier and owner home countries ({COMPANY_TABLE.as_posix()}; each row cites "
+    "its sources)",
+    "publisher": "dsrgeo compilation",
+    "url": "sources/network/SOURCES.md",
+}
+
+
+def provenance(layer_ids=(), *, title=None):
+    """Return the ``.attrs`` of a frame made from the network and, optionally, other layers.
+
+    :func:`dsrgeo.catalog.provenance` of ``layer_ids`` and the network's :data:`LAYERS`, with
+    the supplier and owner table (:data:`COMPANY_SOURCE`) added to its sources, citation
+    and attribution: every network result carries it, so a map or an export of one credits
+    TeleGeography's cable data under its licence (CC BY-NC-SA).
+
+    Parameters
+    ----------
+    layer_ids : iterable of str, optional
+        Catalog layers used beside the network's (e.g. those of :func:`dsrgeo.indicators`).
+    title : str, optional
+        The frame's title.
+
+    Returns
+    -------
+    dict
+        As :func:`dsrgeo.catalog.provenance`: ``title``, ``layers``, ``sources``,
+        ``licence``, ``licences``, ``attribution`` and ``citation``.
+
+    Examples
+    --------
+    >>> attrs = provenance()
+    >>> attrs["layers"] == list(LAYERS), "CC BY-NC-SA 3.0" in attrs["licences"]
+    (True, True)
+    """
+    attrs = catalog.provenance([*layer_ids, *LAYERS], title=title)
+    note = f"{COMPANY_SOURCE['publisher']}, sources/{COMPANY_TABLE.as_posix()}"
+    attrs["sources"].append(dict(COMPANY_SOURCE))
+    attrs["citation"] += f"\nSupplier and owner home countries: {note}"
+    attrs["attribution"] += "; supplier and owner home countries: dsrgeo compilation"
+    return attrs
 
 
 @functools.cache
@@ -42,16 +86,12 @@ def _shared_layers():
     with open(names_csv, newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):  # the territory table's names, for codes NE lacks
             names.setdefault(row["iso3"], row["territory_name"])
-    citation = " | ".join(
-        [catalog.citation(layer_id) for layer_id in LAYERS]
-        + [f"Supplier and owner home countries: dsrgeo compilation, sources/{COMPANY_TABLE}"]
-    )
-    return countries, chokepoints, names, citation
+    return countries, chokepoints, names
 
 
 @functools.lru_cache(maxsize=64)
 def _network(year):
-    countries, chokepoints, names, citation = _shared_layers()
+    countries, chokepoints, names = _shared_layers()
     return Network(
         loading.load("cables", as_of=year),
         loading.load("landing_points"),
@@ -60,8 +100,7 @@ def _network(year):
         names=names,
         topologies=_shipped_topologies(),
         as_of=year,
-        citation=citation,
-        attribution=ATTRIBUTION,
+        provenance=provenance(),
     )
 
 
@@ -141,7 +180,10 @@ def cut(cables=None, *, at=None, radius_km=50.0, as_of=None, terrestrial=False):
         its reach it lost.
 
         ``.attrs`` holds ``cables_cut`` (every cable cut), ``at``, ``radius_km``, ``region``
-        (the area cut, a polygon), ``as_of``, ``terrestrial``, ``title`` and ``citation``.
+        (the area cut, a polygon), ``as_of``, ``terrestrial``, ``title`` and the
+        provenance of the network's layers (:func:`provenance`: ``layers``, ``sources``,
+        ``licence``, ``licences``, ``attribution``, ``citation``), as every network
+        result does.
 
     Raises
     ------
@@ -213,18 +255,22 @@ def exposure(*, as_of=None):
         country at stations that no single fault separates from the rest of the cable
         (e.g. at both ends of a trunk that also lands elsewhere), at most one per station.
         ``min_cut_cables`` : list of str, the cable of each fault in one such cut.
-        ``share_hmn``, ``share_subcom``, ``share_asn``, ``share_nec`` : float, shares of its
-        international cables listing that supplier (HMN Tech under all its names);
-        ``share_other_supplier`` (another supplier), ``share_unknown_supplier`` (none
-        named). A cable with several suppliers counts for each, so these may add up to
-        more than 1.
+        ``share_hmn`` : float, share of its international cables HMN Tech built, by the
+        audited status as everywhere in dsrgeo (:func:`dsrgeo.analysis.hmn_mask`: a cable
+        whose status is disputed, or that HMN was only awarded, does not count), so it
+        matches :func:`dsrgeo.alignment`'s ``hmn_international_share``.
+        ``share_subcom``, ``share_asn``, ``share_nec`` : float, shares listing that
+        supplier; ``share_other_supplier`` (another supplier than the four),
+        ``share_unknown_supplier`` (none named). A cable with several suppliers counts for
+        each, so these may add up to more than 1.
         ``share_chinese_state_carrier`` : float, share with China Telecom, China Mobile or
         China Unicom among the owners (the table flags no other company).
         ``share_via_<chokepoint>`` : float, per chokepoint polygon of the ``chokepoints``
         layer, the share of its international cables whose drawn route crosses it;
         ``top_chokepoint`` and ``top_chokepoint_share``: the largest (None if none).
 
-        ``.attrs["chokepoint_cables"]`` lists the cables crossing each chokepoint.
+        ``.attrs["chokepoint_cables"]`` lists the cables crossing each chokepoint; ``.attrs``
+        also holds the network's provenance (:func:`provenance`).
 
     Raises
     ------
@@ -275,7 +321,8 @@ def bifurcation(*, as_of=None, terrestrial=False):
         countries still reachable so), ``reaches_chn_without_us`` and
         ``reach_without_us`` (the same to CHN without the US cables).
 
-        ``.attrs`` lists ``chinese_cable_ids`` and ``us_cable_ids``.
+        ``.attrs`` lists ``chinese_cable_ids`` and ``us_cable_ids`` and holds the network's
+        provenance (:func:`provenance`).
 
     Notes
     -----
@@ -306,7 +353,8 @@ def disconnected_cables(*, as_of=None):
     Returns
     -------
     pandas.DataFrame
-        See :meth:`~dsrgeo.network.model.Network.disconnected_cables` for the columns.
+        See :meth:`~dsrgeo.network.model.Network.disconnected_cables` for the columns;
+        ``.attrs`` holds the network's provenance (:func:`provenance`).
 
     Examples
     --------

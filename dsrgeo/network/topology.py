@@ -32,7 +32,7 @@ import shapely
 import shapely.ops
 
 from dsrgeo.errors import InvalidLayerError
-from dsrgeo.geodesy import WGS84
+from dsrgeo.geodesy import _geod  # the process's one WGS84 Geod
 
 __all__ = ["KEY_DECIMALS", "SNAP_KM", "Topology", "cable_topology", "pieces_of"]
 
@@ -109,12 +109,6 @@ class Topology:
             f"{len(self.links)} links, {len(self.stations)} stations, "
             f"{len(self.pieces)} piece{'s' if len(self.pieces) != 1 else ''})"
         )
-
-
-def _geod():
-    import pyproj
-
-    return pyproj.Geod(ellps=WGS84)
 
 
 def _key(lon, lat):

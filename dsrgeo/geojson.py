@@ -643,7 +643,8 @@ def _plain(value):
 def geojson_text(gdf, property_names=None, *, members=None, decimals=COORD_DECIMALS):
     """Return RFC 7946 GeoJSON text for a GeoDataFrame, one feature per line.
 
-    Features are sorted by their ``id`` property; properties follow ``property_names``
+    Features are sorted by their ``id`` property (kept in the frame's order without one);
+    properties follow ``property_names``
     (default: the frame's non-geometry columns); coordinates are rounded to ``decimals``
     (default 6).
     ``members`` (a dict) are written as foreign members of the FeatureCollection (RFC 7946,
@@ -665,7 +666,10 @@ def geojson_text(gdf, property_names=None, *, members=None, decimals=COORD_DECIM
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
     names = list(property_names or [c for c in gdf.columns if c != gdf.geometry.name])
-    order = np.argsort(gdf["id"].astype(str).to_numpy(), kind="stable")
+    if "id" in gdf.columns:
+        order = np.argsort(gdf["id"].astype(str).to_numpy(), kind="stable")
+    else:  # a derived table keyed by another column (iso3...): its own order, no feature ids
+        order = range(len(gdf))
     lines = []
     columns = {name: gdf[name].tolist() for name in names}
     geoms = gdf.geometry.tolist()
@@ -673,7 +677,7 @@ def geojson_text(gdf, property_names=None, *, members=None, decimals=COORD_DECIM
         props = {name: _plain(columns[name][i]) for name in names}
         feature = {
             "type": "Feature",
-            "id": props["id"],
+            **({"id": props["id"]} if "id" in props else {}),
             "properties": props,
             "geometry": rounded_geometry(geoms[i], decimals),
         }
@@ -712,7 +716,8 @@ def write_geojson(gdf, path, property_names=None, *, members=None):
     Parameters
     ----------
     gdf : geopandas.GeoDataFrame
-        Must have an ``id`` column; reprojected to EPSG:4326 if needed.
+        Features are sorted by its ``id`` column if it has one; reprojected to EPSG:4326 if
+        needed.
     path : str or os.PathLike
         Destination file.
     property_names : list of str, optional

@@ -36,7 +36,9 @@ def write_table(frame, path):
     decimals) instead of the geometry; other geometries are left out of CSV. A cell holding
     a list or tuple (the cable ids of :func:`dsrgeo.network.exposure`'s ``min_cut_cables``,
     say) is written to CSV as its items joined with ``;`` (:data:`LIST_SEPARATOR`), not as
-    Python's ``['a', 'b']``; GeoJSON keeps it as an array.
+    Python's ``['a', 'b']``; GeoJSON keeps it as an array, and carries the licence, attribution
+    and sources in ``frame.attrs`` as foreign members of the FeatureCollection
+    (:func:`provenance_members`).
 
     Parameters
     ----------
@@ -91,4 +93,42 @@ def write_table(frame, path):
         )
     from dsrgeo.geojson import write_geojson
 
-    return write_geojson(frame, path)
+    return write_geojson(frame, path, members=provenance_members(frame))
+
+
+#: The ``attrs`` of a derived frame that a GeoJSON export carries as foreign members.
+PROVENANCE_ATTRS = ("title", "licence", "licences", "attribution", "citation", "sources")
+
+
+def provenance_members(frame):
+    """Return the licence and sources in ``frame.attrs`` that a GeoJSON export carries.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    dict
+        The :data:`PROVENANCE_ATTRS` the frame has, as JSON values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"a": [1]})
+    >>> frame.attrs.update(licence="CC BY-NC-SA 3.0", columns={"a": "a number"})
+    >>> provenance_members(frame)
+    {'licence': 'CC BY-NC-SA 3.0'}
+    """
+    import json
+
+    members = {}
+    for key in PROVENANCE_ATTRS:
+        value = frame.attrs.get(key)
+        if value is None:
+            continue
+        try:
+            members[key] = json.loads(json.dumps(value, allow_nan=False))
+        except (TypeError, ValueError):
+            continue  # not JSON data: left out rather than written as text
+    return members

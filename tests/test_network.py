@@ -672,3 +672,18 @@ def test_exposure_counts_the_hmn_cables_hmn_mask_counts():
     both = share.index.intersection(rows.index)
     assert len(both) > 150
     assert share[both].to_numpy() == pytest.approx(rows[both].to_numpy(), abs=1e-12)
+
+
+def test_a_network_table_written_as_geojson_carries_its_licence(tmp_path):
+    """Derived tables keyed by iso3 (no id column) write as GeoJSON, credits included."""
+    import json
+
+    from dsrgeo.tables import write_table
+
+    table = dsrgeo.network.exposure(as_of=2022)
+    document = json.loads(write_table(table, tmp_path / "x.geojson").read_text())
+    assert len(document["features"]) == len(table)
+    assert [f["properties"]["iso3"] for f in document["features"]] == list(table["iso3"])
+    assert "CC BY-NC-SA 3.0" in document["licences"]
+    assert "TeleGeography" in document["attribution"]
+    assert document["sources"] == table.attrs["sources"]

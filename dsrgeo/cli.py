@@ -29,8 +29,16 @@ def _wrote_csv(table, path):
     from dsrgeo.fileio import atomic_write
 
     atomic_write(path, table.to_csv(index=False))
-    print(f"wrote {len(table)} rows to {path}")
+    _say_written(table, path)
     return True
+
+
+def _say_written(table, path, noun="rows"):
+    """Say what was written and, for data with a licence, how to credit it."""
+    print(f"wrote {len(table)} {noun} to {path}")
+    citation = table.attrs.get("citation")
+    if citation:  # a CSV file cannot carry its data's credit: the reader is told here
+        print(f"credit: {citation}")
 
 
 def _add_page_options(parser, *, title_help):
@@ -558,7 +566,8 @@ def _cmd_gnss_capitals(args):
     )
     if args.output:
         write_table(table, args.output)
-        print(f"wrote {len(table)} capitals to {args.output}\n{summary}")
+        _say_written(table, args.output, "capitals")
+        print(summary)
         return 0
     columns = [
         "name",
@@ -677,7 +686,7 @@ def _write_network_table(table, path):
     if not str(path).lower().endswith(".csv") and isinstance(table, geopandas.GeoDataFrame):
         table = table[table.geometry.notna()]
     write_table(table, path)
-    print(f"wrote {len(table)} rows to {path}")
+    _say_written(table, path)
 
 
 def _cmd_network_cut(args):

@@ -49,7 +49,7 @@ import numpy as np
 from dsrgeo.errors import ElementSetError, ParameterError
 from dsrgeo.gnss import frames
 from dsrgeo.gnss.elements import CORE_SYSTEMS
-from dsrgeo.gnss.inputs import check_mask
+from dsrgeo.gnss.inputs import check_mask, engine_threads
 
 __all__ = [
     "PDOP_USABLE_MAX",
@@ -311,14 +311,14 @@ def _epoch_block(times, i0, i1):
     return block(i0, i1) if block is not None else times[i0:i1]
 
 
-def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, threads=None):
+def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
     """Run the engine: per-site visible-count statistics (and PDOP) per core system.
 
     Each window of at most :data:`WINDOW_EPOCHS` epochs is propagated in one SGP4 call on
     the calling thread (SGP4 holds Python's lock, so nothing else could run beside it), then
     cut into spans of epochs (at most 360 each, and at least two per thread) that
-    ``threads`` threads count at once (the counting releases the lock). Results are merged
-    in span order.
+    :func:`~dsrgeo.gnss.inputs.engine_threads` threads count at once (the counting releases
+    the lock). Results are merged in span order.
 
     Parameters
     ----------
@@ -331,8 +331,6 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, thre
         Degrees.
     min_elevation_deg : float
     pdop : bool
-    threads : int, optional
-        Default: this machine's cores (at most 8).
 
     Returns
     -------
@@ -345,7 +343,7 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, thre
         raise ParameterError(
             "the window holds no epoch; make end later than start", parameter="end"
         )
-    threads = max(1, min(8, os.cpu_count() or 1) if threads is None else int(threads))
+    threads = engine_threads()
     span = max(1, min(_SPAN_EPOCHS, -(-n_epochs // (2 * threads))))
     tiles = SiteTiles(lat, lon)
     accumulator = Accumulator(len(lat), pdop)

@@ -28,6 +28,7 @@ from dsrgeo.gnss.inputs import (
     check_mask,
     check_work,
     core_satellites,
+    engine_threads,
     epochs,
     workers,
 )
@@ -123,8 +124,8 @@ def coverage_grid(
         cluster ``distributed.progress``, one per window of epochs.
     work_budget_s : float or None, optional
         Refuse, before any work, a job estimated to run longer than this many seconds on the
-        threads that will run it (this machine's cores, or the cluster's); ``None`` runs any
-        job.
+        threads that will run it (the cores this process may use, at most 8, or the
+        cluster's); ``None`` runs any job.
 
     Returns
     -------
@@ -222,7 +223,7 @@ def _on_threads(windows, resolution_deg, bands, total, progress, n_tasks):
     """Run every band of every window on local threads; fold the results into ``total``."""
     n_lon = grid_shape(resolution_deg)[1]
     bar = _progress_bar(progress, n_tasks)
-    pool = thread_pool(workers())
+    pool = thread_pool(engine_threads())
     running = {}
     try:
         with single_threaded_blas():

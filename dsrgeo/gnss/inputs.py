@@ -17,6 +17,7 @@ from dsrgeo.errors import ParameterError, StaleElementsWarning, WorkTooLargeErro
 from dsrgeo.gnss.elements import CORE_SYSTEMS, load_satellites
 
 __all__ = [
+    "MAX_ENGINE_THREADS",
     "MIN_STEP_S",
     "STALE_AFTER_DAYS",
     "WORK_BUDGET_S",
@@ -24,6 +25,7 @@ __all__ = [
     "check_mask",
     "check_work",
     "core_satellites",
+    "engine_threads",
     "epoch_span",
     "epoch_times",
     "epochs",
@@ -281,11 +283,30 @@ def epoch_span(sats):
     return f"{str(sats.epoch.min())[:10]}..{str(sats.epoch.max())[:10]}"
 
 
+#: The most local threads the engine runs on, however many cores there are.
+MAX_ENGINE_THREADS = 8
+
+
+def engine_threads():
+    """Return how many local threads run the engine: the cores this process may use, at most 8.
+
+    The cores are those of the process's CPU affinity where the system reports it
+    (``os.sched_getaffinity``, e.g. Linux): ``os.cpu_count()`` counts every core of the
+    machine, so a container pinned to 2 of 64 cores would run 64 threads on 2 cores and
+    estimate its work 32 times too low. Elsewhere (macOS, Windows) ``os.cpu_count()``.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # no CPU affinity on this system
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_ENGINE_THREADS, cores))
+
+
 def workers(client=None):
-    """Return how many threads run the engine: the cluster's, or this machine's cores."""
+    """Return how many threads run the engine: the cluster's, or :func:`engine_threads`."""
     if client is not None:
         return max(1, sum(client.nthreads().values()))
-    return max(1, os.cpu_count() or 1)
+    return engine_threads()
 
 
 def estimate_work_s(n_sites, n_satellites, n_epochs, *, pdop, threads=1):

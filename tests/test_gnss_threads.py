@@ -1,10 +1,19 @@
 """How the engine uses threads: how many, nested calls, the BLAS limit, forked children."""
 
+import datetime as dt
 import os
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from dsrgeo.gnss import inputs
+from dsrgeo.gnss import coverage_grid, engine, inputs
+from dsrgeo.gnss.elements import load_satellites
+
+UTC = dt.UTC
+DAY = dt.datetime(2022, 2, 5, tzinfo=UTC)
+# a call that never returns fails the test after this many seconds instead of hanging it
+TIMEOUT_S = 60
 
 
 def test_threads_follow_the_cpu_affinity_not_the_machine(monkeypatch):
@@ -26,3 +35,33 @@ def test_threads_are_capped_and_fall_back_to_cpu_count(monkeypatch):
     assert inputs.engine_threads() == 3
     monkeypatch.setattr(os, "cpu_count", lambda: None)
     assert inputs.engine_threads() == 1
+
+
+def test_a_call_from_an_engine_thread_runs_inline(monkeypatch):
+    # one engine thread, busy with the outer call: a nested call that submitted its spans
+    # to the same pool would wait for that thread forever
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    sats = load_satellites()
+    times = inputs.epochs(DAY, DAY + dt.timedelta(hours=2), 60)
+    lat, lon = np.array([10.0, 39.9]), np.array([20.0, 116.4])
+
+    def job():
+        return engine.site_statistics(sats, times, lat, lon, 10.0)
+
+    expected = job()
+    nested = engine.thread_pool(1).submit(job).result(timeout=TIMEOUT_S)
+    assert nested.keys() == expected.keys()
+    for column in expected:
+        np.testing.assert_array_equal(nested[column], expected[column])
+
+
+def test_a_grid_from_an_engine_thread_runs_inline(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    window = {"start": DAY, "end": DAY + dt.timedelta(hours=1), "progress": False}
+
+    def job():
+        return coverage_grid(30, **window)
+
+    expected = job()
+    nested = engine.thread_pool(1).submit(job).result(timeout=TIMEOUT_S)
+    pd.testing.assert_frame_equal(nested, expected, check_exact=True)

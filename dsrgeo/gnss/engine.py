@@ -60,6 +60,7 @@ __all__ = [
     "SiteTiles",
     "chunk_statistics",
     "elevation_deg",
+    "on_engine_thread",
     "propagate_ecef_km",
     "satellite_windows",
     "single_threaded_blas",
@@ -356,13 +357,20 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
         tile_statistics(window, tiles, part)
         return part
 
-    pool = thread_pool(threads)
+    # on an engine thread (a nested call) the spans run inline: submitting them to the pool
+    # the caller occupies could wait forever for a free thread
+    pool = None if on_engine_thread() else thread_pool(threads)
     with single_threaded_blas():
         for w0 in range(0, n_epochs, WINDOW_EPOCHS):
             w1 = min(n_epochs, w0 + WINDOW_EPOCHS)
             # spans start at multiples of span from the first epoch, whatever the window
             cuts = [w0, *range(w0 - w0 % span + span, w1, span), w1]
             sat_km = _propagate(sats, satrecs, _epoch_block(times, w0, w1))
+            if pool is None:
+                for t0, t1 in zip(cuts[:-1], cuts[1:]):
+                    accumulator.merge(run(sat_km[:, :, t0 - w0 : t1 - w0]))
+                del sat_km
+                continue
             parts = [
                 pool.submit(run, sat_km[:, :, t0 - w0 : t1 - w0])
                 for t0, t1 in zip(cuts[:-1], cuts[1:])
@@ -402,8 +410,24 @@ def thread_pool(threads):
     with _POOLS_LOCK:
         pool = _POOLS.get(key)
         if pool is None:
-            pool = _POOLS[key] = ThreadPoolExecutor(int(threads), "dsrgeo-gnss")
+            pool = _POOLS[key] = ThreadPoolExecutor(
+                int(threads), "dsrgeo-gnss", initializer=_mark_engine_thread
+            )
         return pool
+
+
+def _mark_engine_thread():
+    _THREAD.engine = True
+
+
+def on_engine_thread():
+    """Return whether the calling thread is one of a :func:`thread_pool`'s threads.
+
+    An engine call made there (e.g. :func:`site_statistics` in a task of the pool) runs its
+    work inline: submitting it to a pool whose threads may all be busy waiting for such
+    calls would never return.
+    """
+    return getattr(_THREAD, "engine", False)
 
 
 def chunk_statistics(window, lat, lon):

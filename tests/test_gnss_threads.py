@@ -2,10 +2,12 @@
 
 import datetime as dt
 import os
+import threading
 
 import numpy as np
 import pandas as pd
 import pytest
+from threadpoolctl import threadpool_info
 
 from dsrgeo.gnss import coverage_grid, engine, inputs
 from dsrgeo.gnss.elements import load_satellites
@@ -65,3 +67,53 @@ def test_a_grid_from_an_engine_thread_runs_inline(monkeypatch):
     expected = job()
     nested = engine.thread_pool(1).submit(job).result(timeout=TIMEOUT_S)
     pd.testing.assert_frame_equal(nested, expected, check_exact=True)
+
+
+def _blas_threads():
+    return [
+        (i["internal_api"], i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas"
+    ]
+
+
+def test_overlapping_blas_limits_restore_the_original_threads():
+    # two calls in two threads, A in, B in, A out, B out (review t4): B saw A's limit of 1
+    before = _blas_threads()
+    if not before or min(n for _, n in before) < 2:
+        pytest.skip("needs a BLAS running more than one thread")
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    inside = []
+
+    def first():
+        with engine.single_threaded_blas():
+            a_in.set()
+            b_in.wait(TIMEOUT_S)
+        a_out.set()
+
+    def second():
+        a_in.wait(TIMEOUT_S)
+        with engine.single_threaded_blas():
+            b_in.set()
+            a_out.wait(TIMEOUT_S)
+            inside.append(_blas_threads())  # A has left: still limited for B
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT_S)
+    assert inside and all(n == 1 for _, n in inside[0])
+    assert _blas_threads() == before
+
+
+def test_the_blas_limit_works_after_engine_threads_used_it():
+    # a nested call limited BLAS from a pool thread, which lives on: the limit must still
+    # work from the main thread (threadpoolctl lets one thread at a time change OpenBLAS)
+    engine.thread_pool(1).submit(_limit_and_count).result(timeout=TIMEOUT_S)
+    before = _blas_threads()
+    assert _limit_and_count() == [1] * len(before)
+    assert _blas_threads() == before
+
+
+def _limit_and_count():
+    with engine.single_threaded_blas():
+        return [n for _, n in _blas_threads()]

@@ -40,6 +40,7 @@ inverse's 3 x 3 position block, i.e. of ``(A - b b^T / n)^-1`` with ``A = sum e 
 ``b = sum e``, ``n`` visible satellites, in closed form.
 """
 
+import contextlib
 import math
 import os
 import threading
@@ -174,16 +175,57 @@ def elevation_deg(sats, times, lat, lon):
     return np.degrees(np.arcsin(sin_el))
 
 
+_BLAS_LOCK = threading.Lock()
+_BLAS = {"users": 0, "limiter": None}  # calls inside single_threaded_blas; the first's limit
+
+
+@contextlib.contextmanager
 def single_threaded_blas():
     """Return a context manager that limits BLAS to one thread (``threadpoolctl``).
 
     The engine's matrix products are skinny (inner dimension 5): a second BLAS thread does
     not speed them up, and under Dask's thread pool BLAS threads oversubscribe the cores
     (measured here: the 1 degree grid took 35 s instead of 3.5 s).
+
+    The limit is the whole process's, so concurrent calls (on any threads) share one: the
+    first in sets it, the last out restores the thread counts from before the first. (With
+    a limit each, two overlapping calls left BLAS at one thread for good: the second in
+    saved the first's limit of 1 and restored it last.)
     """
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=1, user_api="blas")
+    with _BLAS_LOCK:
+        if _BLAS["users"] == 0:
+            _BLAS["limiter"] = _blas_change(lambda: threadpool_limits(limits=1, user_api="blas"))
+        _BLAS["users"] += 1
+    try:
+        yield
+    finally:
+        with _BLAS_LOCK:
+            _BLAS["users"] -= 1
+            if _BLAS["users"] == 0:
+                limiter, _BLAS["limiter"] = _BLAS["limiter"], None
+                _blas_change(limiter.restore_original_limits)
+
+
+def _blas_change(change):
+    """Run ``change`` (a threadpoolctl limit or restore), then give up the thread's claim.
+
+    threadpoolctl 3.8 lets only one thread change OpenBLAS's (process-wide, pthreads)
+    thread count: the first that changes it, until it clears its claim, which its ``with``
+    blocks do on leaving. The first call into :func:`single_threaded_blas` and the last out
+    may be on different threads, so each change clears the claim it may have made; where
+    ``clear_controlling_thread`` does not exist (older threadpoolctl) any thread may change it.
+    """
+    import threadpoolctl
+
+    try:
+        return change()
+    finally:
+        controller = getattr(threadpoolctl, "OpenBLASController", None)
+        clear = getattr(controller, "clear_controlling_thread", None)
+        if clear is not None:
+            clear()  # only if this thread holds the claim
 
 
 def system_slices(sats):

@@ -2,6 +2,9 @@
 
 import datetime as dt
 import os
+import subprocess
+import sys
+import textwrap
 import threading
 
 import numpy as np
@@ -9,6 +12,7 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_info
 
+import dsrgeo
 from dsrgeo.gnss import coverage_grid, engine, inputs
 from dsrgeo.gnss.elements import load_satellites
 
@@ -117,3 +121,51 @@ def test_the_blas_limit_works_after_engine_threads_used_it():
 def _limit_and_count():
     with engine.single_threaded_blas():
         return [n for _, n in _blas_threads()]
+
+
+FORK_SCRIPT = textwrap.dedent(
+    """
+    import datetime as dt, os, signal, sys, threading, time, warnings
+    import pandas as pd
+    from dsrgeo.gnss import engine, visibility
+
+    warnings.simplefilter("ignore")  # fork() of a process with threads (Python 3.12+)
+    day = dt.datetime(2022, 2, 5, tzinfo=dt.UTC)
+    sites = pd.DataFrame({"lat": [39.9, -33.9], "lon": [116.4, 18.4]})
+    window = {"start": day, "end": day + dt.timedelta(hours=1), "step_s": 300}
+    parent = visibility(sites, **window)  # the parent's pool and its threads exist now
+    held, done = threading.Event(), threading.Event()
+
+    def hold_the_locks():  # a parent thread inside the engine's locks at the fork
+        with engine._POOLS_LOCK, engine._BLAS_LOCK:
+            held.set()
+            done.wait()
+
+    holder = threading.Thread(target=hold_the_locks)
+    holder.start()
+    held.wait()
+    pid = os.fork()
+    if pid == 0:
+        signal.alarm(30)  # a child stuck on a lock dies rather than hangs
+        ok = engine._POOLS == {} and visibility(sites, **window).equals(parent)
+        ok = ok and list(engine._POOLS) == [engine.engine_threads()]
+        os._exit(0 if ok else 1)
+    done.set()
+    holder.join()
+    _, status = os.waitpid(pid, 0)
+    print(engine.__file__, "child exit", os.waitstatus_to_exitcode(status))
+    sys.exit(os.waitstatus_to_exitcode(status))
+    """
+)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this system")
+def test_a_forked_child_makes_its_own_pool(tmp_path):
+    script = tmp_path / "fork_child.py"
+    script.write_text(FORK_SCRIPT)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(dsrgeo.__file__)))  # this dsrgeo
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -427,8 +427,23 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
     return accumulator.result(n_epochs, tiles.order)
 
 
-_POOLS = {}
+_POOLS = {}  # threads -> pool, of this process
 _POOLS_LOCK = threading.Lock()
+
+
+def _after_fork_in_child():
+    """A forked child has none of its parent's threads: forget their pools and locks.
+
+    The locks may have been held by a parent thread at the fork, and would then stay held.
+    """
+    global _POOLS_LOCK, _BLAS_LOCK
+    _POOLS.clear()
+    _POOLS_LOCK = threading.Lock()
+    _BLAS_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def thread_pool(threads):
@@ -436,7 +451,7 @@ def thread_pool(threads):
 
     The threads outlive the call, so their :func:`workspace` is allocated once per process,
     not once per call (fresh memory costs a page fault per 4 kB: about 10,000 for the
-    capitals recipe). A forked child makes its own pool.
+    capitals recipe). A forked child starts with no pool and makes its own.
 
     Parameters
     ----------
@@ -448,7 +463,7 @@ def thread_pool(threads):
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    key = (os.getpid(), int(threads))
+    key = int(threads)
     with _POOLS_LOCK:
         pool = _POOLS.get(key)
         if pool is None:

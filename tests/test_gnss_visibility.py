@@ -202,6 +202,8 @@ def test_naive_datetime_is_an_error():
         ({"start": dt.datetime(9999, 12, 31, tzinfo=UTC)}, "outside the years 1957-2100"),
         ({"min_elevation_deg": 95}, r"in \[-90, 90\]"),
         ({"start": "2022-02-05"}, "timezone-aware datetime"),
+        ({"pdop": "no"}, "pdop: expected True or False, got 'no'"),
+        ({"pdop": 1}, "pdop: expected True or False, got 1"),
     ],
 )
 def test_bad_window_arguments(kwargs, words):

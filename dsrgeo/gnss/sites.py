@@ -69,7 +69,7 @@ def visibility(
     Raises
     ------
     ParameterError
-        If a datetime is naive, ``end`` is not after ``start``, ``step_s`` is not positive,
+        If a datetime is naive, ``end`` is not after ``start``, ``step_s`` is out of range,
         the mask is not degrees in [-90, 90], or sites are not points with valid coordinates.
     WorkTooLargeError
         If the job would take longer than ``work_budget_s`` (the message says how long).

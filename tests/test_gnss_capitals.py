@@ -95,3 +95,11 @@ def test_stale_warning_points_at_the_caller():
         capitals_visibility(date="2022-06-01", step_s=6 * 3600, pdop=False)
     assert len(caught) == 1
     assert caught[0].filename == __file__
+
+
+def test_pdop_must_be_a_bool():
+    from dsrgeo.errors import ParameterError
+    from dsrgeo.gnss import capitals_visibility
+
+    with pytest.raises(ParameterError, match="pdop: expected True or False, got 'no'"):
+        capitals_visibility(step_s=3600, pdop="no")

@@ -199,15 +199,26 @@ def test_naive_datetime_is_an_error():
         ({"end": DAY_START}, "must be after start"),
         ({"step_s": 0}, r"step_s: expected a number in \[0.001"),
         ({"step_s": 1e-9}, r"step_s: expected a number in \[0.001"),
+        ({"step_s": 1e13}, r"step_s: expected a number in \[0.001, 3155760000.0\]"),
         ({"start": dt.datetime(9999, 12, 31, tzinfo=UTC)}, "outside the years 1957-2100"),
         ({"min_elevation_deg": 95}, r"in \[-90, 90\]"),
         ({"start": "2022-02-05"}, "timezone-aware datetime"),
+        ({"pdop": "no"}, "pdop: expected True or False, got 'no'"),
+        ({"pdop": 1}, "pdop: expected True or False, got 1"),
     ],
 )
 def test_bad_window_arguments(kwargs, words):
     args = {"start": DAY_START, "end": DAY_START + dt.timedelta(hours=1)} | kwargs
     with pytest.raises(ParameterError, match=words):
         vis_fn(SITES, **args)
+
+
+def test_the_longest_step_gives_one_epoch():
+    from dsrgeo.gnss.inputs import MAX_STEP_S
+
+    end = DAY_START + dt.timedelta(hours=1)
+    table = vis_fn(SITES, start=DAY_START, end=end, step_s=MAX_STEP_S, pdop=False)
+    assert table.attrs["n_epochs"] == 1
 
 
 @pytest.mark.parametrize(

@@ -140,6 +140,17 @@ def _point_territory(sources, point_id, country):
 
 
 @cached_per_build
+def _checked_record(path):
+    """Read a ``cable/<id>.json`` record and check it against the schema, once per build.
+
+    ``cables`` (and ``hmn_cables`` through it) and ``landing_points`` read the same records.
+    """
+    record = read_json(path)
+    check_cable_record(record, source=str(path))
+    return record
+
+
+@cached_per_build
 def _cable_records(cables_dir, sources):
     """Merge the cable geometries by id and join the per-cable metadata files."""
     cables_dir = Path(cables_dir)
@@ -153,8 +164,9 @@ def _cable_records(cables_dir, sources):
     records, geometries, unplaced = [], [], set()
     for cable_id in sorted(lines):
         meta_path = cables_dir / "cable" / f"{cable_id}.json"
-        meta = read_json(meta_path) if meta_path.is_file() else {}
-        check_cable_record(meta or {"id": cable_id}, source=str(meta_path))
+        meta = _checked_record(meta_path) if meta_path.is_file() else {}
+        if not meta:
+            check_cable_record({"id": cable_id}, source=str(meta_path))
         landing = meta.get("landing_points") or []
         countries, sovereigns = set(), set()
         for point in landing:
@@ -225,8 +237,7 @@ def build_landing_points(sources, cables_dir=None):
     for meta_path in sorted((cables_dir / "cable").glob("*.json")):
         if meta_path.name == "all.json":
             continue
-        meta = read_json(meta_path)
-        check_cable_record(meta, source=str(meta_path))
+        meta = _checked_record(meta_path)
         for point in meta.get("landing_points") or []:
             places[point["id"]] = _point_territory(sources, point["id"], point["country"])
             cables_at.setdefault(point["id"], set()).add(meta["id"])

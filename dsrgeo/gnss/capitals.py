@@ -10,7 +10,7 @@ import datetime as _dt
 
 import numpy as np
 
-from dsrgeo import checks, loading
+from dsrgeo import loading
 from dsrgeo.errors import ParameterError
 from dsrgeo.gnss.elements import DEFAULT_SNAPSHOT, SYSTEMS
 from dsrgeo.gnss.inputs import FIRST_YEAR, LAST_YEAR, WORK_BUDGET_S, core_satellites, epochs
@@ -114,7 +114,6 @@ def capitals_visibility(
     if sites is None:
         layer = loading.load(LAYER)
         sites = layer[site_columns(layer)]
-    pdop = checks.boolean(pdop, "pdop")
     day = _day(date)
     start = _dt.datetime(day.year, day.month, day.day, tzinfo=_dt.UTC)
     times = epochs(start, start + _dt.timedelta(days=1), step_s)

@@ -40,6 +40,7 @@ inverse's 3 x 3 position block, i.e. of ``(A - b b^T / n)^-1`` with ``A = sum e 
 ``b = sum e``, ``n`` visible satellites, in closed form.
 """
 
+import contextlib
 import math
 import os
 import threading
@@ -49,7 +50,7 @@ import numpy as np
 from dsrgeo.errors import ElementSetError, ParameterError
 from dsrgeo.gnss import frames
 from dsrgeo.gnss.elements import CORE_SYSTEMS
-from dsrgeo.gnss.inputs import check_mask
+from dsrgeo.gnss.inputs import check_mask, engine_threads
 
 __all__ = [
     "PDOP_USABLE_MAX",
@@ -60,6 +61,7 @@ __all__ = [
     "SiteTiles",
     "chunk_statistics",
     "elevation_deg",
+    "on_engine_thread",
     "propagate_ecef_km",
     "satellite_windows",
     "single_threaded_blas",
@@ -173,16 +175,57 @@ def elevation_deg(sats, times, lat, lon):
     return np.degrees(np.arcsin(sin_el))
 
 
+_BLAS_LOCK = threading.Lock()
+_BLAS = {"users": 0, "limiter": None}  # calls inside single_threaded_blas; the first's limit
+
+
+@contextlib.contextmanager
 def single_threaded_blas():
     """Return a context manager that limits BLAS to one thread (``threadpoolctl``).
 
     The engine's matrix products are skinny (inner dimension 5): a second BLAS thread does
     not speed them up, and under Dask's thread pool BLAS threads oversubscribe the cores
     (measured here: the 1 degree grid took 35 s instead of 3.5 s).
+
+    The limit is the whole process's, so concurrent calls (on any threads) share one: the
+    first in sets it, the last out restores the thread counts from before the first. (With
+    a limit each, two overlapping calls left BLAS at one thread for good: the second in
+    saved the first's limit of 1 and restored it last.)
     """
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=1, user_api="blas")
+    with _BLAS_LOCK:
+        if _BLAS["users"] == 0:
+            _BLAS["limiter"] = _blas_change(lambda: threadpool_limits(limits=1, user_api="blas"))
+        _BLAS["users"] += 1
+    try:
+        yield
+    finally:
+        with _BLAS_LOCK:
+            _BLAS["users"] -= 1
+            if _BLAS["users"] == 0:
+                limiter, _BLAS["limiter"] = _BLAS["limiter"], None
+                _blas_change(limiter.restore_original_limits)
+
+
+def _blas_change(change):
+    """Run ``change`` (a threadpoolctl limit or restore), then give up the thread's claim.
+
+    threadpoolctl 3.8 lets only one thread change OpenBLAS's (process-wide, pthreads)
+    thread count: the first that changes it, until it clears its claim, which its ``with``
+    blocks do on leaving. The first call into :func:`single_threaded_blas` and the last out
+    may be on different threads, so each change clears the claim it may have made; where
+    ``clear_controlling_thread`` does not exist (older threadpoolctl) any thread may change it.
+    """
+    import threadpoolctl
+
+    try:
+        return change()
+    finally:
+        controller = getattr(threadpoolctl, "OpenBLASController", None)
+        clear = getattr(controller, "clear_controlling_thread", None)
+        if clear is not None:
+            clear()  # only if this thread holds the claim
 
 
 def system_slices(sats):
@@ -311,14 +354,14 @@ def _epoch_block(times, i0, i1):
     return block(i0, i1) if block is not None else times[i0:i1]
 
 
-def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, threads=None):
+def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
     """Run the engine: per-site visible-count statistics (and PDOP) per core system.
 
     Each window of at most :data:`WINDOW_EPOCHS` epochs is propagated in one SGP4 call on
     the calling thread (SGP4 holds Python's lock, so nothing else could run beside it), then
     cut into spans of epochs (at most 360 each, and at least two per thread) that
-    ``threads`` threads count at once (the counting releases the lock). Results are merged
-    in span order.
+    :func:`~dsrgeo.gnss.inputs.engine_threads` threads count at once (the counting releases
+    the lock). Results are merged in span order.
 
     Parameters
     ----------
@@ -331,8 +374,6 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, thre
         Degrees.
     min_elevation_deg : float
     pdop : bool
-    threads : int, optional
-        Default: this machine's cores (at most 8).
 
     Returns
     -------
@@ -345,7 +386,7 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, thre
         raise ParameterError(
             "the window holds no epoch; make end later than start", parameter="end"
         )
-    threads = max(1, min(8, os.cpu_count() or 1) if threads is None else int(threads))
+    threads = engine_threads()
     span = max(1, min(_SPAN_EPOCHS, -(-n_epochs // (2 * threads))))
     tiles = SiteTiles(lat, lon)
     accumulator = Accumulator(len(lat), pdop)
@@ -358,13 +399,20 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, thre
         tile_statistics(window, tiles, part)
         return part
 
-    pool = thread_pool(threads)
+    # on an engine thread (a nested call) the spans run inline: submitting them to the pool
+    # the caller occupies could wait forever for a free thread
+    pool = None if on_engine_thread() else thread_pool(threads)
     with single_threaded_blas():
         for w0 in range(0, n_epochs, WINDOW_EPOCHS):
             w1 = min(n_epochs, w0 + WINDOW_EPOCHS)
             # spans start at multiples of span from the first epoch, whatever the window
             cuts = [w0, *range(w0 - w0 % span + span, w1, span), w1]
             sat_km = _propagate(sats, satrecs, _epoch_block(times, w0, w1))
+            if pool is None:
+                for t0, t1 in zip(cuts[:-1], cuts[1:]):
+                    accumulator.merge(run(sat_km[:, :, t0 - w0 : t1 - w0]))
+                del sat_km
+                continue
             parts = [
                 pool.submit(run, sat_km[:, :, t0 - w0 : t1 - w0])
                 for t0, t1 in zip(cuts[:-1], cuts[1:])
@@ -379,8 +427,23 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True, thre
     return accumulator.result(n_epochs, tiles.order)
 
 
-_POOLS = {}
+_POOLS = {}  # threads -> pool, of this process
 _POOLS_LOCK = threading.Lock()
+
+
+def _after_fork_in_child():
+    """A forked child has none of its parent's threads: forget their pools and locks.
+
+    The locks may have been held by a parent thread at the fork, and would then stay held.
+    """
+    global _POOLS_LOCK, _BLAS_LOCK
+    _POOLS.clear()
+    _POOLS_LOCK = threading.Lock()
+    _BLAS_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def thread_pool(threads):
@@ -388,7 +451,7 @@ def thread_pool(threads):
 
     The threads outlive the call, so their :func:`workspace` is allocated once per process,
     not once per call (fresh memory costs a page fault per 4 kB: about 10,000 for the
-    capitals recipe). A forked child makes its own pool.
+    capitals recipe). A forked child starts with no pool and makes its own.
 
     Parameters
     ----------
@@ -400,12 +463,28 @@ def thread_pool(threads):
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    key = (os.getpid(), int(threads))
+    key = int(threads)
     with _POOLS_LOCK:
         pool = _POOLS.get(key)
         if pool is None:
-            pool = _POOLS[key] = ThreadPoolExecutor(int(threads), "dsrgeo-gnss")
+            pool = _POOLS[key] = ThreadPoolExecutor(
+                int(threads), "dsrgeo-gnss", initializer=_mark_engine_thread
+            )
         return pool
+
+
+def _mark_engine_thread():
+    _THREAD.engine = True
+
+
+def on_engine_thread():
+    """Return whether the calling thread is one of a :func:`thread_pool`'s threads.
+
+    An engine call made there (e.g. :func:`site_statistics` in a task of the pool) runs its
+    work inline: submitting it to a pool whose threads may all be busy waiting for such
+    calls would never return.
+    """
+    return getattr(_THREAD, "engine", False)
 
 
 def chunk_statistics(window, lat, lon):

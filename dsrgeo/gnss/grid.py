@@ -17,6 +17,7 @@ from dsrgeo.gnss import engine
 from dsrgeo.gnss.engine import (
     Accumulator,
     chunk_statistics,
+    on_engine_thread,
     satellite_windows,
     single_threaded_blas,
     system_slices,
@@ -28,6 +29,7 @@ from dsrgeo.gnss.inputs import (
     check_mask,
     check_work,
     core_satellites,
+    engine_threads,
     epochs,
     workers,
 )
@@ -123,8 +125,8 @@ def coverage_grid(
         cluster ``distributed.progress``, one per window of epochs.
     work_budget_s : float or None, optional
         Refuse, before any work, a job estimated to run longer than this many seconds on the
-        threads that will run it (this machine's cores, or the cluster's); ``None`` runs any
-        job.
+        threads that will run it (the cores this process may use, at most 8, or the
+        cluster's); ``None`` runs any job.
 
     Returns
     -------
@@ -222,11 +224,20 @@ def _on_threads(windows, resolution_deg, bands, total, progress, n_tasks):
     """Run every band of every window on local threads; fold the results into ``total``."""
     n_lon = grid_shape(resolution_deg)[1]
     bar = _progress_bar(progress, n_tasks)
-    pool = thread_pool(workers())
+    # on an engine thread (a nested call) the bands run inline: submitting them to the pool
+    # the caller occupies could wait forever for a free thread
+    pool = None if on_engine_thread() else thread_pool(engine_threads())
     running = {}
     try:
         with single_threaded_blas():
             for _, window in windows:
+                if pool is None:
+                    for r0, r1 in bands:
+                        part = _band_statistics(window, resolution_deg, r0, r1)
+                        total.merge(part, slice(r0 * n_lon, r1 * n_lon))
+                        bar.update(1)
+                    del window, part
+                    continue
                 running = {
                     pool.submit(_band_statistics, window, resolution_deg, r0, r1): (r0, r1)
                     for r0, r1 in bands

@@ -17,6 +17,8 @@ from dsrgeo.errors import ParameterError, StaleElementsWarning, WorkTooLargeErro
 from dsrgeo.gnss.elements import CORE_SYSTEMS, load_satellites
 
 __all__ = [
+    "MAX_ENGINE_THREADS",
+    "MAX_STEP_S",
     "MIN_STEP_S",
     "STALE_AFTER_DAYS",
     "WORK_BUDGET_S",
@@ -24,6 +26,7 @@ __all__ = [
     "check_mask",
     "check_work",
     "core_satellites",
+    "engine_threads",
     "epoch_span",
     "epoch_times",
     "epochs",
@@ -38,6 +41,9 @@ __all__ = [
 STALE_AFTER_DAYS = 14.0
 #: The shortest time step accepted, seconds (SGP4 positions change by ~4 m in 1 ms).
 MIN_STEP_S = 0.001
+#: The longest time step accepted, seconds: 100 years of 365.25 days, longer than any window
+#: (1957-2100) needs; a larger one would overflow the microsecond count of the step.
+MAX_STEP_S = 100 * 365.25 * 86400
 #: The years a window may lie in: TLE epochs have two-digit years, 1957 to 2056, and SGP4
 #: is used some weeks around them.
 FIRST_YEAR, LAST_YEAR = 1957, 2100
@@ -125,7 +131,7 @@ def epoch_times(start, end, step_s):
     start, end : datetime.datetime or pandas.Timestamp
         Timezone-aware instants, between the years 1957 and 2100 (SGP4's element sets).
     step_s : float
-        Step in seconds, at least :data:`MIN_STEP_S`.
+        Step in seconds, from :data:`MIN_STEP_S` to :data:`MAX_STEP_S`.
 
     Returns
     -------
@@ -136,7 +142,7 @@ def epoch_times(start, end, step_s):
     ------
     ParameterError
         If a datetime is naive or out of range, ``end`` is not after ``start`` or ``step_s``
-        is not a number of seconds of at least :data:`MIN_STEP_S`.
+        is not a number of seconds from :data:`MIN_STEP_S` to :data:`MAX_STEP_S`.
 
     Examples
     --------
@@ -178,7 +184,7 @@ def epochs(start, end, step_s):
                 parameter=label,
             )
         bounds.append(utc.to_datetime64().astype("datetime64[us]"))
-    checks.number(step_s, "step_s", low=MIN_STEP_S)
+    checks.number(step_s, "step_s", low=MIN_STEP_S, high=MAX_STEP_S)
     if bounds[1] <= bounds[0]:
         raise ParameterError(f"{end!r} must be after start={start!r}", parameter="end")
     spacing = step(step_s)
@@ -281,11 +287,30 @@ def epoch_span(sats):
     return f"{str(sats.epoch.min())[:10]}..{str(sats.epoch.max())[:10]}"
 
 
+#: The most local threads the engine runs on, however many cores there are.
+MAX_ENGINE_THREADS = 8
+
+
+def engine_threads():
+    """Return how many local threads run the engine: the cores this process may use, at most 8.
+
+    The cores are those of the process's CPU affinity where the system reports it
+    (``os.sched_getaffinity``, e.g. Linux): ``os.cpu_count()`` counts every core of the
+    machine, so a container pinned to 2 of 64 cores would run 64 threads on 2 cores and
+    estimate its work 32 times too low. Elsewhere (macOS, Windows) ``os.cpu_count()``.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # no CPU affinity on this system
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_ENGINE_THREADS, cores))
+
+
 def workers(client=None):
-    """Return how many threads run the engine: the cluster's, or this machine's cores."""
+    """Return how many threads run the engine: the cluster's, or :func:`engine_threads`."""
     if client is not None:
         return max(1, sum(client.nthreads().values()))
-    return max(1, os.cpu_count() or 1)
+    return engine_threads()
 
 
 def estimate_work_s(n_sites, n_satellites, n_epochs, *, pdop, threads=1):

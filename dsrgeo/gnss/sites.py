@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from dsrgeo import checks
 from dsrgeo.gnss.elements import CORE_SYSTEMS
 from dsrgeo.gnss.engine import site_statistics, visibility_columns
 from dsrgeo.gnss.inputs import (
@@ -68,7 +69,7 @@ def visibility(
     Raises
     ------
     ParameterError
-        If a datetime is naive, ``end`` is not after ``start``, ``step_s`` is not positive,
+        If a datetime is naive, ``end`` is not after ``start``, ``step_s`` is out of range,
         the mask is not degrees in [-90, 90], or sites are not points with valid coordinates.
     WorkTooLargeError
         If the job would take longer than ``work_budget_s`` (the message says how long).
@@ -102,9 +103,11 @@ def visibility(
 def visibility_table(sites, times, core, step_s, min_elevation_deg, pdop, work_budget_s):
     """The table :func:`visibility` returns, for satellites from :func:`core_satellites`.
 
-    ``times`` is an :class:`~dsrgeo.gnss.inputs.Epochs`; the work is checked against
-    ``work_budget_s`` once the sites are known, before any satellite is propagated.
+    ``times`` is an :class:`~dsrgeo.gnss.inputs.Epochs`; ``pdop`` must be a bool; the work
+    is checked against ``work_budget_s`` once the sites are known, before any satellite is
+    propagated.
     """
+    pdop = checks.boolean(pdop, "pdop")
     lat, lon = site_coordinates(sites)
     check_work(len(lat), len(core), len(times), pdop=pdop, budget_s=work_budget_s)
     stats = site_statistics(core, times, lat, lon, min_elevation_deg, pdop=pdop)

@@ -413,10 +413,7 @@ def credit_text(layers, credit="short"):
         return "\n".join(["Sources:", *seen])
     parts = []
     for layer in sorted(drawn, key=lambda layer: -layer.order):
-        texts = list(layer.credit) or (
-            [] if layer.layer_id else [p for p in (layer.citation or "").split("; ") if p]
-        )
-        parts += [part for part in texts if part not in parts]
+        parts += [part for part in layer.credit if part not in parts]
     return "Credits: " + "; ".join(parts) + "." if parts else ""
 
 

@@ -641,6 +641,27 @@ def test_200000_points_make_a_page_of_at_most_4_mb():
     assert len(spec_geometries(points)) == n
 
 
+def test_the_page_credits_coverage_and_frames_that_only_cite(layer_named):
+    # the page's one-line credits come from layer.credit: a layer without one lost its
+    # licence credit on the page while the static exports still printed its citation
+    cited = layer_named("x")
+    cited.attrs["citation"] = "Example Org (2024), CC BY 4.0"
+    m = Map().add(cited)
+    assert m.layers[-1].credit == ("Example Org (2024), CC BY 4.0",)
+    (spec,) = _page_tables(m.to_html())[1][1:]
+    assert spec["credit"] == ["Example Org (2024), CC BY 4.0"]
+    grid = pd.DataFrame(
+        [(lat, lon, 8 + (lat > 0)) for lat in range(-80, 81, 20) for lon in range(-180, 180, 20)],
+        columns=["lat", "lon", "bds_max"],
+    )
+    m = Map().add_coverage(grid, "bds")
+    text = "BeiDou satellites in view, daily maximum: computed with dsrgeo.gnss from CelesTrak TLEs"
+    assert m.layers[-1].credit == (text,)
+    assert f"credit: {json.dumps([text])}" in m.to_html()
+    grid.attrs["attribution"] = "Orbits: CelesTrak"
+    assert Map().add_coverage(grid, "bds").layers[-1].credit == ("Orbits: CelesTrak",)
+
+
 def test_hostile_credits_and_citations_are_escaped(layer_named):
     frame = layer_named("x")
     frame.attrs.update(credit=HOSTILE, citation=HOSTILE, title=HOSTILE)

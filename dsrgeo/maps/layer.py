@@ -596,6 +596,8 @@ def _citation(frame, info, name):
         credit = _credit_parts("; ".join(catalog.get(i).credit for i in known))
     else:
         credit = _credit_parts(attribution)
+    if not credit:  # a frame citing only its source: that is its credit too
+        credit = _credit_parts(attrs.get("citation"))
     if attrs.get("citation"):
         return str(attrs["citation"]), attribution, credit
     return f"{name}: user data, no source given", attribution, credit

@@ -13,7 +13,13 @@ from dsrgeo.fileio import atomic_write
 from dsrgeo.geodesy import recentre
 from dsrgeo.maps.coverage import COVERAGE_PALETTE, check_grid, png_data_uri
 from dsrgeo.maps.ids import assign_ids, content_seed
-from dsrgeo.maps.layer import AddOptions, MapLayer, coverage_frame, resolve_layer
+from dsrgeo.maps.layer import (
+    AddOptions,
+    MapLayer,
+    _credit_parts,
+    coverage_frame,
+    resolve_layer,
+)
 from dsrgeo.maps.legend import (
     HtmlControl,
     layer_table_html,
@@ -399,6 +405,10 @@ class Map:
         frame = coverage_frame(grid)
         colors = tuple(coverage_colors(frame[column], low, high, palette))
         label = name or coverage_label(column, grid.attrs)
+        citation = (
+            grid.attrs.get("citation") or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs"
+        )
+        attribution = grid.attrs.get("attribution")
         self._overlays.append(
             MapLayer(
                 name=str(label),
@@ -408,9 +418,8 @@ class Map:
                 colors=colors,
                 styles=tuple({"fillColor": c, "fillOpacity": opacity, "weight": 0} for c in colors),
                 legend=coverage_legend(str(label), stops, palette),
-                citation=grid.attrs.get("citation")
-                or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs",
-                attribution=grid.attrs.get("attribution"),
+                citation=citation,
+                attribution=attribution,
                 layer_id=None,
                 show=show,
                 tooltip=(),
@@ -419,6 +428,7 @@ class Map:
                 feature_count=len(frame),
                 order=-10,
                 image=(png, bounds),
+                credit=_credit_parts(attribution or citation),
             )
         )
         self._bodies.append(None)

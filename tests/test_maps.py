@@ -470,6 +470,54 @@ def test_coverage_overlay_is_placed_in_web_mercator():
         Map().add_coverage(grid, "gps")
 
 
+def test_coverage_refuses_scattered_points_and_keeps_real_grids():
+    # scattered points made a unique(lat) x unique(lon) table: 20,000 of them asked for
+    # 400 million cells and the process was killed for memory
+    rng = np.random.default_rng(3)
+    scattered = pd.DataFrame(
+        {"lat": rng.uniform(-60, 60, 300), "lon": rng.uniform(-180, 180, 300), "bds_max": 8.0}
+    )
+    with pytest.raises(ParameterError, match="not a regular lat/lon grid.*coverage_grid"):
+        Map().add_coverage(scattered, "bds")
+    # evenly spaced but mostly empty (points snapped to a fine lattice): refused as well
+    sparse = pd.DataFrame(
+        [(lat, lon, 8.0) for lat in range(-60, 61) for lon in (0, 1)]
+        + [(0, lon, 8.0) for lon in range(2, 180)],
+        columns=["lat", "lon", "bds_max"],
+    )
+    with pytest.raises(ParameterError, match="cells; expected a table"):
+        Map().add_coverage(sparse, "bds")
+    # a cross of 3,000 points on a 1,500 x 1,500 lattice: over the cell limit
+    fine = pd.DataFrame({"lat": np.arange(1500.0) / 20 - 37, "lon": 0.0, "bds_max": 8.0})
+    fine = pd.concat([fine, fine.assign(lat=0.0, lon=np.arange(1500.0) / 10 - 75)])
+    with pytest.raises(ParameterError, match="2,250,000 cells, over the limit of 2,000,000"):
+        Map().add_coverage(fine, "bds")
+    # a grid shaped as dsrgeo.gnss.coverage_grid(10, ...) makes it (poles included)
+    from dsrgeo.gnss.grid import grid_points
+
+    lat, lon = grid_points(10)
+    grid = pd.DataFrame({"lat": lat, "lon": lon, "bds_max": 6 + np.abs(lat) / 10})
+    layer = Map().add_coverage(grid, "bds").layers[-1]
+    assert len(layer.gdf) == 19 * 36 and layer.image[1] == (
+        -85.05112878,
+        -185.0,
+        85.05112878,
+        175.0,
+    )
+    assert grid_points(10)[0].size == len(grid)
+
+
+def test_coverage_refuses_grids_over_the_cell_limit(monkeypatch):
+    from dsrgeo.maps import coverage
+
+    monkeypatch.setattr(coverage, "MAX_CELLS", 100)
+    grid = pd.DataFrame(
+        [(lat, lon, 1.0) for lat in range(11) for lon in range(10)], columns=["lat", "lon", "v"]
+    )
+    with pytest.raises(ParameterError, match="11 latitudes x 10 longitudes make 110 cells, over"):
+        Map().add_coverage(grid, "v", metric=None)
+
+
 # -- the default map, derived and user data, popups ---------------------------------------
 
 

@@ -11,7 +11,7 @@ from dsrgeo import catalog, checks, export
 from dsrgeo.errors import ParameterError
 from dsrgeo.fileio import atomic_write
 from dsrgeo.geodesy import recentre
-from dsrgeo.maps.coverage import COVERAGE_PALETTE, check_grid, png_data_uri
+from dsrgeo.maps.coverage import COVERAGE_PALETTE, png_data_uri
 from dsrgeo.maps.ids import assign_ids, content_seed
 from dsrgeo.maps.layer import (
     AddOptions,
@@ -365,8 +365,9 @@ class Map:
         Raises
         ------
         ParameterError
-            If ``grid`` is not a table with ``lat``, ``lon`` and the column, or an option is
-            not allowed.
+            If ``grid`` is not a table with ``lat``, ``lon`` and the column, is not a full
+            regular grid (evenly spaced latitudes x longitudes, a row for at least 90% of the
+            cells, at most 2,000,000 cells), or an option is not allowed.
 
         Examples
         --------
@@ -388,7 +389,6 @@ class Map:
         checks.text(system, "system", allow_none=False, max_chars=100)
         checks.text(metric, "metric", max_chars=100)
         column = system if metric is None else f"{system}_{metric}"
-        check_grid(grid, column)
         opacity = checks.number(opacity, "opacity", low=0, high=1)
         show = checks.boolean(show, "show")
         if value_range is not None:

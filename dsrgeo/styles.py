@@ -25,6 +25,7 @@ __all__ = [
     "check_color",
     "colormap",
     "ramp_colors",
+    "ramp_stops",
     "resolve_colors",
     "validate_palette",
 ]
@@ -345,18 +346,34 @@ def _continuous(values, title, geometry, palette, value_range, missing_label, mi
     else:
         low = high = 0.0
     colors = [c or missing_color for c in ramp_colors(numbers, low, high, palette)]
-    span = high - low
-    if span and len(palette) > 1:  # a ramp through given colours: those are the stops
-        levels = np.linspace(low, high, len(palette))
-        stops = tuple(zip(levels.tolist(), palette))
-    elif span:
-        levels = np.linspace(low, high, LEGEND_STOPS)
-        stops = tuple(zip(levels.tolist(), ramp_colors(levels, low, high, palette)))
-    else:
-        stops = ((low, ramp_colors([low], low, high, palette)[0]),)
+    stops = ramp_stops(low, high, palette)
     entries = ((missing_label, missing_color),) if finite.size < len(numbers) else ()
     legend = Legend(title, "continuous", geometry, entries=entries, stops=stops, colormap=palette)
     return colors, legend
+
+
+def ramp_stops(low, high, palette):
+    """Return the (value, colour) stops of a legend's ramp from ``low`` to ``high``.
+
+    A ramp through given colours has those colours as its stops, evenly spaced; a colormap
+    name (a 1-tuple) is sampled at :data:`LEGEND_STOPS` values; ``low == high`` is one stop.
+
+    Examples
+    --------
+    >>> ramp_stops(0, 10, ("#000000", "#ffffff"))
+    ((0.0, '#000000'), (10.0, '#ffffff'))
+    >>> stops = ramp_stops(0, 8, ("viridis",))
+    >>> len(stops), stops[0], stops[-1]
+    (9, (0.0, '#440154'), (8.0, '#fde725'))
+    """
+    palette = tuple(palette)
+    if high - low and len(palette) > 1:
+        levels = np.linspace(low, high, len(palette))
+        return tuple(zip(levels.tolist(), palette))
+    if high - low:
+        levels = np.linspace(low, high, LEGEND_STOPS)
+        return tuple(zip(levels.tolist(), ramp_colors(levels, low, high, palette)))
+    return ((float(low), ramp_colors([low], low, high, palette)[0]),)
 
 
 def _categorical(values, title, geometry, categories, palette, missing, labels, where):

@@ -507,6 +507,39 @@ def test_coverage_refuses_scattered_points_and_keeps_real_grids():
     assert grid_points(10)[0].size == len(grid)
 
 
+def test_coverage_palette_and_value_range_are_checked():
+    from dsrgeo import export
+
+    grid = pd.DataFrame(
+        [(lat, lon, float(lat)) for lat in range(-80, 81, 20) for lon in range(-180, 180, 20)],
+        columns=["lat", "lon", "bds_max"],
+    )
+    # a colormap name is a ramp, as in add(): its legend samples it (it used to fail with
+    # "'v' is not a colour")
+    m = Map().add_coverage(grid, "bds", palette="viridis")
+    legend = m.layers[-1].legend
+    assert legend.colormap == ("viridis",) and len(legend.stops) == 9
+    assert legend.stops[0] == (-80.0, "#440154") and legend.stops[-1] == (80.0, "#fde725")
+    assert "#fde725" in m.to_html()
+    export.figure(m)
+    # a name in a list is not a colour: refused when added, not when the page is written
+    with pytest.raises(ParameterError, match="palette: 'viridis' is not a colour"):
+        Map().add_coverage(grid, "bds", palette=["viridis"])
+    with pytest.raises(ParameterError, match="palette: expected a matplotlib colormap name"):
+        Map().add_coverage(grid, "bds", palette="no-such-map")
+    for bad, message in [
+        ((1, 2, 3), "expected \\(low, high\\), two numbers"),
+        (5, "expected \\(low, high\\), two numbers"),
+        ((2, 1), "low < high"),
+        ((0, float("nan")), "finite number"),
+        (("0", 1), "finite number"),
+    ]:
+        with pytest.raises(ParameterError, match=f"value_range: .*{message}"):
+            Map().add_coverage(grid, "bds", value_range=bad)
+    stops = Map().add_coverage(grid, "bds", value_range=[0, 40]).layers[-1].legend.stops
+    assert (stops[0][0], stops[-1][0]) == (0.0, 40.0)
+
+
 def test_coverage_refuses_grids_over_the_cell_limit(monkeypatch):
     from dsrgeo.maps import coverage
 

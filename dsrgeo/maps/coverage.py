@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from dsrgeo.errors import ParameterError
-from dsrgeo.styles import Legend, colormap, ramp_colors
+from dsrgeo.styles import Legend, colormap, ramp_colors, ramp_stops
 
 __all__ = [
     "MERCATOR_MAX_LAT_DEG",
@@ -107,7 +107,8 @@ def coverage_image(grid, column, *, palette=COVERAGE_PALETTE, value_range=None, 
     column : str
         The value to colour.
     palette : sequence of str
-        Ramp stops.
+        Ramp colours, or a matplotlib colormap name in a 1-tuple (checked by
+        :func:`dsrgeo.styles.validate_palette` in :meth:`dsrgeo.Map.add_coverage`).
     value_range : (float, float), optional
         Ends of the ramp; the data's min and max by default.
     opacity : float
@@ -173,8 +174,7 @@ def coverage_image(grid, column, *, palette=COVERAGE_PALETTE, value_range=None, 
     rgba[..., 3] = np.where(np.isfinite(values), int(round(opacity * 255)), 0)
     buffer = io.BytesIO()
     Image.fromarray(rgba, "RGBA").save(buffer, format="PNG", optimize=True)
-    levels = np.linspace(low, high, len(palette))
-    stops = tuple(zip(levels.tolist(), tuple(palette)))
+    stops = ramp_stops(low, high, palette)
     bounds = (float(south), float(west), float(north), float(east))
     return buffer.getvalue(), bounds, stops, (low, high)
 

@@ -29,6 +29,7 @@ from dsrgeo.maps.legend import (
 )
 from dsrgeo.maps.safe import script_json
 from dsrgeo.maps.vector import vector_spec
+from dsrgeo.styles import validate_palette
 
 __all__ = [
     "COMPRESS_MIN_CHARS",
@@ -353,10 +354,12 @@ class Map:
             Whether the overlay is on when the page opens.
         opacity : float
             Opacity of the cells, 0..1.
-        palette : list of str, optional
-            Ramp colours (default: light to dark green).
+        palette : str or list of str, optional
+            A matplotlib colormap name (``"viridis"``) or ramp colours (default: light to
+            dark green).
         value_range : (float, float), optional
-            Ends of the ramp; the grid's min and max by default.
+            Ends of the ramp, two finite numbers, low first; the grid's min and max by
+            default.
 
         Returns
         -------
@@ -392,13 +395,8 @@ class Map:
         opacity = checks.number(opacity, "opacity", low=0, high=1)
         show = checks.boolean(show, "show")
         if value_range is not None:
-            low, high = (checks.number(v, "value_range") for v in value_range)
-            if not low < high:
-                raise ParameterError(
-                    f"expected (low, high) with low < high, got {value_range!r}",
-                    parameter="value_range",
-                )
-        palette = tuple(palette or COVERAGE_PALETTE)
+            value_range = _value_range(value_range)
+        palette = validate_palette(palette) or COVERAGE_PALETTE
         png, bounds, stops, (low, high) = coverage_image(
             grid, column, palette=palette, value_range=value_range, opacity=opacity
         )
@@ -936,6 +934,23 @@ SCENARIO_POPUP = (
     "reach_lost_percent",
     "cables_cut",
 )
+
+
+def _value_range(value_range):
+    """``value_range`` as (low, high) floats: two finite numbers, low < high."""
+    try:
+        low, high = value_range
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"expected (low, high), two numbers, got {value_range!r}", parameter="value_range"
+        ) from None
+    low, high = checks.number(low, "value_range"), checks.number(high, "value_range")
+    if not low < high:
+        raise ParameterError(
+            f"expected (low, high) with low < high, got {value_range!r}",
+            parameter="value_range",
+        )
+    return low, high
 
 
 def _scenario_class(row):

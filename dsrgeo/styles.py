@@ -236,7 +236,6 @@ def resolve_colors(
     categories=None,
     palette=None,
     value_range=None,
-    marks=None,
     legend_title=None,
     single_label=None,
     missing_label="No data",
@@ -265,10 +264,6 @@ def resolve_colors(
         A colormap name or ramp colours (continuous), or colours (categorical).
     value_range : (float, float), optional
         Fixed ends of a continuous ramp; the data's min and max by default.
-    marks : dict, optional
-        ``{"column": name, "values": {value: {"color": c, "label": text}}}``: rows whose
-        ``column`` equals a listed value take that colour whatever ``color_by`` says (e.g. BRI
-        members by signing year, but exited countries in one colour).
     legend_title : str, optional
     single_label : str, optional
         Legend label of the single swatch when ``color_by`` is None (default: ``layer_name``).
@@ -279,9 +274,8 @@ def resolve_colors(
     missing_color : str
         Colour of rows whose ``color_by`` value is missing.
     marked : tuple, optional
-        ``color_by`` values that ``marks`` (given here or applied later with
-        :func:`apply_marks`) colour: they get no category colour and no legend entry of their
-        own.
+        ``color_by`` values that marks applied later with :func:`apply_marks` colour: they
+        get no category colour and no legend entry of their own.
 
     Returns
     -------
@@ -290,8 +284,8 @@ def resolve_colors(
     Raises
     ------
     ParameterError
-        If ``color_by`` or the ``marks`` column is not a column of ``frame``, holds values
-        that cannot be categories (lists), or a colour is malformed.
+        If ``color_by`` is not a column of ``frame``, holds values that cannot be categories
+        (lists), or a colour is malformed.
 
     Examples
     --------
@@ -327,10 +321,8 @@ def resolve_colors(
                 palette,
                 (missing_label, missing_color),
                 category_labels or {},
-                (color_by, layer_name, tuple(marked) + tuple((marks or {}).get("values", ()))),
+                (color_by, layer_name, tuple(marked)),
             )
-    if marks:
-        colors, legend = apply_marks(frame, colors, legend, marks, layer_name, missing_color)
     return ColorResult(tuple(colors), legend)
 
 
@@ -421,7 +413,12 @@ def _missing(value):
 
 
 def apply_marks(frame, colors, legend, marks, layer_name, missing_color=MISSING_COLOR):
-    """Return (colours, legend) with ``marks`` applied (see :func:`resolve_colors`)."""
+    """Return (colours, legend) with ``marks`` applied.
+
+    ``marks`` is ``{"column": name, "values": {value: {"color": c, "label": text}}}``: rows
+    whose ``column`` equals a listed value take that colour whatever ``color_by`` said (e.g.
+    BRI members by signing year, but exited countries in one colour), with a legend entry.
+    """
     column = marks["column"]
     _require_column(frame, column, "marks", layer_name)
     rules = marks["values"]

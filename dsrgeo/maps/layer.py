@@ -488,7 +488,7 @@ def _colour(frame, block, options, name, kind, time_rows):
     marks = None if restyled else block.get("marks")
     if marks and marks["column"] == color_by:  # marked values take no category colour
         color_options["marked"] = tuple(marks["values"])
-    plain = resolve_colors(frame, marks=None, **color_options)
+    plain = resolve_colors(frame, **color_options)
     colors, legend = list(plain.colors), plain.legend
     if marks:
         colors, legend = apply_marks(

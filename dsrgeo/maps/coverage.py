@@ -14,6 +14,7 @@ import numpy as np
 
 from dsrgeo.errors import ParameterError
 from dsrgeo.styles import Legend, colormap, ramp_colors, ramp_stops
+from dsrgeo.text import column_words
 
 __all__ = [
     "MERCATOR_MAX_LAT_DEG",
@@ -80,8 +81,7 @@ def coverage_label(column, attrs=None):
     if system in _SYSTEMS and metric in _METRICS:
         text = f"{_SYSTEMS[system]} {_METRICS[metric]}"
     else:
-        text = str(column).replace("_", " ")
-        text = text[:1].upper() + text[1:]
+        text = column_words(column)
     mask = (attrs or {}).get("min_elevation_deg")
     return f"{text} ({float(mask):g}° mask)" if mask is not None else text
 

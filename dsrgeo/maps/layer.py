@@ -26,7 +26,7 @@ from dsrgeo.styles import (
     resolve_colors,
     validate_palette,
 )
-from dsrgeo.text import did_you_mean
+from dsrgeo.text import column_words, did_you_mean
 
 __all__ = ["AddOptions", "MapLayer", "TimeRule", "coverage_frame", "resolve_layer"]
 
@@ -329,8 +329,7 @@ def _labels(info, block, columns, meanings=None, short=None):
     if info is not None:
         units = {f["name"]: f.get("unit") for f in info.schema}
     for column in columns:
-        text = column.replace("_", " ")
-        text = text[:1].upper() + text[1:]
+        text = column_words(column)
         unit = units.get(column)
         if unit and unit != "year" and not text.endswith(f" {unit}"):
             text = f"{text} ({unit})"
@@ -474,7 +473,7 @@ def _colour(frame, block, options, name, kind, time_rows):
         or (
             None
             if options.color_by is None
-            else _meaning(frame, options.color_by) or _words(options.color_by)
+            else _meaning(frame, options.color_by) or column_words(options.color_by)
         )
         or block.get("legend_title")
         or name,
@@ -537,12 +536,6 @@ def _style_hint(frame, options):
         if isinstance(low, int | float) and isinstance(high, int | float) and low < high:
             checked["value_range"] = (float(low), float(high))
     return checked
-
-
-def _words(column):
-    """A column name as words: "bds_max" -> "Bds max"."""
-    text = str(column).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def _meaning(frame, column):

@@ -651,7 +651,6 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
             linespacing=1.3,
         )
     )
-    credits.set_position((_MARGIN_IN / width_in, 0.5))
     credits_in = credits.get_window_extent(renderer).height / fig.dpi
     height_in = (
         title_in

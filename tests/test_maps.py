@@ -647,6 +647,22 @@ def test_derived_frames_keep_their_names_scales_and_credits():
     assert members.name.endswith(count) and members.legend.title.endswith(count)
 
 
+def test_a_subset_of_a_catalog_layer_is_counted_once(monkeypatch):
+    from dsrgeo.maps import layer as layer_module
+
+    bri = dsrgeo.load("bri_countries")
+    asked = []
+    feature_count = layer_module.loading.feature_count
+    monkeypatch.setattr(
+        layer_module.loading,
+        "feature_count",
+        lambda layer_id: asked.append(layer_id) or feature_count(layer_id),
+    )
+    layer = Map().add(bri.head(10)).layers[-1]
+    assert asked == ["bri_countries"]  # the name and the legend title share one count
+    assert layer.name.endswith(f"(10 of {len(bri):,})")
+
+
 def test_user_frames_get_names_and_legend_titles_in_words(layer_named):
     frame = layer_named("x", share_pct=[1.0, 2.0, 3.0])
     frame.attrs.clear()

@@ -631,12 +631,11 @@ def _subset_note(info, source, options, rows):
     return f"({rows:,} of {total:,})" if rows < total else ""
 
 
-def _display_name(options, info, frame, source):
+def _display_name(options, info, frame, source, subset):
     """The layer's name: given, the catalog title (a subset says so), the frame's, the file's."""
     if options.name:
         return str(options.name)
     if info is not None:
-        subset = _subset_note(info, source, options, len(frame))
         return f"{info.title} {subset}" if subset else info.title
     title = frame.attrs.get("title")
     if isinstance(title, str) and title.strip():
@@ -714,7 +713,8 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
     """
     frame, info, source = _read_input(layer, options.as_of)
     block = dict(info.map) if info is not None else {}
-    name = _display_name(options, info, frame, source)
+    subset = _subset_note(info, source, options, len(frame))  # "(152 of 241)" or ""
+    name = _display_name(options, info, frame, source, subset)
     if options.show is not None:
         checks.boolean(options.show, "show")
     checks.text(options.name, "name")
@@ -751,7 +751,6 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
     )
     if options.highlight is not None:
         rows, legend = _highlight(rows, options.highlight, name, kinds, legend)
-    subset = _subset_note(info, source, options, feature_count)
     if subset and options.legend_title is None and legend.title != name:
         legend = dataclasses.replace(legend, title=f"{legend.title} {subset}")
     time = None

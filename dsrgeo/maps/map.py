@@ -104,7 +104,7 @@ class Map:
         ``as_of`` applied, only drawable rows, drawing order), ``colors`` (``#rrggbb`` per row),
         ``styles`` (Leaflet path options per row: ``color``, ``fillColor``, ``weight``,
         ``opacity``, ``fillOpacity``, ``radius``), ``legend`` (a
-        :class:`dsrgeo.maps.styles.Legend`: title, kind "single"/"categorical"/"continuous",
+        :class:`dsrgeo.styles.Legend`: title, kind "single"/"categorical"/"continuous",
         ``entries`` (label, colour), ``stops`` (value, colour)), ``citation`` and
         ``attribution`` (plain text), ``show``, ``tooltip``/``popup`` columns, ``labels``,
         ``feature_count`` (input rows incl. those without geometry), ``order`` and, for

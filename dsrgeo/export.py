@@ -244,15 +244,17 @@ def _draw_image(ax, layer, zorder):
         )
 
 
-def _recentred(layer, center_lon):
-    """The layer with its geometry in the longitudes of a map centred on ``center_lon``."""
-    if not center_lon or layer.kind == "coverage":
+def _recentred(layer, map_):
+    """The layer with its geometry as ``map_`` draws it, in the longitudes of its centre.
+
+    The map moves each layer once and keeps the result (``Map._drawn_geometries``, which the
+    page uses too), so repeated exports do not move every layer again.
+    """
+    if not getattr(map_, "center_lon", 0.0) or layer.kind == "coverage":
         return layer
     import dataclasses
 
-    from dsrgeo.geodesy import recentre
-
-    moved = recentre(layer.gdf.geometry.values, center_lon=center_lon)
+    moved = map_._drawn_geometries(layer)
     return dataclasses.replace(layer, gdf=layer.gdf.set_geometry(moved, crs=layer.gdf.crs))
 
 
@@ -413,10 +415,7 @@ def credit_text(layers, credit="short"):
         return "\n".join(["Sources:", *seen])
     parts = []
     for layer in sorted(drawn, key=lambda layer: -layer.order):
-        texts = list(layer.credit) or (
-            [] if layer.layer_id else [p for p in (layer.citation or "").split("; ") if p]
-        )
-        parts += [part for part in texts if part not in parts]
+        parts += [part for part in layer.credit if part not in parts]
     return "Credits: " + "; ".join(parts) + "." if parts else ""
 
 
@@ -652,7 +651,6 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
             linespacing=1.3,
         )
     )
-    credits.set_position((_MARGIN_IN / width_in, 0.5))
     credits_in = credits.get_window_extent(renderer).height / fig.dpi
     height_in = (
         title_in
@@ -678,10 +676,9 @@ def figure(map_, *, width_in=DEFAULT_WIDTH_IN, credit="full"):
     for spine in ax.spines.values():
         spine.set_linewidth(0.4)
         spine.set_color("#888888")
-    center_lon = float(getattr(map_, "center_lon", 0.0) or 0.0)
     for zorder, layer in enumerate(layers, start=1):
         if _drawn(layer) and layer.kind in _DRAW and len(layer.gdf):
-            _DRAW[layer.kind](ax, _recentred(layer, center_lon), zorder)
+            _DRAW[layer.kind](ax, _recentred(layer, map_), zorder)
     top -= map_in + _MARGIN_IN
     _draw_blocks(fig, blocks, places, height_in - top, height_in)
     top -= legend_in + (_GAP_IN if blocks else 0)

@@ -25,6 +25,7 @@ __all__ = [
     "check_color",
     "colormap",
     "ramp_colors",
+    "ramp_stops",
     "resolve_colors",
     "validate_palette",
 ]
@@ -235,7 +236,6 @@ def resolve_colors(
     categories=None,
     palette=None,
     value_range=None,
-    marks=None,
     legend_title=None,
     single_label=None,
     missing_label="No data",
@@ -264,10 +264,6 @@ def resolve_colors(
         A colormap name or ramp colours (continuous), or colours (categorical).
     value_range : (float, float), optional
         Fixed ends of a continuous ramp; the data's min and max by default.
-    marks : dict, optional
-        ``{"column": name, "values": {value: {"color": c, "label": text}}}``: rows whose
-        ``column`` equals a listed value take that colour whatever ``color_by`` says (e.g. BRI
-        members by signing year, but exited countries in one colour).
     legend_title : str, optional
     single_label : str, optional
         Legend label of the single swatch when ``color_by`` is None (default: ``layer_name``).
@@ -278,9 +274,8 @@ def resolve_colors(
     missing_color : str
         Colour of rows whose ``color_by`` value is missing.
     marked : tuple, optional
-        ``color_by`` values that ``marks`` (given here or applied later with
-        :func:`apply_marks`) colour: they get no category colour and no legend entry of their
-        own.
+        ``color_by`` values that marks applied later with :func:`apply_marks` colour: they
+        get no category colour and no legend entry of their own.
 
     Returns
     -------
@@ -289,8 +284,8 @@ def resolve_colors(
     Raises
     ------
     ParameterError
-        If ``color_by`` or the ``marks`` column is not a column of ``frame``, holds values
-        that cannot be categories (lists), or a colour is malformed.
+        If ``color_by`` is not a column of ``frame``, holds values that cannot be categories
+        (lists), or a colour is malformed.
 
     Examples
     --------
@@ -326,10 +321,8 @@ def resolve_colors(
                 palette,
                 (missing_label, missing_color),
                 category_labels or {},
-                (color_by, layer_name, tuple(marked) + tuple((marks or {}).get("values", ()))),
+                (color_by, layer_name, tuple(marked)),
             )
-    if marks:
-        colors, legend = apply_marks(frame, colors, legend, marks, layer_name, missing_color)
     return ColorResult(tuple(colors), legend)
 
 
@@ -345,18 +338,34 @@ def _continuous(values, title, geometry, palette, value_range, missing_label, mi
     else:
         low = high = 0.0
     colors = [c or missing_color for c in ramp_colors(numbers, low, high, palette)]
-    span = high - low
-    if span and len(palette) > 1:  # a ramp through given colours: those are the stops
-        levels = np.linspace(low, high, len(palette))
-        stops = tuple(zip(levels.tolist(), palette))
-    elif span:
-        levels = np.linspace(low, high, LEGEND_STOPS)
-        stops = tuple(zip(levels.tolist(), ramp_colors(levels, low, high, palette)))
-    else:
-        stops = ((low, ramp_colors([low], low, high, palette)[0]),)
+    stops = ramp_stops(low, high, palette)
     entries = ((missing_label, missing_color),) if finite.size < len(numbers) else ()
     legend = Legend(title, "continuous", geometry, entries=entries, stops=stops, colormap=palette)
     return colors, legend
+
+
+def ramp_stops(low, high, palette):
+    """Return the (value, colour) stops of a legend's ramp from ``low`` to ``high``.
+
+    A ramp through given colours has those colours as its stops, evenly spaced; a colormap
+    name (a 1-tuple) is sampled at :data:`LEGEND_STOPS` values; ``low == high`` is one stop.
+
+    Examples
+    --------
+    >>> ramp_stops(0, 10, ("#000000", "#ffffff"))
+    ((0.0, '#000000'), (10.0, '#ffffff'))
+    >>> stops = ramp_stops(0, 8, ("viridis",))
+    >>> len(stops), stops[0], stops[-1]
+    (9, (0.0, '#440154'), (8.0, '#fde725'))
+    """
+    palette = tuple(palette)
+    if high - low and len(palette) > 1:
+        levels = np.linspace(low, high, len(palette))
+        return tuple(zip(levels.tolist(), palette))
+    if high - low:
+        levels = np.linspace(low, high, LEGEND_STOPS)
+        return tuple(zip(levels.tolist(), ramp_colors(levels, low, high, palette)))
+    return ((float(low), ramp_colors([low], low, high, palette)[0]),)
 
 
 def _categorical(values, title, geometry, categories, palette, missing, labels, where):
@@ -404,7 +413,12 @@ def _missing(value):
 
 
 def apply_marks(frame, colors, legend, marks, layer_name, missing_color=MISSING_COLOR):
-    """Return (colours, legend) with ``marks`` applied (see :func:`resolve_colors`)."""
+    """Return (colours, legend) with ``marks`` applied.
+
+    ``marks`` is ``{"column": name, "values": {value: {"color": c, "label": text}}}``: rows
+    whose ``column`` equals a listed value take that colour whatever ``color_by`` said (e.g.
+    BRI members by signing year, but exited countries in one colour), with a legend entry.
+    """
     column = marks["column"]
     _require_column(frame, column, "marks", layer_name)
     rules = marks["values"]

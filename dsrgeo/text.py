@@ -1,10 +1,10 @@
-"""Small text helpers shared by every tier: slugs and "did you mean" hints."""
+"""Small text helpers shared by every tier: slugs, column names in words, "did you mean" hints."""
 
 import difflib
 import re
 import unicodedata
 
-__all__ = ["did_you_mean", "slug"]
+__all__ = ["column_words", "did_you_mean", "slug"]
 
 
 def slug(text):
@@ -17,6 +17,18 @@ def slug(text):
     """
     ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def column_words(column):
+    """Return a column name as words, the first capitalised (a label, a legend title).
+
+    Examples
+    --------
+    >>> column_words("bds_max"), column_words("_id")
+    ('Bds max', 'Id')
+    """
+    text = str(column).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def did_you_mean(word, choices, *, n=3, cutoff=0.5):

@@ -306,6 +306,20 @@ def test_coverage_overlay_renders_offline(offline_page, tmp_path):
         "BeiDou satellites in view, daily maximum"
         in offline_page.locator(".dsrgeo-legend").inner_text()
     )
+    credits = offline_page.locator(".leaflet-control-attribution").inner_text()
+    assert "computed with dsrgeo.gnss from CelesTrak TLEs" in credits
+    assert offline_page.errors == [] and offline_page.blocked == []
+
+
+def test_a_frame_citing_only_its_source_is_credited_on_the_page(
+    offline_page, tmp_path, layer_named
+):
+    frame = layer_named("Djibouti port")
+    frame.attrs["citation"] = "Example Org (2024), CC BY 4.0"
+    path = Map().add(frame).save(tmp_path / "cited.html")
+    open_map(offline_page, path)
+    credits = offline_page.locator(".leaflet-control-attribution").inner_text()
+    assert "Example Org (2024), CC BY 4.0" in credits
     assert offline_page.errors == [] and offline_page.blocked == []
 
 

@@ -228,3 +228,28 @@ def test_importing_export_does_not_import_matplotlib():
     code = "import sys, dsrgeo.export; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_exports_of_a_pacific_map_move_each_layer_once(monkeypatch):
+    # the static exports moved every layer into the map's longitudes on every call, though
+    # the map keeps each layer as it draws it (the page uses the same geometries)
+    from dsrgeo.maps import map as map_module
+
+    calls = []
+    recentre = map_module.recentre
+
+    def counted(values, **kwargs):
+        calls.append(len(values))
+        return recentre(values, **kwargs)
+
+    monkeypatch.setattr(map_module, "recentre", counted)
+    m = dsrgeo.Map(center_lon=150).add("cables")
+    cables = len(m.layers[-1].gdf)
+    first = export.figure_bytes(export.figure(m, width_in=4), "svg")
+    assert len(calls) == 2  # the basemap and the cables, once each
+    assert export.figure_bytes(export.figure(m, width_in=4), "svg") == first
+    assert len(calls) == 2
+    m.to_html()  # the page draws the cables the exports drew
+    assert calls.count(cables) == 1
+    drawn = export.figure(m, width_in=4).axes[0]
+    assert drawn.get_xlim() == (-20.0, 330.0)

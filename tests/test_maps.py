@@ -470,6 +470,87 @@ def test_coverage_overlay_is_placed_in_web_mercator():
         Map().add_coverage(grid, "gps")
 
 
+def test_coverage_refuses_scattered_points_and_keeps_real_grids():
+    # scattered points made a unique(lat) x unique(lon) table: 20,000 of them asked for
+    # 400 million cells and the process was killed for memory
+    rng = np.random.default_rng(3)
+    scattered = pd.DataFrame(
+        {"lat": rng.uniform(-60, 60, 300), "lon": rng.uniform(-180, 180, 300), "bds_max": 8.0}
+    )
+    with pytest.raises(ParameterError, match="not a regular lat/lon grid.*coverage_grid"):
+        Map().add_coverage(scattered, "bds")
+    # evenly spaced but mostly empty (points snapped to a fine lattice): refused as well
+    sparse = pd.DataFrame(
+        [(lat, lon, 8.0) for lat in range(-60, 61) for lon in (0, 1)]
+        + [(0, lon, 8.0) for lon in range(2, 180)],
+        columns=["lat", "lon", "bds_max"],
+    )
+    with pytest.raises(ParameterError, match="cells; expected a table"):
+        Map().add_coverage(sparse, "bds")
+    # a cross of 3,000 points on a 1,500 x 1,500 lattice: over the cell limit
+    fine = pd.DataFrame({"lat": np.arange(1500.0) / 20 - 37, "lon": 0.0, "bds_max": 8.0})
+    fine = pd.concat([fine, fine.assign(lat=0.0, lon=np.arange(1500.0) / 10 - 75)])
+    with pytest.raises(ParameterError, match="2,250,000 cells, over the limit of 2,000,000"):
+        Map().add_coverage(fine, "bds")
+    # a grid shaped as dsrgeo.gnss.coverage_grid(10, ...) makes it (poles included)
+    from dsrgeo.gnss.grid import grid_points
+
+    lat, lon = grid_points(10)
+    grid = pd.DataFrame({"lat": lat, "lon": lon, "bds_max": 6 + np.abs(lat) / 10})
+    layer = Map().add_coverage(grid, "bds").layers[-1]
+    assert len(layer.gdf) == 19 * 36 and layer.image[1] == (
+        -85.05112878,
+        -185.0,
+        85.05112878,
+        175.0,
+    )
+    assert grid_points(10)[0].size == len(grid)
+
+
+def test_coverage_palette_and_value_range_are_checked():
+    from dsrgeo import export
+
+    grid = pd.DataFrame(
+        [(lat, lon, float(lat)) for lat in range(-80, 81, 20) for lon in range(-180, 180, 20)],
+        columns=["lat", "lon", "bds_max"],
+    )
+    # a colormap name is a ramp, as in add(): its legend samples it (it used to fail with
+    # "'v' is not a colour")
+    m = Map().add_coverage(grid, "bds", palette="viridis")
+    legend = m.layers[-1].legend
+    assert legend.colormap == ("viridis",) and len(legend.stops) == 9
+    assert legend.stops[0] == (-80.0, "#440154") and legend.stops[-1] == (80.0, "#fde725")
+    assert "#fde725" in m.to_html()
+    export.figure(m)
+    # a name in a list is not a colour: refused when added, not when the page is written
+    with pytest.raises(ParameterError, match="palette: 'viridis' is not a colour"):
+        Map().add_coverage(grid, "bds", palette=["viridis"])
+    with pytest.raises(ParameterError, match="palette: expected a matplotlib colormap name"):
+        Map().add_coverage(grid, "bds", palette="no-such-map")
+    for bad, message in [
+        ((1, 2, 3), "expected \\(low, high\\), two numbers"),
+        (5, "expected \\(low, high\\), two numbers"),
+        ((2, 1), "low < high"),
+        ((0, float("nan")), "finite number"),
+        (("0", 1), "finite number"),
+    ]:
+        with pytest.raises(ParameterError, match=f"value_range: .*{message}"):
+            Map().add_coverage(grid, "bds", value_range=bad)
+    stops = Map().add_coverage(grid, "bds", value_range=[0, 40]).layers[-1].legend.stops
+    assert (stops[0][0], stops[-1][0]) == (0.0, 40.0)
+
+
+def test_coverage_refuses_grids_over_the_cell_limit(monkeypatch):
+    from dsrgeo.maps import coverage
+
+    monkeypatch.setattr(coverage, "MAX_CELLS", 100)
+    grid = pd.DataFrame(
+        [(lat, lon, 1.0) for lat in range(11) for lon in range(10)], columns=["lat", "lon", "v"]
+    )
+    with pytest.raises(ParameterError, match="11 latitudes x 10 longitudes make 110 cells, over"):
+        Map().add_coverage(grid, "v", metric=None)
+
+
 # -- the default map, derived and user data, popups ---------------------------------------
 
 
@@ -566,6 +647,22 @@ def test_derived_frames_keep_their_names_scales_and_credits():
     assert members.name.endswith(count) and members.legend.title.endswith(count)
 
 
+def test_a_subset_of_a_catalog_layer_is_counted_once(monkeypatch):
+    from dsrgeo.maps import layer as layer_module
+
+    bri = dsrgeo.load("bri_countries")
+    asked = []
+    feature_count = layer_module.loading.feature_count
+    monkeypatch.setattr(
+        layer_module.loading,
+        "feature_count",
+        lambda layer_id: asked.append(layer_id) or feature_count(layer_id),
+    )
+    layer = Map().add(bri.head(10)).layers[-1]
+    assert asked == ["bri_countries"]  # the name and the legend title share one count
+    assert layer.name.endswith(f"(10 of {len(bri):,})")
+
+
 def test_user_frames_get_names_and_legend_titles_in_words(layer_named):
     frame = layer_named("x", share_pct=[1.0, 2.0, 3.0])
     frame.attrs.clear()
@@ -639,6 +736,27 @@ def test_200000_points_make_a_page_of_at_most_4_mb():
     _, specs = _page_tables(page)
     (points,) = [s for s in specs if s.get("bulk")]
     assert len(spec_geometries(points)) == n
+
+
+def test_the_page_credits_coverage_and_frames_that_only_cite(layer_named):
+    # the page's one-line credits come from layer.credit: a layer without one lost its
+    # licence credit on the page while the static exports still printed its citation
+    cited = layer_named("x")
+    cited.attrs["citation"] = "Example Org (2024), CC BY 4.0"
+    m = Map().add(cited)
+    assert m.layers[-1].credit == ("Example Org (2024), CC BY 4.0",)
+    (spec,) = _page_tables(m.to_html())[1][1:]
+    assert spec["credit"] == ["Example Org (2024), CC BY 4.0"]
+    grid = pd.DataFrame(
+        [(lat, lon, 8 + (lat > 0)) for lat in range(-80, 81, 20) for lon in range(-180, 180, 20)],
+        columns=["lat", "lon", "bds_max"],
+    )
+    m = Map().add_coverage(grid, "bds")
+    text = "BeiDou satellites in view, daily maximum: computed with dsrgeo.gnss from CelesTrak TLEs"
+    assert m.layers[-1].credit == (text,)
+    assert f"credit: {json.dumps([text])}" in m.to_html()
+    grid.attrs["attribution"] = "Orbits: CelesTrak"
+    assert Map().add_coverage(grid, "bds").layers[-1].credit == ("Orbits: CelesTrak",)
 
 
 def test_hostile_credits_and_citations_are_escaped(layer_named):

@@ -194,3 +194,29 @@ def test_the_pdf_map_credits_each_source_once():
     built = report.build_report()
     line = credit_text(built.map.layers, "short")
     assert "\n" not in line and line.count("TeleGeography") == 1
+
+
+def test_a_failing_pdf_changes_neither_file_and_leaves_no_temporary(written, monkeypatch):
+    # write_report wrote the PDF under its own ".report.pdf.partial" name, which the
+    # stale-temporary cleanup of dsrgeo.fileio does not know; it now goes through to_pdf
+    import dsrgeo.report.pdf as pdf_module
+
+    folder = written.parent
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert set(before) == {"report.html", "report.pdf"}
+    names = []
+
+    def pages(blocks):
+        from dsrgeo import fileio
+
+        names.extend(p.name for p in folder.iterdir() if p.name.endswith(fileio.TEMP_SUFFIX))
+        raise RuntimeError("disk on fire")
+        yield  # a generator, as flow_pages is
+
+    monkeypatch.setattr(pdf_module, "flow_pages", pages)
+    built = report.build_report()
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        report.write_report(written, pdf=True, report=built)
+    (name,) = names  # fileio's temporary of report.pdf, which its cleanup knows
+    assert name.startswith(".report.pdf.") and name.endswith(".dsrgeo-tmp")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

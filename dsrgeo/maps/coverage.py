@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from dsrgeo.errors import ParameterError
-from dsrgeo.styles import Legend, colormap, ramp_colors
+from dsrgeo.styles import Legend, colormap, ramp_colors, ramp_stops
+from dsrgeo.text import column_words
 
 __all__ = [
     "MERCATOR_MAX_LAT_DEG",
@@ -29,6 +30,15 @@ COVERAGE_PALETTE = ("#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b")
 
 MERCATOR_MAX_LAT_DEG = 85.05112878  # Web Mercator's square world
 PIXELS_PER_CELL = 2  # output resolution relative to the grid spacing in longitude
+#: The most cells (latitudes x longitudes) one overlay may have: coverage_grid(0.25) has
+#: 1,038,240; the image, ``PIXELS_PER_CELL`` squared per cell, is built in memory
+MAX_CELLS = 2_000_000
+#: The share of its latitudes x longitudes cells a grid must hold (missing cells can be
+#: rows whose value is NaN): scattered points are not a grid
+MIN_FILL = 0.9
+#: How far (relative to the step) the latitudes or longitudes of a regular grid may be off
+#: even spacing (float noise of a computed grid)
+SPACING_RTOL = 1e-3
 
 
 def _mercator_y(lat_deg):
@@ -71,8 +81,7 @@ def coverage_label(column, attrs=None):
     if system in _SYSTEMS and metric in _METRICS:
         text = f"{_SYSTEMS[system]} {_METRICS[metric]}"
     else:
-        text = str(column).replace("_", " ")
-        text = text[:1].upper() + text[1:]
+        text = column_words(column)
     mask = (attrs or {}).get("min_elevation_deg")
     return f"{text} ({float(mask):g}° mask)" if mask is not None else text
 
@@ -98,7 +107,8 @@ def coverage_image(grid, column, *, palette=COVERAGE_PALETTE, value_range=None, 
     column : str
         The value to colour.
     palette : sequence of str
-        Ramp stops.
+        Ramp colours, or a matplotlib colormap name in a 1-tuple (checked by
+        :func:`dsrgeo.styles.validate_palette` in :meth:`dsrgeo.Map.add_coverage`).
     value_range : (float, float), optional
         Ends of the ramp; the data's min and max by default.
     opacity : float
@@ -112,8 +122,9 @@ def coverage_image(grid, column, *, palette=COVERAGE_PALETTE, value_range=None, 
     Raises
     ------
     ParameterError
-        If ``grid`` is not a table with ``lat``, ``lon`` and ``column``, or has fewer than
-        2x2 points, or its values are not finite numbers.
+        If ``grid`` is not a regular grid with ``lat``, ``lon`` and ``column`` (evenly
+        spaced, a row for at least 90% of its cells, at most ``MAX_CELLS`` cells), or has
+        fewer than 2x2 points, or its values are not finite numbers.
 
     Examples
     --------
@@ -126,9 +137,7 @@ def coverage_image(grid, column, *, palette=COVERAGE_PALETTE, value_range=None, 
     """
     from PIL import Image
 
-    check_grid(grid, column)
-    lats = np.unique(grid["lat"].to_numpy(dtype=float))
-    lons = np.unique(grid["lon"].to_numpy(dtype=float))
+    lats, lons = check_grid(grid, column)
     dlat, dlon = float(np.min(np.diff(lats))), float(np.min(np.diff(lons)))
     table = np.full((lats.size, lons.size), np.nan)
     rows = np.searchsorted(lats, grid["lat"].to_numpy(dtype=float))
@@ -165,8 +174,7 @@ def coverage_image(grid, column, *, palette=COVERAGE_PALETTE, value_range=None, 
     rgba[..., 3] = np.where(np.isfinite(values), int(round(opacity * 255)), 0)
     buffer = io.BytesIO()
     Image.fromarray(rgba, "RGBA").save(buffer, format="PNG", optimize=True)
-    levels = np.linspace(low, high, len(palette))
-    stops = tuple(zip(levels.tolist(), tuple(palette)))
+    stops = ramp_stops(low, high, palette)
     bounds = (float(south), float(west), float(north), float(east))
     return buffer.getvalue(), bounds, stops, (low, high)
 
@@ -174,10 +182,29 @@ def coverage_image(grid, column, *, palette=COVERAGE_PALETTE, value_range=None, 
 def check_grid(grid, column):
     """Check that ``grid`` is a regular lat/lon table with a numeric ``column``.
 
+    A regular grid has evenly spaced latitudes and longitudes, at most :data:`MAX_CELLS`
+    cells (latitudes x longitudes), and a row for at least :data:`MIN_FILL` of them.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Its latitudes and longitudes, sorted, each once.
+
     Raises
     ------
     ParameterError
         Naming what is missing or wrong.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> grid = pd.DataFrame({"lat": [0, 0, 10, 10], "lon": [0, 5, 0, 5], "v": [1, 2, 3, 4]})
+    >>> [a.tolist() for a in check_grid(grid, "v")]
+    [[0.0, 10.0], [0.0, 5.0]]
+    >>> check_grid(grid.assign(lat=[0, 0, 10, 25]), "v")
+    Traceback (most recent call last):
+    ...
+    dsrgeo.errors.ParameterError: grid: is not a regular lat/lon grid: its 3 latitudes are not evenly spaced (steps from 10 to 15); expected a table such as dsrgeo.gnss.coverage_grid makes, one row per cell of evenly spaced latitudes x longitudes
     """
     import pandas as pd
 
@@ -204,8 +231,37 @@ def check_grid(grid, column):
             "lat/lon must be finite degrees (lat in [-90, 90], lon in [-180, 180])",
             parameter="grid",
         )
-    if np.unique(lat).size < 2 or np.unique(lon).size < 2:
+    lats, lons = np.unique(lat), np.unique(lon)
+    if lats.size < 2 or lons.size < 2:
         raise ParameterError("needs at least 2 latitudes and 2 longitudes", parameter="grid")
+    expected = (
+        "expected a table such as dsrgeo.gnss.coverage_grid makes, one row per cell of "
+        "evenly spaced latitudes x longitudes"
+    )
+    for what, values in (("latitudes", lats), ("longitudes", lons)):
+        steps = np.diff(values)
+        if steps.max() - steps.min() > SPACING_RTOL * steps.min():
+            raise ParameterError(
+                f"is not a regular lat/lon grid: its {values.size:,} {what} are not evenly "
+                f"spaced (steps from {steps.min():.6g} to {steps.max():.6g}); {expected}",
+                parameter="grid",
+            )
+    cells = lats.size * lons.size
+    if cells > MAX_CELLS:
+        raise ParameterError(
+            f"its {lats.size:,} latitudes x {lons.size:,} longitudes make {cells:,} cells, over "
+            f"the limit of {MAX_CELLS:,} for one overlay; use a coarser grid "
+            "(coverage_grid(0.25) has 1,038,240 cells)",
+            parameter="grid",
+        )
+    if len(grid) < MIN_FILL * cells:
+        raise ParameterError(
+            f"is not a regular lat/lon grid: {len(grid):,} rows for {lats.size:,} latitudes x "
+            f"{lons.size:,} longitudes = {cells:,} cells; {expected} (at least "
+            f"{MIN_FILL:.0%} of the cells; a cell without a value can be a row with NaN)",
+            parameter="grid",
+        )
+    return lats, lons
 
 
 def png_data_uri(png):

@@ -26,7 +26,7 @@ from dsrgeo.styles import (
     resolve_colors,
     validate_palette,
 )
-from dsrgeo.text import did_you_mean
+from dsrgeo.text import column_words, did_you_mean
 
 __all__ = ["AddOptions", "MapLayer", "TimeRule", "coverage_frame", "resolve_layer"]
 
@@ -329,8 +329,7 @@ def _labels(info, block, columns, meanings=None, short=None):
     if info is not None:
         units = {f["name"]: f.get("unit") for f in info.schema}
     for column in columns:
-        text = column.replace("_", " ")
-        text = text[:1].upper() + text[1:]
+        text = column_words(column)
         unit = units.get(column)
         if unit and unit != "year" and not text.endswith(f" {unit}"):
             text = f"{text} ({unit})"
@@ -474,7 +473,7 @@ def _colour(frame, block, options, name, kind, time_rows):
         or (
             None
             if options.color_by is None
-            else _meaning(frame, options.color_by) or _words(options.color_by)
+            else _meaning(frame, options.color_by) or column_words(options.color_by)
         )
         or block.get("legend_title")
         or name,
@@ -488,7 +487,7 @@ def _colour(frame, block, options, name, kind, time_rows):
     marks = None if restyled else block.get("marks")
     if marks and marks["column"] == color_by:  # marked values take no category colour
         color_options["marked"] = tuple(marks["values"])
-    plain = resolve_colors(frame, marks=None, **color_options)
+    plain = resolve_colors(frame, **color_options)
     colors, legend = list(plain.colors), plain.legend
     if marks:
         colors, legend = apply_marks(
@@ -537,12 +536,6 @@ def _style_hint(frame, options):
         if isinstance(low, int | float) and isinstance(high, int | float) and low < high:
             checked["value_range"] = (float(low), float(high))
     return checked
-
-
-def _words(column):
-    """A column name as words: "bds_max" -> "Bds max"."""
-    text = str(column).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def _meaning(frame, column):
@@ -596,6 +589,8 @@ def _citation(frame, info, name):
         credit = _credit_parts("; ".join(catalog.get(i).credit for i in known))
     else:
         credit = _credit_parts(attribution)
+    if not credit:  # a frame citing only its source: that is its credit too
+        credit = _credit_parts(attrs.get("citation"))
     if attrs.get("citation"):
         return str(attrs["citation"]), attribution, credit
     return f"{name}: user data, no source given", attribution, credit
@@ -636,12 +631,11 @@ def _subset_note(info, source, options, rows):
     return f"({rows:,} of {total:,})" if rows < total else ""
 
 
-def _display_name(options, info, frame, source):
+def _display_name(options, info, frame, source, subset):
     """The layer's name: given, the catalog title (a subset says so), the frame's, the file's."""
     if options.name:
         return str(options.name)
     if info is not None:
-        subset = _subset_note(info, source, options, len(frame))
         return f"{info.title} {subset}" if subset else info.title
     title = frame.attrs.get("title")
     if isinstance(title, str) and title.strip():
@@ -719,7 +713,8 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
     """
     frame, info, source = _read_input(layer, options.as_of)
     block = dict(info.map) if info is not None else {}
-    name = _display_name(options, info, frame, source)
+    subset = _subset_note(info, source, options, len(frame))  # "(152 of 241)" or ""
+    name = _display_name(options, info, frame, source, subset)
     if options.show is not None:
         checks.boolean(options.show, "show")
     checks.text(options.name, "name")
@@ -756,7 +751,6 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
     )
     if options.highlight is not None:
         rows, legend = _highlight(rows, options.highlight, name, kinds, legend)
-    subset = _subset_note(info, source, options, feature_count)
     if subset and options.legend_title is None and legend.title != name:
         legend = dataclasses.replace(legend, title=f"{legend.title} {subset}")
     time = None

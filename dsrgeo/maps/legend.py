@@ -10,6 +10,7 @@ import html
 
 from folium.template import Template
 
+from dsrgeo.maps.display import link
 from dsrgeo.maps.safe import SafeMacro, script_json
 from dsrgeo.styles import check_color
 
@@ -77,13 +78,8 @@ def legend_html(sections):
 
 def _source_item(source):
     """One source as safe HTML: the title (linked when its URL is a web address), publisher, date."""
-    title = html.escape(str(source.get("title") or source.get("publisher") or "source"))
     url = str(source.get("url") or "")
-    if url.lower().startswith(("https://", "http://")):
-        title = (
-            f'<a href="{html.escape(url, quote=True)}" target="_blank" '
-            f'rel="noopener noreferrer">{title}</a>'
-        )
+    title = link(url, source.get("title") or source.get("publisher") or "source")
     extra = [str(source[k]) for k in ("publisher", "as_of") if source.get(k)]
     if not url.lower().startswith(("https://", "http://")) and url:
         extra.append("each row cites its own sources (in the popups)")
@@ -123,13 +119,7 @@ def sources_html(entries):
             rows.append(f"<p>{html.escape(entry['citation'])}</p>")
         notes = []
         if entry.get("licence"):
-            licence = html.escape(entry["licence"])
-            url = str(entry.get("licence_url") or "")
-            if url.lower().startswith(("https://", "http://")):
-                licence = (
-                    f'<a href="{html.escape(url, quote=True)}" target="_blank" '
-                    f'rel="noopener noreferrer">{licence}</a>'
-                )
+            licence = link(entry.get("licence_url"), entry["licence"])
             notes.append(f"Licence: {licence}.")
         if entry.get("attribution"):
             notes.append(html.escape(entry["attribution"]))

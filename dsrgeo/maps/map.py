@@ -11,9 +11,15 @@ from dsrgeo import catalog, checks, export
 from dsrgeo.errors import ParameterError
 from dsrgeo.fileio import atomic_write
 from dsrgeo.geodesy import recentre
-from dsrgeo.maps.coverage import COVERAGE_PALETTE, check_grid, png_data_uri
+from dsrgeo.maps.coverage import COVERAGE_PALETTE, png_data_uri
 from dsrgeo.maps.ids import assign_ids, content_seed
-from dsrgeo.maps.layer import AddOptions, MapLayer, coverage_frame, resolve_layer
+from dsrgeo.maps.layer import (
+    AddOptions,
+    MapLayer,
+    _credit_parts,
+    coverage_frame,
+    resolve_layer,
+)
 from dsrgeo.maps.legend import (
     HtmlControl,
     layer_table_html,
@@ -23,6 +29,7 @@ from dsrgeo.maps.legend import (
 )
 from dsrgeo.maps.safe import script_json
 from dsrgeo.maps.vector import vector_spec
+from dsrgeo.styles import validate_palette
 
 __all__ = [
     "COMPRESS_MIN_CHARS",
@@ -97,7 +104,7 @@ class Map:
         ``as_of`` applied, only drawable rows, drawing order), ``colors`` (``#rrggbb`` per row),
         ``styles`` (Leaflet path options per row: ``color``, ``fillColor``, ``weight``,
         ``opacity``, ``fillOpacity``, ``radius``), ``legend`` (a
-        :class:`dsrgeo.maps.styles.Legend`: title, kind "single"/"categorical"/"continuous",
+        :class:`dsrgeo.styles.Legend`: title, kind "single"/"categorical"/"continuous",
         ``entries`` (label, colour), ``stops`` (value, colour)), ``citation`` and
         ``attribution`` (plain text), ``show``, ``tooltip``/``popup`` columns, ``labels``,
         ``feature_count`` (input rows incl. those without geometry), ``order`` and, for
@@ -347,10 +354,12 @@ class Map:
             Whether the overlay is on when the page opens.
         opacity : float
             Opacity of the cells, 0..1.
-        palette : list of str, optional
-            Ramp colours (default: light to dark green).
+        palette : str or list of str, optional
+            A matplotlib colormap name (``"viridis"``) or ramp colours (default: light to
+            dark green).
         value_range : (float, float), optional
-            Ends of the ramp; the grid's min and max by default.
+            Ends of the ramp, two finite numbers, low first; the grid's min and max by
+            default.
 
         Returns
         -------
@@ -359,8 +368,9 @@ class Map:
         Raises
         ------
         ParameterError
-            If ``grid`` is not a table with ``lat``, ``lon`` and the column, or an option is
-            not allowed.
+            If ``grid`` is not a table with ``lat``, ``lon`` and the column, is not a full
+            regular grid (evenly spaced latitudes x longitudes, a row for at least 90% of the
+            cells, at most 2,000,000 cells), or an option is not allowed.
 
         Examples
         --------
@@ -382,23 +392,21 @@ class Map:
         checks.text(system, "system", allow_none=False, max_chars=100)
         checks.text(metric, "metric", max_chars=100)
         column = system if metric is None else f"{system}_{metric}"
-        check_grid(grid, column)
         opacity = checks.number(opacity, "opacity", low=0, high=1)
         show = checks.boolean(show, "show")
         if value_range is not None:
-            low, high = (checks.number(v, "value_range") for v in value_range)
-            if not low < high:
-                raise ParameterError(
-                    f"expected (low, high) with low < high, got {value_range!r}",
-                    parameter="value_range",
-                )
-        palette = tuple(palette or COVERAGE_PALETTE)
+            value_range = _value_range(value_range)
+        palette = validate_palette(palette) or COVERAGE_PALETTE
         png, bounds, stops, (low, high) = coverage_image(
             grid, column, palette=palette, value_range=value_range, opacity=opacity
         )
         frame = coverage_frame(grid)
         colors = tuple(coverage_colors(frame[column], low, high, palette))
         label = name or coverage_label(column, grid.attrs)
+        citation = (
+            grid.attrs.get("citation") or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs"
+        )
+        attribution = grid.attrs.get("attribution")
         self._overlays.append(
             MapLayer(
                 name=str(label),
@@ -408,9 +416,8 @@ class Map:
                 colors=colors,
                 styles=tuple({"fillColor": c, "fillOpacity": opacity, "weight": 0} for c in colors),
                 legend=coverage_legend(str(label), stops, palette),
-                citation=grid.attrs.get("citation")
-                or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs",
-                attribution=grid.attrs.get("attribution"),
+                citation=citation,
+                attribution=attribution,
                 layer_id=None,
                 show=show,
                 tooltip=(),
@@ -419,6 +426,7 @@ class Map:
                 feature_count=len(frame),
                 order=-10,
                 image=(png, bounds),
+                credit=_credit_parts(attribution or citation),
             )
         )
         self._bodies.append(None)
@@ -926,6 +934,23 @@ SCENARIO_POPUP = (
     "reach_lost_percent",
     "cables_cut",
 )
+
+
+def _value_range(value_range):
+    """``value_range`` as (low, high) floats: two finite numbers, low < high."""
+    try:
+        low, high = value_range
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"expected (low, high), two numbers, got {value_range!r}", parameter="value_range"
+        ) from None
+    low, high = checks.number(low, "value_range"), checks.number(high, "value_range")
+    if not low < high:
+        raise ParameterError(
+            f"expected (low, high) with low < high, got {value_range!r}",
+            parameter="value_range",
+        )
+    return low, high
 
 
 def _scenario_class(row):

@@ -109,16 +109,7 @@ def write_report(path, *, as_of=None, pdf=False, title=None, report=None):
             "pass as_of and title to build_report(), not with report=", parameter="report"
         )
     page = to_html(report)
-    pdf_path = path.with_suffix(".pdf")
-    if pdf:  # the PDF first: if it fails, the HTML is not replaced either
-        tmp = pdf_path.with_name(f".{pdf_path.name}.partial")
-        try:
-            to_pdf(report, tmp)
-            written_pdf = tmp.replace(pdf_path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-    written = [atomic_write(path, page)]
-    if pdf:
-        written.append(written_pdf)
-    return written
+    written = []
+    if pdf:  # the PDF first (written atomically): if it fails, the HTML is not replaced either
+        written.append(to_pdf(report, path.with_suffix(".pdf")))
+    return [atomic_write(path, page), *written]

@@ -63,7 +63,7 @@ class ReportFigure:
     caption : str
         Plain text shown under the figure.
     figure : matplotlib.figure.Figure
-        The figure, drawn into the HTML as SVG and into the PDF as vectors.
+        The figure, drawn into the HTML as SVG and into the PDF as a 200 dpi image.
     """
 
     caption: str

@@ -76,10 +76,16 @@ def coverage_label(column, attrs=None):
     'BeiDou satellites in view, daily maximum (10° mask)'
     >>> coverage_label("gps_pdop_mean"), coverage_label("my_value")
     ('GPS PDOP, daily mean', 'My value')
+    >>> coverage_label("bds_minus_gps_max")
+    'BeiDou minus GPS satellites in view, daily maximum'
     """
     system, _, metric = str(column).partition("_")
+    first, _, rest = str(column).partition("_minus_")
+    other, _, difference = rest.partition("_")
     if system in _SYSTEMS and metric in _METRICS:
         text = f"{_SYSTEMS[system]} {_METRICS[metric]}"
+    elif first in _SYSTEMS and other in _SYSTEMS and difference in _METRICS:
+        text = f"{_SYSTEMS[first]} minus {_SYSTEMS[other]} {_METRICS[difference]}"
     else:
         text = column_words(column)
     mask = (attrs or {}).get("min_elevation_deg")

@@ -9,8 +9,9 @@ for ``http(s)`` URLs. Figures are inlined as SVG data URIs, so the page needs no
 import base64
 import functools
 
-import pandas as pd
 from markupsafe import Markup, escape
+
+from dsrgeo.report.content import cell_text
 
 __all__ = ["REPORT_CSS", "link", "render_report", "table_rows"]
 
@@ -53,20 +54,12 @@ def table_rows(frame):
 
     Examples
     --------
+    >>> import pandas as pd
     >>> list(table_rows(pd.DataFrame({"a": [1, None]})))
-    [['1.0'], ['']]
+    [['1'], ['']]
     """
     for row in frame.itertuples(index=False):
-        yield ["" if _missing(v) else str(v) for v in row]
-
-
-def _missing(value):
-    if isinstance(value, list | tuple):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+        yield [cell_text(v) for v in row]
 
 
 def _svg_uri(figure):

@@ -5,12 +5,11 @@ widths), tables continue on the next page with their header, and every page is A
 the title page first.
 """
 
-import pandas as pd
-
 from dsrgeo import catalog
 from dsrgeo.errors import ParameterError
 from dsrgeo.export import figure as map_figure
 from dsrgeo.export import pdf_pages, text_width_pt, wrap_text
+from dsrgeo.report.content import cell_text
 
 __all__ = ["PAGE_IN", "flow_pages", "to_pdf"]
 
@@ -28,11 +27,7 @@ def _line_in(size_pt):
 
 
 def _cell_text(value):
-    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
+    text = cell_text(value)  # as the HTML page shows it; long cells cut to fit a page
     return text if len(text) <= _MAX_CELL_CHARS else text[: _MAX_CELL_CHARS - 1] + "…"
 
 
@@ -193,6 +188,7 @@ def flow_pages(blocks):
 
     Examples
     --------
+    >>> import pandas as pd
     >>> pages = flow_pages([("heading", "Lengths"), ("table", pd.DataFrame({"km": [1, 2]}))])
     >>> len(pages), pages[0].get_size_inches().round(2).tolist()
     (1, [8.27, 11.69])

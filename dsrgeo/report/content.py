@@ -38,30 +38,6 @@ TOP_COUNTRIES = 15
 PEACE_ID = "peace-cable"
 
 
-def cell_text(value):
-    """A table cell as the report shows it, in the HTML page and the PDF alike.
-
-    Missing values are empty; a float that is a whole number is written without ``.0``.
-
-    Examples
-    --------
-    >>> [cell_text(v) for v in (260.0, 12.5, None, float("nan"), "PEACE", ["a", "b"])]
-    ['260', '12.5', '', '', 'PEACE', "['a', 'b']"]
-    """
-    if value is None or (not isinstance(value, list | tuple) and _is_missing(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _is_missing(value):
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 @dataclasses.dataclass(frozen=True)
 class ReportTable:
     """A table of the report: plain-text caption and a DataFrame (escaped when rendered).

@@ -11,7 +11,7 @@ import functools
 
 from markupsafe import Markup, escape
 
-from dsrgeo.report.content import cell_text
+from dsrgeo.text import cell_text
 
 __all__ = ["REPORT_CSS", "link", "render_report", "table_rows"]
 

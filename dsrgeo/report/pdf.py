@@ -9,7 +9,7 @@ from dsrgeo import catalog
 from dsrgeo.errors import ParameterError
 from dsrgeo.export import figure as map_figure
 from dsrgeo.export import pdf_pages, text_width_pt, wrap_text
-from dsrgeo.report.content import cell_text
+from dsrgeo.text import cell_text
 
 __all__ = ["PAGE_IN", "flow_pages", "to_pdf"]
 

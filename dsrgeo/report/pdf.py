@@ -31,18 +31,40 @@ def _cell_text(value):
     return text if len(text) <= _MAX_CELL_CHARS else text[: _MAX_CELL_CHARS - 1] + "…"
 
 
+def _column_widths(needs, least, total):
+    """Share ``total`` among table columns, never breaking a header word if it can be helped.
+
+    Each column is as wide as it ``needs`` if all fit; else each gets at least ``least`` (its
+    longest header word) and the rest is shared by what each needs beyond that.
+
+    Examples
+    --------
+    >>> _column_widths([10, 30], [5, 5], 80)
+    [20.0, 60.0]
+    >>> _column_widths([10, 60], [10, 20], 50)  # the first keeps its word, the second wraps
+    [10.0, 40.0]
+    """
+    if sum(needs) <= total or sum(least) >= total:
+        return [total * n / sum(needs) for n in needs]
+    beyond = [max(0.0, n - m) for n, m in zip(needs, least)]
+    spare = total - sum(least)
+    return [m + spare * b / sum(beyond) for m, b in zip(least, beyond)]
+
+
 def _table_rows(frame, width_in):
     """Wrap a DataFrame's header and cells to column widths; return (widths, header, rows)."""
     size = _BLOCK_PT["table"]
     texts = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
     header = [str(c) for c in frame.columns]
-    needs = []
+    needs, least = [], []
+    pad = 0.12 * _PT_PER_IN
     for j in range(len(header)):
         longest_word = max((text_width_pt(w, size, True) for w in header[j].split()), default=0)
         cells = [min(text_width_pt(r[j], size, False), 3 * _PT_PER_IN) for r in texts if r[j]]
-        needs.append(max([longest_word, *cells, 0.3 * _PT_PER_IN]) + 0.12 * _PT_PER_IN)
-    total = sum(needs)
-    widths = [width_in * n / total for n in needs]
+        needs.append(max([longest_word, *cells, 0.3 * _PT_PER_IN]) + pad)
+        least.append(longest_word + pad)  # a header word is never broken
+    widths = _column_widths(needs, least, width_in * _PT_PER_IN)
+    widths = [w / _PT_PER_IN for w in widths]
 
     def wrap_row(row, bold=False):
         return [

@@ -351,7 +351,8 @@ def _checksum_error(line):
         return f"a TLE line has {_TLE_LINE_CHARS} characters, this one has {len(line)}"
     if not line[-1].isdigit():
         return f"the last character {line[-1]!r} should be the checksum digit"
-    total = sum(int(c) if c.isdigit() else (1 if c == "-" else 0) for c in line[:-1])
+    body = line[:-1]  # the format's sum: each ASCII digit its value, each "-" one
+    total = body.count("-") + sum(digit * body.count(str(digit)) for digit in range(1, 10))
     if total % 10 != int(line[-1]):
         return (
             f"checksum is {line[-1]} but the digits add up to {total % 10} (mod 10); "

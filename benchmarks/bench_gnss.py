@@ -6,6 +6,12 @@ Run from the repository root (any dsrgeo on PYTHONPATH, e.g. an older checkout, 
     python benchmarks/bench_gnss.py --quick    # about 1.5 minutes: fewer repeats, no skyfield
     python benchmarks/bench_gnss.py --quick --cluster 0.25   # + the grid on a LocalCluster
 
+Fresh processes start as users' do only from an installed dsrgeo (bytecode, no source tree);
+to measure that, run it with the Python of a new virtual environment::
+
+    python -m venv /tmp/bench && /tmp/bench/bin/pip install .
+    /tmp/bench/bin/python benchmarks/bench_gnss.py --quick
+
 Jobs: the ``beidou_capitals`` layer recipe (``capitals_visibility()``: 202 capitals x 134
 satellites x 1,440 one-minute epochs of 2022-02-05, counts and PDOP) and
 ``coverage_grid(res, start=2022-02-05, end=+1 day, step_s=300, progress=False)`` at 2, 1,
@@ -68,6 +74,26 @@ def _dsrgeo_root():
     import dsrgeo
 
     return os.path.dirname(os.path.dirname(os.path.abspath(dsrgeo.__file__)))
+
+
+def environment():
+    """What moves a fresh process's start-up besides the machine: the facts, as a dict.
+
+    A source tree on ``PYTHONPATH`` without bytecode (``PYTHONDONTWRITEBYTECODE``) makes every
+    process compile dsrgeo's modules; an installed pyarrow is imported by pandas 3 in every
+    process. ``pip install dsrgeo`` gives bytecode and, since 0.2, no pyarrow.
+    """
+    import glob
+    import importlib.util
+
+    root = _dsrgeo_root()
+    sources = glob.glob(os.path.join(root, "dsrgeo", "gnss", "*.py"))
+    return {
+        "dsrgeo_root": root,
+        "installed": os.path.basename(root) == "site-packages",
+        "bytecode": all(os.path.exists(importlib.util.cache_from_source(f)) for f in sources),
+        "pyarrow": importlib.util.find_spec("pyarrow") is not None,
+    }
 
 
 def job_call(job):
@@ -286,7 +312,14 @@ def main(argv=None):
         f"{np.__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs; "
         f"load average {os.getloadavg()[0]:.2f} (other work on the machine skews wall times)\n"
     )
-    figures = {}
+    env = environment()
+    print(
+        f"children import dsrgeo from {env['dsrgeo_root']} "
+        f"({'installed' if env['installed'] else 'a source tree'}); its gnss modules have "
+        f"bytecode: {'yes' if env['bytecode'] else 'no (every process compiles them)'}; "
+        f"pyarrow installed: {'yes (pandas imports it in every process)' if env['pyarrow'] else 'no'}\n"
+    )
+    figures = {"environment": env}
     floor_capitals = propagation_floor(1440, 60, 5)
     floor_grid = propagation_floor(288, 300, 5)
     print(

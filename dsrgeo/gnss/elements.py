@@ -349,7 +349,7 @@ def _checksum_error(line):
     """Return an error message for a bad TLE line, or None when it is sound."""
     if len(line) != _TLE_LINE_CHARS:
         return f"a TLE line has {_TLE_LINE_CHARS} characters, this one has {len(line)}"
-    if not line[-1].isdigit():
+    if line[-1] not in "0123456789":  # not str.isdigit: "²" is a digit to it, not to int()
         return f"the last character {line[-1]!r} should be the checksum digit"
     body = line[:-1]  # the format's sum: each ASCII digit its value, each "-" one
     total = body.count("-") + sum(digit * body.count(str(digit)) for digit in range(1, 10))

@@ -746,7 +746,7 @@ def _snapshot_order(name):
 
 #: Names of the snapshot folders :func:`write_snapshot` makes: the UTC stamp of the download,
 #: then ``-2``, ``-3``... for a second snapshot of the same second.
-_SNAPSHOT_NAME = re.compile(r"\d{8}T\d{6}(?:\.\d+)?Z(?:-\d+)?")
+_SNAPSHOT_NAME = re.compile(r"\d{8}T\d{6}(?:\.\d+)?Z(?:-\d+)?", re.ASCII)
 
 
 def _prune(root, *, keep, current):

@@ -63,7 +63,8 @@ def year_of(value):
         return None
     if isinstance(value, str):
         head = value.strip()[:4]
-        return int(head) if len(head) == 4 and head.isdigit() else None
+        # ASCII digits only: str.isdigit also takes "²⁰²²", which int() refuses
+        return int(head) if len(head) == 4 and head.isascii() and head.isdigit() else None
     if hasattr(value, "year"):
         return int(value.year)
     try:

@@ -156,13 +156,15 @@ def test_bad_checksum_names_file_and_line(tmp_path):
         ("BEIDOU\nGPS\n" + GPS_PRN13, 2, "expected TLE line 1"),
         (C01.replace("2 36287", "2 36288").replace("44189", "44180"), 3, "satellite number"),
         (C01 + "DANGLING NAME\n", 4, "not followed by TLE lines"),
-        # digits to str.isdigit but not to int() or the format: refused, not a bare ValueError
+        # digits to str.isdigit (and some to int()) but not to the format or SGP4: refused by
+        # name, not a bare ValueError from int() nor an epoch read in other digits
+        (C01.replace("0  9992", "0  999\u00b2"), 2, "has '\u00b2' in column 69"),
+        (C01.replace("22035.8", "22035.\u00b2"), 2, "has '\u00b2' in column 25"),
         (
-            C01.replace("0  9992", "0  999\u00b2"),
+            C01.replace("22035.8", "2203\u0665.8"),
             2,
-            "last character '\u00b2' should be the checksum",
+            "ASCII text; this one has '\u0665' in column 23",
         ),
-        (C01.replace("22035.8", "22035.\u00b2"), 2, "checksum is 2 but the digits add up to 4"),
     ],
 )
 def test_malformed_lines(text, line_number, words):

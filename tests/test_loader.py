@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import dsrgeo
-from dsrgeo import catalog, geojson, loading
+from dsrgeo import catalog, geojson, loading, timeline
 from dsrgeo.errors import AsOfOutOfRangeError, InvalidLayerError, LayerNotFoundError
 
 # TeleGeography's map, late 2022 release: 527 route features for about 520 systems.
@@ -109,6 +109,14 @@ def test_as_of_outside_the_data_years():
     assert isinstance(info.value, ValueError)
     with pytest.raises(ValueError, match="year"):
         dsrgeo.load("cables", as_of="last year")
+
+
+def test_year_of_reads_ascii_digits_only():
+    # "²⁰²²" is digits to str.isdigit but not to int(): a year parser that asked isdigit
+    # raised a bare ValueError on it; other scripts' digits are no year of the data either
+    assert timeline.year_of("\u00b2\u2070\u00b2\u00b2-01-01") is None
+    assert timeline.year_of("\u0662\u0660\u0662\u0662") is None
+    assert timeline.year_of(" 2022-01-01") == 2022
 
 
 def test_unknown_layer_lists_the_available_ids():

@@ -327,6 +327,17 @@ def test_pruning_orders_suffixes_as_numbers(data_dir, server, monkeypatch):
     assert names[-1] in kept and len(kept) == 2  # "-11" is newer than "-2"
 
 
+def test_pruning_leaves_a_folder_whose_name_has_other_digits(data_dir, server):
+    # "\u0660" is ARABIC-INDIC DIGIT ZERO: a \d without re.ASCII took this user's folder for
+    # the oldest snapshot, and pruning removed it
+    root = data_dir / "tle"
+    refresh.refresh_tles(server.url("/gnss.txt"), keep=1)
+    theirs = root / "20200101T00000\u0660Z"
+    theirs.mkdir()
+    refresh.refresh_tles(server.url("/gnss.txt"), keep=1)
+    assert theirs.is_dir()
+
+
 def test_progress_bars_when_asked(data_dir, server, capsys):
     refresh.refresh_tles(server.url("/gnss.txt"), progress=True)
     refresh.refresh_cables(server.url("/mirror"), progress=True, force=True)

@@ -347,11 +347,14 @@ def load_satellites(tles=None):
 
 def _checksum_error(line):
     """Return an error message for a bad TLE line, or None when it is sound."""
+    if not line.isascii():  # str.isdigit, int() and SGP4 read other digits ("²", "٣") apart
+        column, char = next((i, c) for i, c in enumerate(line, 1) if not c.isascii())
+        return f"a TLE line is ASCII text; this one has {char!r} in column {column}"
     if len(line) != _TLE_LINE_CHARS:
         return f"a TLE line has {_TLE_LINE_CHARS} characters, this one has {len(line)}"
-    if line[-1] not in "0123456789":  # not str.isdigit: "²" is a digit to it, not to int()
+    if not line[-1].isdigit():
         return f"the last character {line[-1]!r} should be the checksum digit"
-    body = line[:-1]  # the format's sum: each ASCII digit its value, each "-" one
+    body = line[:-1]  # the format's sum: each digit its value, each "-" one
     total = body.count("-") + sum(digit * body.count(str(digit)) for digit in range(1, 10))
     if total % 10 != int(line[-1]):
         return (

@@ -196,7 +196,7 @@ def read_tles(path_or_text, *, source=None):
     Raises
     ------
     ElementSetError
-        On a line that is not a valid TLE line (length, checksum, line number, an epoch
+        On a line that is not a valid TLE line (ASCII, length, checksum, line number, an epoch
         field that is no year and day of the year, satellite numbers of lines 1 and 2
         differ) or that SGP4 cannot initialise; the message names the file and the line
         number.

@@ -45,6 +45,23 @@ def write_geojson_file(tmp_path):
 
 
 @pytest.fixture
+def random_points():
+    """Return a function making ``n`` random named points with a ``value`` column (seeded)."""
+    import geopandas
+    import numpy as np
+
+    def make(n, seed):
+        rng = np.random.default_rng(seed)
+        return geopandas.GeoDataFrame(
+            {"name": [f"Site {i:06d}" for i in range(n)], "value": rng.normal(50, 15, n).round(1)},
+            geometry=geopandas.points_from_xy(rng.uniform(-180, 180, n), rng.uniform(-60, 75, n)),
+            crs="EPSG:4326",
+        )
+
+    return make
+
+
+@pytest.fixture
 def three_cables():
     """The hand-made three-cable fixture (tests/data/README.md), checked against the
     ``cables`` schema, as a GeoDataFrame with list-valued properties."""

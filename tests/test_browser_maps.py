@@ -5,8 +5,6 @@ features per layer as the data holds, legend and layer control exist, the year s
 what is shown, hostile names render as text and run nothing, and the notebook form renders.
 """
 
-import geopandas
-import numpy as np
 import pytest
 import shapely
 
@@ -561,14 +559,9 @@ def test_every_catalog_layer_has_a_readable_popup(offline_page, tmp_path):
             assert code not in text, (layer_id, code, text)
 
 
-def test_200000_points_load_and_answer(offline_page, tmp_path):
-    rng = np.random.default_rng(7)
+def test_200000_points_load_and_answer(offline_page, tmp_path, random_points):
     n = 200_000
-    frame = geopandas.GeoDataFrame(
-        {"name": [f"Site {i:06d}" for i in range(n)], "value": rng.normal(50, 15, n).round(1)},
-        geometry=geopandas.points_from_xy(rng.uniform(-180, 180, n), rng.uniform(-60, 75, n)),
-        crs="EPSG:4326",
-    )
+    frame = random_points(n, seed=7)
     path = Map().add(frame, color_by="value").save(tmp_path / "points.html")
     assert path.stat().st_size <= 4_000_000
     (name,) = open_map(offline_page, path)

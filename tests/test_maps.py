@@ -723,14 +723,9 @@ def test_the_page_has_a_text_alternative():
 
 
 @pytest.mark.slow
-def test_200000_points_make_a_page_of_at_most_4_mb():
-    rng = np.random.default_rng(1)
+def test_200000_points_make_a_page_of_at_most_4_mb(random_points):
     n = 200_000
-    frame = geopandas.GeoDataFrame(
-        {"name": [f"Site {i:06d}" for i in range(n)], "value": rng.normal(50, 15, n).round(1)},
-        geometry=geopandas.points_from_xy(rng.uniform(-180, 180, n), rng.uniform(-60, 75, n)),
-        crs="EPSG:4326",
-    )
+    frame = random_points(n, seed=1)
     page = Map().add(frame, color_by="value", tooltip=["name", "value"]).to_html()
     assert len(page.encode("utf-8")) <= 4_000_000
     _, specs = _page_tables(page)

@@ -11,7 +11,6 @@ the other module's summary links to it.
 import dataclasses
 import importlib
 import inspect
-import pkgutil
 
 #: Public modules that are not attributes listed in ``dsrgeo.__all__``, in reference order.
 EXTRA_MODULES = (
@@ -23,8 +22,6 @@ EXTRA_MODULES = (
     "dsrgeo.refresh",
     "dsrgeo.errors",
 )
-#: Public modules that other branches add; documented as soon as they exist.
-OPTIONAL_MODULES = ("dsrgeo.network", "dsrgeo.alignment")
 #: Names of ``__all__`` that are not entries of their own.
 SKIPPED = frozenset({"__version__"})
 
@@ -64,28 +61,7 @@ def public_modules():
         if inspect.ismodule(value):
             names.append(value.__name__)
     names += EXTRA_MODULES
-    # an optional module whose short name dsrgeo.__all__ already gives (a function named
-    # like its module, such as ``dsrgeo.alignment``) is documented through that entry
-    names += [
-        name
-        for name in OPTIONAL_MODULES
-        if name.rpartition(".")[2] not in dsrgeo.__all__ and _exists(name)
-    ]
     return list(dict.fromkeys(names))
-
-
-def _exists(module_name):
-    """True if the imported ``dsrgeo`` package itself holds the module (``dsrgeo.network``).
-
-    Looked up in ``dsrgeo.__path__`` only: an import finder of another install (an editable
-    one of another checkout) must not lend the docs a module this checkout does not have.
-    """
-    import dsrgeo
-
-    parent, _, name = module_name.rpartition(".")
-    return parent == "dsrgeo" and name in {
-        info.name for info in pkgutil.iter_modules(dsrgeo.__path__)
-    }
 
 
 def _kind(value):

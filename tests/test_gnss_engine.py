@@ -6,6 +6,7 @@ algebra with the engine's float32 ``a |a| >= s |s| |d|^2`` test.
 """
 
 import datetime as dt
+import threading
 import tracemalloc
 
 import numpy as np
@@ -128,16 +129,30 @@ def test_memory_stays_flat_for_a_longer_window():
     assert four_days < one_day + 2.0, (one_day, four_days)
 
 
-def test_workspace_is_allocated_once_per_thread():
+def test_workspace_is_allocated_once_per_thread(monkeypatch):
+    # the work runs on a pool thread: record the workspace it uses (one thread, so that it
+    # meets every shape in the first call; a buffer grows only for a larger view than before)
+    monkeypatch.setattr(engine, "engine_threads", lambda: 1)
+    used = {}
+    real = engine.workspace
+
+    def recording():
+        space = real()
+        used[threading.get_ident()] = space
+        return space
+
+    monkeypatch.setattr(engine, "workspace", recording)
     window = {"start": DAY, "end": DAY + dt.timedelta(hours=3), "step_s": 300, "pdop": True}
     sites = pd.DataFrame({"lat": np.linspace(-80, 80, 300), "lon": np.linspace(-179, 179, 300)})
     visibility(sites, **window)
-    size = engine.workspace().nbytes
-    buffers = dict(engine.workspace()._buffers)
+    first = {ident: (space.nbytes, dict(space._buffers)) for ident, space in used.items()}
+    assert len(first) == 1 and all(size > 0 for size, _ in first.values())
     visibility(sites.iloc[:150], **window)
     visibility(sites, **window)
-    assert engine.workspace().nbytes == size
-    assert all(engine.workspace()._buffers[k] is v for k, v in buffers.items())
+    for ident, space in used.items():
+        size, buffers = first[ident]  # no thread the first call did not use
+        assert space.nbytes == size
+        assert all(space._buffers[k] is v for k, v in buffers.items())
 
 
 def test_a_year_at_one_second_is_refused_before_any_work():

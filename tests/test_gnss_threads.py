@@ -31,6 +31,15 @@ def test_threads_follow_the_cpu_affinity_not_the_machine(monkeypatch):
     # the work estimate divides by the threads that will run it: 2, not 64
     with pytest.raises(inputs.WorkTooLargeError, match=r"on 2 thread\(s\)"):
         inputs.check_work(10**6, 134, 10**4, pdop=True, budget_s=1, threads=inputs.workers())
+    # and so do the entry points' own checks, before any work
+    sites = pd.DataFrame({"lat": [0.0, 10.0], "lon": [0.0, 10.0]})
+    week = {"start": DAY, "end": DAY + dt.timedelta(days=7), "step_s": 1, "work_budget_s": 1}
+    for call in (
+        lambda: dsrgeo.gnss.visibility(sites, **week),
+        lambda: coverage_grid(1, **week),
+    ):
+        with pytest.raises(inputs.WorkTooLargeError, match=r"on 2 thread\(s\)"):
+            call()
 
 
 def test_threads_are_capped_and_fall_back_to_cpu_count(monkeypatch):

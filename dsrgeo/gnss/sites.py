@@ -10,6 +10,7 @@ from dsrgeo.gnss.inputs import (
     WORK_BUDGET_S,
     check_work,
     core_satellites,
+    engine_threads,
     epoch_span,
     epochs,
     site_coordinates,
@@ -109,7 +110,9 @@ def visibility_table(sites, times, core, step_s, min_elevation_deg, pdop, work_b
     """
     pdop = checks.boolean(pdop, "pdop")
     lat, lon = site_coordinates(sites)
-    check_work(len(lat), len(core), len(times), pdop=pdop, budget_s=work_budget_s)
+    check_work(
+        len(lat), len(core), len(times), pdop=pdop, budget_s=work_budget_s, threads=engine_threads()
+    )
     stats = site_statistics(core, times, lat, lon, min_elevation_deg, pdop=pdop)
     table = pd.DataFrame(stats, index=getattr(sites, "index", None))[visibility_columns(pdop)]
     table.attrs.update(

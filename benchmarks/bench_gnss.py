@@ -12,7 +12,7 @@ to measure that, run it with the Python of a new virtual environment::
     python -m venv /tmp/bench && /tmp/bench/bin/pip install .
     /tmp/bench/bin/python benchmarks/bench_gnss.py --quick
 
-Jobs: the ``beidou_capitals`` layer recipe (``capitals_visibility()``: 202 capitals x 134
+Jobs: the ``beidou_capitals`` layer recipe (``capitals_visibility()``: 209 capitals x 134
 satellites x 1,440 one-minute epochs of 2022-02-05, counts and PDOP) and
 ``coverage_grid(res, start=2022-02-05, end=+1 day, step_s=300, progress=False)`` at 2, 1,
 0.5 and 0.25 degrees. For each it reports:
@@ -24,7 +24,7 @@ satellites x 1,440 one-minute epochs of 2022-02-05, counts and PDOP) and
 - how time grows with points (grids) and with epochs (the capitals at 30-240 s steps), as
   log-log slopes (1.0 = linear);
 - skyfield's natural loop, ``(sat - site).at(t).altaz()`` for every satellite and every one
-  of the 202 capitals (timed in full, not extrapolated), and whether the daily max / min
+  of the 209 capitals (timed in full, not extrapolated), and whether the daily max / min
   agree.
 
 The machine may be shared: run it twice and compare; medians and CPU times are steadier than
@@ -157,11 +157,13 @@ def label(job):
 
 def propagation_floor(n_epochs, step_s, repeats):
     """Best time of bare SatrecArray.sgp4 over the shipped 134 satellites and the epochs."""
-    from dsrgeo.gnss import frames, load_satellites
+    import datetime as dt
 
-    times = np.datetime64(f"{START}T00:00", "us") + np.arange(n_epochs) * np.timedelta64(
-        step_s, "s"
-    )
+    from dsrgeo.gnss import frames, load_satellites
+    from dsrgeo.gnss.inputs import epoch_times
+
+    start = dt.datetime.fromisoformat(START).replace(tzinfo=dt.UTC)
+    times = epoch_times(start, start + dt.timedelta(seconds=n_epochs * step_s), step_s)
     jd, fr = frames.julian_dates(times)
     satrecs = load_satellites().satrecs()
     best = float("inf")
@@ -191,6 +193,7 @@ def scaling(grids, repeats):
     import datetime as dt
 
     from dsrgeo.gnss import capitals_visibility, coverage_grid
+    from dsrgeo.gnss.grid import grid_shape
 
     start = dt.datetime(2022, 2, 5, tzinfo=dt.UTC)
     end = start + dt.timedelta(days=1)
@@ -200,7 +203,7 @@ def scaling(grids, repeats):
         seconds = best_of(
             repeats, lambda r=res: coverage_grid(r, start=start, end=end, progress=False)
         )
-        n_lat, n_lon = int(180 / res) + 1, int(360 / res)
+        n_lat, n_lon = grid_shape(res)
         points.append(n_lat * n_lon)
         grid_s.append(seconds)
         print(f"  grid {res:5g} deg  {n_lat * n_lon:9,d} points  {seconds:7.2f} s", flush=True)
@@ -218,13 +221,14 @@ def scaling(grids, repeats):
 
 
 def skyfield_all_capitals():
-    """Time skyfield's loop over ALL 202 capitals and compare daily max / min with dsrgeo's."""
+    """Time skyfield's loop over ALL 209 capitals and compare daily max / min with dsrgeo's."""
     from skyfield.api import EarthSatellite, load, wgs84
 
     import dsrgeo
     from dsrgeo.gnss import capitals_visibility, load_satellites
+    from dsrgeo.gnss.elements import CORE_SYSTEMS
 
-    systems = ("bds", "gps", "gal", "glo")
+    systems = CORE_SYSTEMS
     sats = load_satellites()
     capitals = dsrgeo.load("beidou_capitals")
     t0 = time.perf_counter()

@@ -13,7 +13,7 @@ come out of matrix products with an inner dimension of 5, and the test
 ``sin(elevation) >= sin(mask)`` becomes ``a |a| >= s |s| |d|^2`` with ``a = d . u`` and
 ``s = sin(mask)``: no square root, no arcsine. The test runs in float32; against float64
 geometry (``tests/test_gnss_engine.py``) that changes no daily maximum or minimum over the
-202 capitals (1,440 epochs) or a 2 degree grid (48 epochs), and one satellite-epoch of one
+209 capitals (1,440 epochs) or a 2 degree grid (48 epochs), and one satellite-epoch of one
 capital's daily mean (1/1,440). PDOP is summed and solved in float64.
 
 Memory: sites are cut into tiles of :data:`TILE_SITES` neighbouring sites (Morton order) and
@@ -44,6 +44,7 @@ import contextlib
 import math
 import os
 import threading
+import types
 
 import numpy as np
 
@@ -291,8 +292,9 @@ class SatelliteWindow:
         self.rows[..., 1] = sat_km[1]
         self.rows[..., 2] = sat_km[2]
         self.rows[..., 3] = 1.0
-        self.rows[..., 4] = np.einsum("ijk,ijk->jk", sat_km, sat_km)
-        radius_km = np.sqrt(np.einsum("ijk,ijk->jk", sat_km, sat_km))
+        radius2_km2 = np.einsum("ijk,ijk->jk", sat_km, sat_km)
+        self.rows[..., 4] = radius2_km2
+        radius_km = np.sqrt(radius2_km2)
         self.directions = (sat_km / radius_km).reshape(3, -1)
         self.reach_rad = _reach_rad(radius_km, min_elevation_deg).max(axis=1, initial=0.0)
         self.spans = np.array([[slices[s].start, slices[s].stop] for s in CORE_SYSTEMS]).ravel()
@@ -323,8 +325,8 @@ def _reach_rad(radius_km, min_elevation_deg):
     return np.where(near, np.pi, reach + _PRETEST_MARGIN_RAD)
 
 
-def satellite_windows(sats, times, slices, min_elevation_deg, *, pdop, satrecs=None):
-    """Yield ``(first_epoch_index, SatelliteWindow)`` for windows of :data:`WINDOW_EPOCHS`.
+def satellite_windows(sats, times, slices, min_elevation_deg, *, pdop):
+    """Yield a :class:`SatelliteWindow` for each window of :data:`WINDOW_EPOCHS` epochs.
 
     Only one window is alive at a time if the caller drops each (``del window``) before
     asking for the next.
@@ -336,16 +338,14 @@ def satellite_windows(sats, times, slices, min_elevation_deg, *, pdop, satrecs=N
     slices : dict of str to slice
     min_elevation_deg : float
     pdop : bool
-    satrecs : sgp4.api.SatrecArray, optional
-        Of ``sats``, if already built.
     """
-    satrecs = sats.satrecs() if satrecs is None else satrecs
+    satrecs = sats.satrecs()
     for i0 in range(0, len(times), WINDOW_EPOCHS):
         block = _epoch_block(times, i0, i0 + WINDOW_EPOCHS)
         window = SatelliteWindow(
             _propagate(sats, satrecs, block), slices, min_elevation_deg, pdop=pdop
         )
-        yield i0, window
+        yield window
         del window  # before the next window is made (the caller drops its reference too)
 
 
@@ -424,7 +424,7 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
                 for part in parts:  # after an error, count no other span
                     part.cancel()
             del sat_km, parts  # one window alive at a time
-    return accumulator.result(n_epochs, tiles.order)
+    return accumulator.reordered(tiles.order).result(n_epochs)
 
 
 _POOLS = {}  # threads -> pool, of this process
@@ -626,21 +626,17 @@ class Accumulator:
             setattr(copy, name, None if value is None else value[inverse])
         return copy
 
-    def result(self, n_epochs, order=None):
-        """Return the :func:`visibility_columns` (sites back in input order if ``order``)."""
-        inverse = slice(None)
-        if order is not None:
-            inverse = np.empty_like(order)
-            inverse[order] = np.arange(len(order))
+    def result(self, n_epochs):
+        """Return the :func:`visibility_columns`, sites in this accumulator's order."""
         out = {}
         for j, system in enumerate(CORE_SYSTEMS):
-            out[f"{system}_max"] = self.max[inverse, j].astype(float)
-            out[f"{system}_mean"] = self.sum[inverse, j] / n_epochs
-            out[f"{system}_min"] = self.min[inverse, j].astype(float)
+            out[f"{system}_max"] = self.max[:, j].astype(float)
+            out[f"{system}_mean"] = self.sum[:, j] / n_epochs
+            out[f"{system}_min"] = self.min[:, j].astype(float)
             if self.pdop:
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    mean = self.pdop_sum[inverse, j] / self.pdop_n[inverse, j]
-                out[f"{system}_pdop_mean"] = np.where(self.pdop_n[inverse, j] > 0, mean, np.nan)
+                    mean = self.pdop_sum[:, j] / self.pdop_n[:, j]
+                out[f"{system}_pdop_mean"] = np.where(self.pdop_n[:, j] > 0, mean, np.nan)
         return out
 
 
@@ -791,17 +787,16 @@ def _count_unit(window, tile, chosen, t0, t1, k_mask, counts, solver, scratch):
 
 def _fold(tile, counts, solver, accumulator):
     """Fold one tile's counts (all epochs of the window) and PDOP sums into the accumulator."""
-    rows = tile.rows
-    n_real = rows.stop - rows.start
+    n_real = tile.rows.stop - tile.rows.start
     real = counts[:, :, :n_real]
-    block_max = real.max(axis=1).T
-    block_min = real.min(axis=1).T
-    np.maximum(accumulator.max[rows], block_max, out=accumulator.max[rows])
-    np.minimum(accumulator.min[rows], block_min, out=accumulator.min[rows])
-    accumulator.sum[rows] += real.sum(axis=1, dtype=np.int64).T
-    if solver is not None:
-        accumulator.pdop_sum[rows] += solver.pdop_sum[:, :n_real].T
-        accumulator.pdop_n[rows] += solver.pdop_n[:, :n_real].T
+    block = types.SimpleNamespace(
+        max=real.max(axis=1).T,
+        min=real.min(axis=1).T,
+        sum=real.sum(axis=1, dtype=np.int64).T,
+        pdop_sum=None if solver is None else solver.pdop_sum[:, :n_real].T,
+        pdop_n=None if solver is None else solver.pdop_n[:, :n_real].T,
+    )
+    accumulator.merge(block, tile.rows)
 
 
 class _PdopBatch:

@@ -75,9 +75,13 @@ def grid_points(resolution_deg):
     >>> len(lat), float(lat[0]), float(lon[0]), float(lat[-1]), float(lon[-1])
     (65160, -90.0, -180.0, 90.0, 179.0)
     """
-    n_lat, n_lon = grid_shape(resolution_deg)
-    lat = -90.0 + resolution_deg * np.arange(n_lat)
-    lon = -180.0 + resolution_deg * np.arange(n_lon)
+    return _grid_rows(resolution_deg, 0, grid_shape(resolution_deg)[0])
+
+
+def _grid_rows(resolution_deg, row0, row1):
+    """The points of grid rows ``row0:row1`` (latitude-major), as :func:`grid_points` has them."""
+    lat = -90.0 + resolution_deg * np.arange(row0, row1)
+    lon = -180.0 + resolution_deg * np.arange(grid_shape(resolution_deg)[1])
     lat_grid, lon_grid = np.meshgrid(lat, lon, indexing="ij")
     return lat_grid.ravel(), lon_grid.ravel()
 
@@ -213,11 +217,7 @@ def coverage_grid(
 
 def _band_statistics(window, resolution_deg, row0, row1):
     """One task: the engine over grid rows ``row0:row1`` (the points :func:`grid_points` has)."""
-    n_lon = grid_shape(resolution_deg)[1]
-    lat = -90.0 + resolution_deg * np.arange(row0, row1)
-    lon = -180.0 + resolution_deg * np.arange(n_lon)
-    lat_grid, lon_grid = np.meshgrid(lat, lon, indexing="ij")
-    return chunk_statistics(window, lat_grid.ravel(), lon_grid.ravel())
+    return chunk_statistics(window, *_grid_rows(resolution_deg, row0, row1))
 
 
 def _on_threads(windows, resolution_deg, bands, total, progress, n_tasks):
@@ -230,7 +230,7 @@ def _on_threads(windows, resolution_deg, bands, total, progress, n_tasks):
     running = {}
     try:
         with single_threaded_blas():
-            for _, window in windows:
+            for window in windows:
                 if pool is None:
                     for r0, r1 in bands:
                         part = _band_statistics(window, resolution_deg, r0, r1)
@@ -278,7 +278,7 @@ def _on_cluster(windows, resolution_deg, bands, total, progress, client):
 
     n_lon = grid_shape(resolution_deg)[1]
     run_band = dask.delayed(_band_statistics, pure=True)
-    for _, window in windows:
+    for window in windows:
         [shared] = client.scatter([window], broadcast=True)
         # a task is a band of rows, named by its first and last row: the graph stays small
         futures = client.compute([run_band(shared, resolution_deg, r0, r1) for r0, r1 in bands])

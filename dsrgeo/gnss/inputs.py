@@ -318,10 +318,10 @@ def estimate_work_s(n_sites, n_satellites, n_epochs, *, pdop, threads=1):
 
     Examples
     --------
-    The ``beidou_capitals`` recipe, 202 capitals x 134 satellites x 1,440 epochs with PDOP:
+    The ``beidou_capitals`` recipe, 209 capitals x 134 satellites x 1,440 epochs with PDOP:
 
-    >>> round(estimate_work_s(202, 134, 1440, pdop=True), 2)
-    0.33
+    >>> round(estimate_work_s(209, 134, 1440, pdop=True), 2)
+    0.34
     """
     cells = float(n_sites) * n_satellites * n_epochs
     propagate = float(n_satellites) * n_epochs * _PROPAGATE_S

@@ -129,6 +129,29 @@ def test_memory_stays_flat_for_a_longer_window():
     assert four_days < one_day + 2.0, (one_day, four_days)
 
 
+def test_memory_per_site_does_not_grow_with_threads(monkeypatch):
+    # with one task per span of epochs over all the sites, each span in flight (two per
+    # thread) held a per-site accumulator beside the result's; chunks of sites hold a few
+    # chunks' worth, whatever the number of sites
+    rng = np.random.default_rng(3)
+    window = {"start": DAY, "end": DAY + dt.timedelta(hours=2), "step_s": 300, "pdop": False}
+
+    def per_site_bytes(threads):
+        monkeypatch.setattr(engine, "engine_threads", lambda: threads)
+        visibility(pd.DataFrame({"lat": [0.0, 1.0], "lon": [0.0, 1.0]}), **window)  # workspaces
+        peaks = []
+        for n in (20_000, 80_000):
+            sites = pd.DataFrame({"lat": rng.uniform(-80, 80, n), "lon": rng.uniform(-180, 180, n)})
+            peaks.append(_peak_traced_mib(lambda s=sites: visibility(s, **window)) * 2**20)
+        return (peaks[1] - peaks[0]) / 60_000
+
+    accumulator_per_site = engine.Accumulator(1, False).max.nbytes * 3  # max, min, sum: 96
+    one, four = per_site_bytes(1), per_site_bytes(4)
+    # measured here: 280-420 bytes a site on 1 or 4 threads (the result, its reordered copy,
+    # the sites' tiles); a task per span added 6 more accumulators going from 1 to 4 threads
+    assert four < one + accumulator_per_site, (one, four)
+
+
 def test_workspace_is_allocated_once_per_thread(monkeypatch):
     # the work runs on a pool thread: record the workspace it uses (one thread, so that it
     # meets every shape in the first call; a buffer grows only for a larger view than before)

@@ -40,7 +40,9 @@ inverse's 3 x 3 position block, i.e. of ``(A - b b^T / n)^-1`` with ``A = sum e 
 ``b = sum e``, ``n`` visible satellites, in closed form.
 """
 
+import collections
 import contextlib
+import functools
 import math
 import os
 import threading
@@ -81,7 +83,9 @@ PDOP_USABLE_MAX = 100.0
 TILE_SITES = 256
 #: Epochs propagated at once: the most epochs whose positions are held in memory.
 WINDOW_EPOCHS = 1440
-_SPAN_EPOCHS = 360  # epochs per span of site_statistics; 2 spans per thread in flight
+_SPAN_EPOCHS = 360  # epochs per span of site_statistics
+_CHUNK_SITES = 8192  # sites per task of site_statistics (whole tiles), as the grid's bands
+_TASKS_AHEAD_PER_THREAD = 2  # tasks of site_statistics in flight or done but not merged
 _UNIT_CELLS = 2048 * 256  # (satellite, epoch, site) cells per unit before the pre-test
 _PDOP_UNIT_CELLS = 192 * 1024  # with PDOP: its float64 weights stay in cache
 _PDOP_BATCH_EPOCHS = 64  # epochs whose PDOP is solved at once per tile
@@ -359,9 +363,12 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
 
     Each window of at most :data:`WINDOW_EPOCHS` epochs is propagated in one SGP4 call on
     the calling thread (SGP4 holds Python's lock, so nothing else could run beside it), then
-    cut into spans of epochs (at most 360 each, and at least two per thread) that
+    cut into spans of epochs (at most 360 each, and at least two per thread), and the sites
+    into chunks of whole tiles (at most 8,192 sites). Each chunk and span is a task that
     :func:`~dsrgeo.gnss.inputs.engine_threads` threads count at once (the counting releases
-    the lock). Results are merged in span order.
+    the lock), with at most two tasks per thread in flight, so memory beyond the result is
+    a few chunks' worth however many sites there are. Results are merged chunk by chunk, in
+    span order: the same sums in the same order as one task per span.
 
     Parameters
     ----------
@@ -389,17 +396,18 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
     threads = engine_threads()
     span = max(1, min(_SPAN_EPOCHS, -(-n_epochs // (2 * threads))))
     tiles = SiteTiles(lat, lon)
+    chunks = tiles.chunks(_CHUNK_SITES)
     accumulator = Accumulator(len(lat), pdop)
     slices = system_slices(sats)
     satrecs = sats.satrecs()
 
-    def run(sat_km):
+    def run(sat_km, chunk):
         window = SatelliteWindow(sat_km, slices, min_elevation_deg, pdop=pdop)
-        part = Accumulator(len(lat), pdop)
-        tile_statistics(window, tiles, part)
+        part = Accumulator(chunk.n_sites, pdop)
+        tile_statistics(window, chunk, part)
         return part
 
-    # on an engine thread (a nested call) the spans run inline: submitting them to the pool
+    # on an engine thread (a nested call) the tasks run inline: submitting them to the pool
     # the caller occupies could wait forever for a free thread
     pool = None if on_engine_thread() else thread_pool(threads)
     with single_threaded_blas():
@@ -408,23 +416,41 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
             # spans start at multiples of span from the first epoch, whatever the window
             cuts = [w0, *range(w0 - w0 % span + span, w1, span), w1]
             sat_km = _propagate(sats, satrecs, _epoch_block(times, w0, w1))
-            if pool is None:
-                for t0, t1 in zip(cuts[:-1], cuts[1:]):
-                    accumulator.merge(run(sat_km[:, :, t0 - w0 : t1 - w0]))
-                del sat_km
-                continue
-            parts = [
-                pool.submit(run, sat_km[:, :, t0 - w0 : t1 - w0])
-                for t0, t1 in zip(cuts[:-1], cuts[1:])
+            work = [
+                (rows, chunk, t0, t1) for rows, chunk in chunks for t0, t1 in zip(cuts, cuts[1:])
             ]
-            try:
-                for part in parts:  # in span order
-                    accumulator.merge(part.result())
-            finally:
-                for part in parts:  # after an error, count no other span
-                    part.cancel()
-            del sat_km, parts  # one window alive at a time
+            tasks = (
+                functools.partial(run, sat_km[:, :, t0 - w0 : t1 - w0], chunk)
+                for _, chunk, t0, t1 in work
+            )
+            ahead = threads * _TASKS_AHEAD_PER_THREAD
+            for (rows, *_), part in zip(work, _in_order(pool, tasks, ahead)):
+                accumulator.merge(part, rows)
+            del sat_km, tasks, part  # one window alive at a time
     return accumulator.reordered(tiles.order).result(n_epochs)
+
+
+def _in_order(pool, tasks, ahead):
+    """Yield the results of ``tasks`` (callables) in order, run on ``pool`` (None: here).
+
+    At most ``ahead`` tasks are submitted and not yet read; after an error, or when the
+    caller stops reading, the ones not started are cancelled.
+    """
+    if pool is None:
+        for task in tasks:
+            yield task()
+        return
+    pending = collections.deque()
+    try:
+        for task in tasks:
+            pending.append(pool.submit(task))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 _POOLS = {}  # threads -> pool, of this process
@@ -542,6 +568,25 @@ class SiteTiles:
 
     def __len__(self):
         return len(self.edges) - 1
+
+    def chunks(self, max_sites):
+        """Return ``[(rows, SiteTiles)]``: runs of whole tiles, about ``max_sites`` sites each.
+
+        ``rows`` are the run's tile-order rows here; the run's own tiles are these tiles
+        (the same sites, so the same numbers), its rows counted from 0 and in order.
+        """
+        per = max(1, max_sites // TILE_SITES)
+        out = []
+        for k0 in range(0, len(self), per):
+            k1 = min(len(self), k0 + per)
+            e0, e1 = int(self.edges[k0]), int(self.edges[k1])
+            run = SiteTiles.__new__(SiteTiles)
+            run.n_sites = e1 - e0
+            run.order = np.arange(run.n_sites)
+            run.edges = self.edges[k0 : k1 + 1] - e0
+            run.site_km, run.up = self.site_km[e0:e1], self.up[e0:e1]
+            out.append((slice(e0, e1), run))
+        return out
 
     def tile(self, k):
         """Return the :class:`_Tile` ``k``."""

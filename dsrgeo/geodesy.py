@@ -6,6 +6,7 @@ lines and polygons that the stored layers split at ±180°.
 """
 
 import functools
+import itertools
 from collections.abc import Mapping
 
 import numpy as np
@@ -191,30 +192,25 @@ def _join_lines(lines, seams):
     def on_seam(point):
         return any(abs(point[0] - x) <= SEAM_TOLERANCE_DEG for x in seams)
 
-    joined = True
-    while joined:
-        joined = False
-        for i in range(len(lines)):
-            for j in range(len(lines)):
-                if i == j:
-                    continue
-                a, b = lines[i], lines[j]
-                for first, second in ((a, b), (a, b[::-1]), (a[::-1], b), (a[::-1], b[::-1])):
-                    end, start = first[-1], second[0]
-                    if (
-                        on_seam(end)
-                        and on_seam(start)
-                        and np.abs(end - start).max() <= SEAM_TOLERANCE_DEG
-                    ):
-                        middle = (end + start) / 2
-                        lines[i] = np.vstack([first[:-1], middle, second[1:]])
-                        del lines[j]
-                        joined = True
-                        break
-                if joined:
-                    break
-            if joined:
-                break
+    def joined(a, b):
+        """``a`` and ``b`` as one line if an end of each meets on a seam, else None."""
+        for first, second in ((a, b), (a, b[::-1]), (a[::-1], b), (a[::-1], b[::-1])):
+            end, start = first[-1], second[0]
+            if on_seam(end) and on_seam(start) and np.abs(end - start).max() <= SEAM_TOLERANCE_DEG:
+                return np.vstack([first[:-1], (end + start) / 2, second[1:]])
+        return None
+
+    def first_join():
+        for i, j in itertools.permutations(range(len(lines)), 2):
+            line = joined(lines[i], lines[j])
+            if line is not None:
+                return i, j, line
+        return None
+
+    while (found := first_join()) is not None:
+        i, j, line = found
+        lines[i] = line
+        del lines[j]
     parts = [shapely.LineString(line) for line in lines if len(line) > 1]
     return parts[0] if len(parts) == 1 else shapely.MultiLineString(parts)
 

@@ -674,6 +674,30 @@ def test_exposure_counts_the_hmn_cables_hmn_mask_counts():
     assert share[both].to_numpy() == pytest.approx(rows[both].to_numpy(), abs=1e-12)
 
 
+def test_cable_companies_carries_the_cables_licence_and_the_company_table():
+    cables = dsrgeo.load("cables", as_of=2017)
+    flags = dsrgeo.network.cable_companies(cables)
+    # TeleGeography's CC BY-NC-SA licence travels with the frame made from its data
+    assert flags.attrs["licence"] == "CC BY-NC-SA 3.0"
+    assert "TeleGeography" in flags.attrs["citation"] and flags.attrs["as_of"] == 2017
+    assert flags.attrs["layers"] == ["cables"] and "id" not in flags.attrs  # not the layer
+    assert cables.attrs["sources"][0] in flags.attrs["sources"]
+    # and the shipped supplier and owner table it read is cited beside them, once
+    source = dsrgeo.network.companies.COMPANY_SOURCE
+    assert flags.attrs["sources"].count(source) == 1
+    assert "Supplier and owner home countries" in flags.attrs["citation"]
+    assert "supplier and owner home countries" in flags.attrs["attribution"]
+    # a copy, not the cables' own attrs
+    flags.attrs["sources"].clear()
+    assert len(cables.attrs["sources"]) == 2
+    # a user's table is not cited as the shipped one
+    table = dsrgeo.network.company_table(
+        dsrgeo.catalog.sources_dir() / dsrgeo.network.companies.COMPANY_TABLE
+    )
+    own = dsrgeo.network.cable_companies(cables, table)
+    assert source not in own.attrs["sources"] and own.attrs["licence"] == "CC BY-NC-SA 3.0"
+
+
 def test_a_network_table_written_as_geojson_carries_its_licence(tmp_path):
     """Derived tables keyed by iso3 (no id column) write as GeoJSON, credits included."""
     import json

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dsrgeo import checks
+from dsrgeo import analysis, checks
 from dsrgeo.errors import InvalidLayerError, ParameterError
 from dsrgeo.geodesy import geodesic_buffer
 from dsrgeo.network.companies import SUPPLIER_GROUPS, cable_companies, company_table
@@ -33,9 +33,6 @@ __all__ = [
     "build_topologies",
     "place_geometry",
 ]
-
-#: The columns of a cables frame :func:`dsrgeo.analysis.hmn_mask` reads (kept by the model).
-HMN_STATUS_COLUMNS = ("hmn_built", "hmn_status", "is_hmn")
 
 #: The widest place :meth:`Network.cut` accepts (half the Earth's circumference).
 MAX_RADIUS_KM = 20_000.0
@@ -269,8 +266,9 @@ class Network:
                 "name": cables["name"].to_numpy(),
                 "suppliers": list(cables["suppliers"]),
                 "owners": list(cables["owners"]),
-                # the audited HMN status, which analysis.hmn_mask reads before the names
-                **{c: cables[c].to_numpy() for c in HMN_STATUS_COLUMNS if c in cables.columns},
+                # which cables HMN Tech built, asked of analysis.hmn_mask once (the audited
+                # status, else the names): cable_companies reads it back from hmn_built
+                "hmn_built": analysis.hmn_mask(cables).to_numpy(),
             },
             index=pd.Index(self.cable_ids, name="id"),
         )

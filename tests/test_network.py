@@ -636,6 +636,17 @@ def test_alignment_credits_the_layers_of_its_exposure_columns():
     assert dsrgeo.catalog.get("chokepoints").licence in attrs["licences"]
 
 
+def test_a_networks_citation_and_attribution_are_its_provenances():
+    cables, points = dsrgeo.load("cables", as_of=2012), dsrgeo.load("landing_points", as_of=2012)
+    network = Network(cables, points, provenance={"citation": "P", "licence": "L"})
+    assert (network.citation, network.attribution) == ("P", None)
+    network.attribution = "A"  # one copy: what a result's attrs say is the provenance's
+    attrs = network.exposure().attrs
+    assert (attrs["citation"], attrs["attribution"], attrs["licence"]) == ("P", "A", "L")
+    given = Network(cables, points, provenance={"citation": "P"}, citation="C")
+    assert given.citation == given.provenance["citation"] == "C"
+
+
 def test_a_results_provenance_is_its_own_copy():
     first = exposure(as_of=2022)
     first.attrs["sources"][0]["publisher"] = "changed"

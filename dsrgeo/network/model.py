@@ -256,10 +256,8 @@ class Network:
         self.provenance = copy.deepcopy(dict(provenance or {}))
         self.provenance.pop("title", None)
         for key, value in (("citation", citation), ("attribution", attribution)):
-            if value is not None:
-                self.provenance[key] = value
-        self.citation = self.provenance.get("citation")
-        self.attribution = self.provenance.get("attribution")
+            # both always in the provenance (None if unknown), as every result's attrs has them
+            self.provenance[key] = self.provenance.get(key) if value is None else value
         self.cable_ids = tuple(cables["id"])
         self._meta = pd.DataFrame(
             {
@@ -298,6 +296,24 @@ class Network:
                 self._link_owner.append((cid, index))
         self._link_tree = shapely.STRtree(link_geoms)
         self._bifurcations = {}  # terrestrial -> frame (kept with the network, not beyond)
+
+    @property
+    def citation(self):
+        """Where the data comes from, in full (``provenance["citation"]``; None if unknown)."""
+        return self.provenance["citation"]
+
+    @citation.setter
+    def citation(self, value):
+        self.provenance["citation"] = value
+
+    @property
+    def attribution(self):
+        """The data's credit line (``provenance["attribution"]``; None if unknown)."""
+        return self.provenance["attribution"]
+
+    @attribution.setter
+    def attribution(self, value):
+        self.provenance["attribution"] = value
 
     def __repr__(self):
         return (
@@ -514,8 +530,6 @@ class Network:
             "as_of": self.as_of,
             "title": title,
             **copy.deepcopy(self.provenance),
-            "citation": self.citation,
-            "attribution": self.attribution,
         }
 
     def cut(self, cables=None, *, at=None, radius_km=50.0, terrestrial=False):

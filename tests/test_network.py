@@ -709,6 +709,18 @@ def test_cable_companies_carries_the_cables_licence_and_the_company_table():
     assert source not in own.attrs["sources"] and own.attrs["licence"] == "CC BY-NC-SA 3.0"
 
 
+def test_the_company_table_is_cited_by_paths_of_the_checkout(repo_root):
+    # as the catalog's compiled sources (layers/sources/policy/SOURCES.md), which the docs
+    # link to a page of their own when the path names a file of the checkout
+    attrs = dsrgeo.network.provenance()
+    source = attrs["sources"][-1]
+    assert source == dsrgeo.network.companies.COMPANY_SOURCE
+    assert source["url"] == "layers/sources/network/SOURCES.md"
+    assert (repo_root / source["url"]).is_file()
+    path = attrs["citation"].rpartition("Supplier and owner home countries: ")[2]
+    assert (repo_root / path.rpartition(", ")[2]).is_file()
+
+
 def test_a_network_table_written_as_geojson_carries_its_licence(tmp_path):
     """Derived tables keyed by iso3 (no id column) write as GeoJSON, credits included."""
     import json

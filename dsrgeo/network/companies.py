@@ -37,7 +37,7 @@ COMPANY_SOURCE = {
     "title": f"Supplier and owner home countries ({COMPANY_TABLE.as_posix()}; each row cites "
     "its sources)",
     "publisher": "dsrgeo compilation",
-    "url": "sources/network/SOURCES.md",
+    "url": "layers/sources/network/SOURCES.md",  # a path of the checkout, as in the catalog
 }
 #: What identifies a loaded layer in its ``attrs`` (a frame derived from it is not that layer).
 _LAYER_KEYS = ("id", "kind", "title", "snapshot")
@@ -129,7 +129,7 @@ def with_company_source(attrs):
     if COMPANY_SOURCE in sources:
         return attrs
     sources.append(dict(COMPANY_SOURCE))
-    note = f"{COMPANY_SOURCE['publisher']}, sources/{COMPANY_TABLE.as_posix()}"
+    note = f"{COMPANY_SOURCE['publisher']}, layers/sources/{COMPANY_TABLE.as_posix()}"
     lines = {
         "citation": ("\n", f"Supplier and owner home countries: {note}"),
         "attribution": ("; ", "supplier and owner home countries: dsrgeo compilation"),

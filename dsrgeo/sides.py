@@ -359,18 +359,12 @@ def alignment(*, as_of=None, by="territory", weights=None):
 def _formats():
     """How a map shows the table's values: category codes in the layers' words, dates."""
     words = {
-        column: dict(catalog.get(layer_id).map.get("category_labels", {}))
-        for column, layer_id in (
-            ("clean_network", "clean_network"),
-            ("huawei_5g_restriction", "huawei_5g"),
+        column: _layer_words(layer_id, field)
+        for column, layer_id, field in (
+            ("clean_network", "clean_network", "status"),
+            ("huawei_5g_restriction", "huawei_5g", "restriction"),
+            ("bri_status", "bri_countries", "bri_status"),
         )
-    }
-    words["clean_network"].update(none="Not named as a member", withdrawn="Joined, then withdrew")
-    words["bri_status"] = {
-        "initiator": "Initiator (China)",
-        "member": "Member",
-        "exited": "Exited",
-        "none": "No BRI cooperation document",
     }
     words["side"] = dict(ALIGNMENT_STYLES["side"]["category_labels"])
     return {
@@ -379,6 +373,23 @@ def _formats():
         "huawei_5g_restriction_date": "date",
         "hmn_international_share": "percent",
     }
+
+
+def _layer_words(layer_id, field):
+    """{code: words} of a layer's column as that layer's own map shows it (catalog ``map``).
+
+    As :class:`dsrgeo.maps.MapLayer` reads the block: the legend's ``category_labels`` of
+    the column it colours by, then the popup's ``formats`` of the column, so a country reads
+    the same on the alignment map as on the layer's.
+    """
+    block = catalog.get(layer_id).map
+    words = {}
+    if block.get("color_by") == field:
+        words.update(block.get("category_labels") or {})
+    fmt = (block.get("formats") or {}).get(field)
+    if isinstance(fmt, dict):
+        words.update(fmt)
+    return words
 
 
 def _styles(score):

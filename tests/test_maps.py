@@ -706,14 +706,27 @@ def test_popups_read_as_words_not_codes():
     assert _strings(m, "safe_cities", "project_type")("Nairobi") == "Safe City"
 
 
+def _credit_line_names_each_once(m):
+    """The map's one-line credits (dsrgeo.export.credit_text): each drawn credit, once."""
+    line = dsrgeo.export.credit_text(m.layers)
+    parts = [part for layer in m.layers if layer.show for part in layer.credit]
+    for part in parts:  # a count, not a presence: a credit inside a longer one counts too
+        assert line.count(part) == 1, (part, line)
+    assert line.count("TeleGeography") == 1, line
+    return parts
+
+
 def test_one_line_credits_name_each_credit_once():
     m = Map.default()
-    parts = [part for layer in m.layers if layer.show for part in layer.credit]
+    parts = _credit_line_names_each_once(m)
     assert "© TeleGeography, CC BY-NC-SA 3.0" in parts and "Natural Earth" in parts
     page = m.to_html()
     assert "policy/SOURCES.md" not in parts
     # the full citations are in the Sources panel, with links
     assert 'href=\\"https://github.com/stevesong/open_undersea_cable_map\\"' in page
+    # a scenario's cable layers credit the catalog's short credit, not the long attribution
+    scenario = Map().add_scenario(dsrgeo.network.cut("ACE", as_of=2017))
+    assert "© TeleGeography, CC BY-NC-SA 3.0" in _credit_line_names_each_once(scenario)
 
 
 def test_the_page_has_a_text_alternative():

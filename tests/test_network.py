@@ -636,6 +636,17 @@ def test_alignment_credits_the_layers_of_its_exposure_columns():
     assert dsrgeo.catalog.get("chokepoints").licence in attrs["licences"]
 
 
+def test_a_networks_citation_and_attribution_are_its_provenances():
+    cables, points = dsrgeo.load("cables", as_of=2012), dsrgeo.load("landing_points", as_of=2012)
+    network = Network(cables, points, provenance={"citation": "P", "licence": "L"})
+    assert (network.citation, network.attribution) == ("P", None)
+    network.attribution = "A"  # one copy: what a result's attrs say is the provenance's
+    attrs = network.exposure().attrs
+    assert (attrs["citation"], attrs["attribution"], attrs["licence"]) == ("P", "A", "L")
+    given = Network(cables, points, provenance={"citation": "P"}, citation="C")
+    assert given.citation == given.provenance["citation"] == "C"
+
+
 def test_a_results_provenance_is_its_own_copy():
     first = exposure(as_of=2022)
     first.attrs["sources"][0]["publisher"] = "changed"
@@ -672,6 +683,42 @@ def test_exposure_counts_the_hmn_cables_hmn_mask_counts():
     both = share.index.intersection(rows.index)
     assert len(both) > 150
     assert share[both].to_numpy() == pytest.approx(rows[both].to_numpy(), abs=1e-12)
+
+
+def test_cable_companies_carries_the_cables_licence_and_the_company_table():
+    cables = dsrgeo.load("cables", as_of=2017)
+    flags = dsrgeo.network.cable_companies(cables)
+    # TeleGeography's CC BY-NC-SA licence travels with the frame made from its data
+    assert flags.attrs["licence"] == "CC BY-NC-SA 3.0"
+    assert "TeleGeography" in flags.attrs["citation"] and flags.attrs["as_of"] == 2017
+    assert flags.attrs["layers"] == ["cables"] and "id" not in flags.attrs  # not the layer
+    assert cables.attrs["sources"][0] in flags.attrs["sources"]
+    # and the shipped supplier and owner table it read is cited beside them, once
+    source = dsrgeo.network.companies.COMPANY_SOURCE
+    assert flags.attrs["sources"].count(source) == 1
+    assert "Supplier and owner home countries" in flags.attrs["citation"]
+    assert "supplier and owner home countries" in flags.attrs["attribution"]
+    # a copy, not the cables' own attrs
+    flags.attrs["sources"].clear()
+    assert len(cables.attrs["sources"]) == 2
+    # a user's table is not cited as the shipped one
+    table = dsrgeo.network.company_table(
+        dsrgeo.catalog.sources_dir() / dsrgeo.network.companies.COMPANY_TABLE
+    )
+    own = dsrgeo.network.cable_companies(cables, table)
+    assert source not in own.attrs["sources"] and own.attrs["licence"] == "CC BY-NC-SA 3.0"
+
+
+def test_the_company_table_is_cited_by_paths_of_the_checkout(repo_root):
+    # as the catalog's compiled sources (layers/sources/policy/SOURCES.md), which the docs
+    # link to a page of their own when the path names a file of the checkout
+    attrs = dsrgeo.network.provenance()
+    source = attrs["sources"][-1]
+    assert source == dsrgeo.network.companies.COMPANY_SOURCE
+    assert source["url"] == "layers/sources/network/SOURCES.md"
+    assert (repo_root / source["url"]).is_file()
+    path = attrs["citation"].rpartition("Supplier and owner home countries: ")[2]
+    assert (repo_root / path.rpartition(", ")[2]).is_file()
 
 
 def test_a_network_table_written_as_geojson_carries_its_licence(tmp_path):

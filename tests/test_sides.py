@@ -200,6 +200,21 @@ def test_maps_of_the_table_take_its_colours_unless_told_otherwise(table):
     assert dict(zip(mine.gdf["side"], mine.colors))["us"] == "#000000"
 
 
+def test_the_table_map_words_a_status_as_the_layers_map_does(table):
+    # one country, one wording: the alignment map takes the catalog's words for each status
+    ours = dsrgeo.Map().add(table, color_by="side").layers[-1].formats
+    for column, layer_id, field in (
+        ("bri_status", "bri_countries", "bri_status"),
+        ("clean_network", "clean_network", "status"),
+        ("huawei_5g_restriction", "huawei_5g", "restriction"),
+    ):
+        theirs = dsrgeo.Map().add(layer_id).layers[-1].formats[field]
+        codes = set(table[column].dropna())
+        assert codes <= set(theirs), column  # every code the table has is worded
+        assert {c: ours[column][c] for c in codes} == {c: theirs[c] for c in codes}, column
+    assert ours["bri_status"]["exited"] == "Exited the BRI"
+
+
 def test_a_map_of_the_table_has_a_popup_in_words(table):
     layer = dsrgeo.Map().add(table, color_by="side").layers[-1]
     assert set(layer.popup) == set(sides.ALIGNMENT_POPUP)

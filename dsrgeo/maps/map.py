@@ -995,7 +995,8 @@ def _scenario_frames(scenario, name, context):
     countries.attrs = dict(attrs, title=f"{title}: reach lost by sea")
     cables = loading.load("cables", as_of=scenario.attrs.get("as_of"))
     is_cut = cables["id"].isin(scenario.attrs.get("cables_cut", [])).to_numpy()
-    plain = {
+    plain = {  # "layers": the credit line names the catalog's short credit, as for the others
+        "layers": ["cables"],
         "citation": catalog.citation("cables"),
         "attribution": catalog.get("cables").attribution,
     }

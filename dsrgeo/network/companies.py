@@ -12,6 +12,7 @@ as everywhere in dsrgeo (:func:`dsrgeo.analysis.hmn_mask`): a cable whose suppli
 names HMN but whose status is disputed, or that HMN was only awarded, is not HMN-built.
 """
 
+import copy
 import functools
 from pathlib import Path
 
@@ -21,14 +22,25 @@ from dsrgeo import analysis, catalog
 from dsrgeo.errors import InvalidLayerError
 
 __all__ = [
+    "COMPANY_SOURCE",
     "COMPANY_TABLE",
     "SUPPLIER_GROUPS",
     "cable_companies",
     "company_table",
+    "with_company_source",
 ]
 
 #: The table, under the shipped sources folder.
 COMPANY_TABLE = Path("network") / "company_home_country.csv"
+#: The supplier and owner table, cited beside the layers (it is no catalog layer).
+COMPANY_SOURCE = {
+    "title": f"Supplier and owner home countries ({COMPANY_TABLE.as_posix()}; each row cites "
+    "its sources)",
+    "publisher": "dsrgeo compilation",
+    "url": "layers/sources/network/SOURCES.md",  # a path of the checkout, as in the catalog
+}
+#: What identifies a loaded layer in its ``attrs`` (a frame derived from it is not that layer).
+_LAYER_KEYS = ("id", "kind", "title", "snapshot")
 
 #: The suppliers the dependence shares single out, by the names the cable records use. HMN
 #: Tech is the cables :func:`dsrgeo.analysis.hmn_mask` finds (the audited status; the
@@ -86,7 +98,56 @@ def company_table(path=None):
     >>> bool(table.loc[("owner", "China Telecom"), "chinese_state_carrier"])
     True
     """
-    return _read_table(str(path or catalog.sources_dir() / COMPANY_TABLE)).copy()
+    table = _read_table(str(path or catalog.sources_dir() / COMPANY_TABLE)).copy()
+    table.attrs = with_company_source({}) if path is None else {}
+    return table
+
+
+def with_company_source(attrs):
+    """Return a deep copy of ``attrs`` citing the shipped supplier and owner table too.
+
+    :data:`COMPANY_SOURCE` is added to ``sources`` (once), and a line each to ``citation``
+    and ``attribution``, so a frame built with the table credits it beside its layers.
+
+    Parameters
+    ----------
+    attrs : dict
+        A frame's ``.attrs`` (e.g. :func:`dsrgeo.catalog.provenance`); left unchanged.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> attrs = with_company_source({"citation": "Cables", "attribution": "TeleGeography"})
+    >>> attrs["sources"] == [COMPANY_SOURCE], attrs["attribution"]
+    (True, 'TeleGeography; supplier and owner home countries: dsrgeo compilation')
+    """
+    attrs = copy.deepcopy(dict(attrs))
+    sources = attrs["sources"] = list(attrs.get("sources") or [])
+    if COMPANY_SOURCE in sources:
+        return attrs
+    sources.append(dict(COMPANY_SOURCE))
+    note = f"{COMPANY_SOURCE['publisher']}, layers/sources/{COMPANY_TABLE.as_posix()}"
+    lines = {
+        "citation": ("\n", f"Supplier and owner home countries: {note}"),
+        "attribution": ("; ", "supplier and owner home countries: dsrgeo compilation"),
+    }
+    for key, (sep, line) in lines.items():
+        attrs[key] = sep.join(part for part in (attrs.get(key), line) if part)
+    return attrs
+
+
+def _derived_attrs(cables):
+    """The ``.attrs`` of a frame made from ``cables``: their provenance, not their identity."""
+    attrs = copy.deepcopy(dict(cables.attrs))
+    layer_id = attrs.get("id")
+    for key in _LAYER_KEYS:
+        attrs.pop(key, None)
+    if layer_id in catalog.layer_ids() and not attrs.get("layers"):
+        attrs["layers"] = [layer_id]  # so a map's credit line gives the layer's short credit
+    return attrs
 
 
 def _homes(names, homes):
@@ -174,4 +235,8 @@ def cable_companies(cables, table=None):
         "us_owned",
         "unknown_owners",
     ]
-    return pd.DataFrame(rows, columns=columns).set_index("id")
+    frame = pd.DataFrame(rows, columns=columns).set_index("id")
+    frame.attrs = _derived_attrs(cables)  # TeleGeography's licence travels with its data
+    if COMPANY_SOURCE in table.attrs.get("sources", ()):  # the shipped table: cite it too
+        frame.attrs = with_company_source(frame.attrs)
+    return frame

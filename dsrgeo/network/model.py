@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dsrgeo import checks
+from dsrgeo import analysis, checks
 from dsrgeo.errors import InvalidLayerError, ParameterError
 from dsrgeo.geodesy import geodesic_buffer
 from dsrgeo.network.companies import SUPPLIER_GROUPS, cable_companies, company_table
@@ -33,9 +33,6 @@ __all__ = [
     "build_topologies",
     "place_geometry",
 ]
-
-#: The columns of a cables frame :func:`dsrgeo.analysis.hmn_mask` reads (kept by the model).
-HMN_STATUS_COLUMNS = ("hmn_built", "hmn_status", "is_hmn")
 
 #: The widest place :meth:`Network.cut` accepts (half the Earth's circumference).
 MAX_RADIUS_KM = 20_000.0
@@ -259,18 +256,17 @@ class Network:
         self.provenance = copy.deepcopy(dict(provenance or {}))
         self.provenance.pop("title", None)
         for key, value in (("citation", citation), ("attribution", attribution)):
-            if value is not None:
-                self.provenance[key] = value
-        self.citation = self.provenance.get("citation")
-        self.attribution = self.provenance.get("attribution")
+            # both always in the provenance (None if unknown), as every result's attrs has them
+            self.provenance[key] = self.provenance.get(key) if value is None else value
         self.cable_ids = tuple(cables["id"])
         self._meta = pd.DataFrame(
             {
                 "name": cables["name"].to_numpy(),
                 "suppliers": list(cables["suppliers"]),
                 "owners": list(cables["owners"]),
-                # the audited HMN status, which analysis.hmn_mask reads before the names
-                **{c: cables[c].to_numpy() for c in HMN_STATUS_COLUMNS if c in cables.columns},
+                # which cables HMN Tech built, asked of analysis.hmn_mask once (the audited
+                # status, else the names): cable_companies reads it back from hmn_built
+                "hmn_built": analysis.hmn_mask(cables).to_numpy(),
             },
             index=pd.Index(self.cable_ids, name="id"),
         )
@@ -300,6 +296,24 @@ class Network:
                 self._link_owner.append((cid, index))
         self._link_tree = shapely.STRtree(link_geoms)
         self._bifurcations = {}  # terrestrial -> frame (kept with the network, not beyond)
+
+    @property
+    def citation(self):
+        """Where the data comes from, in full (``provenance["citation"]``; None if unknown)."""
+        return self.provenance["citation"]
+
+    @citation.setter
+    def citation(self, value):
+        self.provenance["citation"] = value
+
+    @property
+    def attribution(self):
+        """The data's credit line (``provenance["attribution"]``; None if unknown)."""
+        return self.provenance["attribution"]
+
+    @attribution.setter
+    def attribution(self, value):
+        self.provenance["attribution"] = value
 
     def __repr__(self):
         return (
@@ -516,8 +530,6 @@ class Network:
             "as_of": self.as_of,
             "title": title,
             **copy.deepcopy(self.provenance),
-            "citation": self.citation,
-            "attribution": self.attribution,
         }
 
     def cut(self, cables=None, *, at=None, radius_km=50.0, terrestrial=False):

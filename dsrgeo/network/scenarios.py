@@ -11,7 +11,7 @@ import csv
 import functools
 
 from dsrgeo import catalog, checks, loading, timeline
-from dsrgeo.network.companies import COMPANY_TABLE
+from dsrgeo.network.companies import with_company_source
 from dsrgeo.network.model import Network, build_topologies
 
 __all__ = [
@@ -26,20 +26,14 @@ __all__ = [
 
 #: The layers the network is built from (their provenance is in every result's ``attrs``).
 LAYERS = ("cables", "landing_points", "bri_countries", "chokepoints")
-#: The supplier and owner table, cited beside the layers (it is no catalog layer).
-COMPANY_SOURCE = {
-    "title": f"Supplier and owner home countries ({COMPANY_TABLE.as_posix()}; each row cites "
-    "its sources)",
-    "publisher": "dsrgeo compilation",
-    "url": "sources/network/SOURCES.md",
-}
 
 
 def provenance(layer_ids=(), *, title=None):
     """Return the ``.attrs`` of a frame made from the network and, optionally, other layers.
 
     :func:`dsrgeo.catalog.provenance` of ``layer_ids`` and the network's :data:`LAYERS`, with
-    the supplier and owner table (:data:`COMPANY_SOURCE`) added to its sources, citation
+    the supplier and owner table
+    (:data:`~dsrgeo.network.companies.COMPANY_SOURCE`) added to its sources, citation
     and attribution: every network result carries it, so a map or an export of one credits
     TeleGeography's cable data under its licence (CC BY-NC-SA).
 
@@ -62,12 +56,7 @@ def provenance(layer_ids=(), *, title=None):
     >>> attrs["layers"] == list(LAYERS), "CC BY-NC-SA 3.0" in attrs["licences"]
     (True, True)
     """
-    attrs = catalog.provenance([*layer_ids, *LAYERS], title=title)
-    note = f"{COMPANY_SOURCE['publisher']}, sources/{COMPANY_TABLE.as_posix()}"
-    attrs["sources"].append(dict(COMPANY_SOURCE))
-    attrs["citation"] += f"\nSupplier and owner home countries: {note}"
-    attrs["attribution"] += "; supplier and owner home countries: dsrgeo compilation"
-    return attrs
+    return with_company_source(catalog.provenance([*layer_ids, *LAYERS], title=title))
 
 
 @functools.cache

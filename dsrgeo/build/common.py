@@ -142,9 +142,9 @@ def frame(records, geometries):
     return geopandas.GeoDataFrame(records, geometry=list(geometries), crs="EPSG:4326")
 
 
-def ne_countries(sources, scale="50m"):
-    """Return the features of Natural Earth's admin-0 countries at ``scale``."""
-    path = Path(sources) / "naturalearth" / f"ne_{scale}_admin_0_countries.json"
+def ne_countries(sources):
+    """Return the features of Natural Earth's 1:50m admin-0 countries."""
+    path = Path(sources) / "naturalearth" / "ne_50m_admin_0_countries.json"
     return read_json(path)["features"]
 
 

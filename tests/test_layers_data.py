@@ -102,18 +102,34 @@ def test_source_titles_equal_a_fresh_parse_of_sources_md(repo_root):
     )
 
 
-def test_every_source_a_layer_cites_has_a_title_and_only_whole_links():
-    for layer_id in LAYER_IDS:
-        frame = dsrgeo.load(layer_id)
-        for column in (c for c in frame.columns if c.endswith("source_ids")):
-            for ids in frame[column].dropna():
-                for source_id in ids:
-                    entry = catalog.cited_source(source_id)
-                    assert entry is not None and entry["title"], (layer_id, source_id)
-                    url = entry["url"]
-                    assert url is None or (
-                        url.startswith(("http://", "https://")) and "..." not in url
-                    )
+@pytest.mark.parametrize("layer_id", LAYER_IDS)
+def test_every_cited_source_id_has_a_title_to_show_and_only_whole_links(layer_id):
+    """Popups show sources by title and link: every id a layer cites is in source_titles.
+
+    Ids come from every ``*source_ids`` list and from ``second_source_id`` strings ("a; b").
+    """
+    frame = dsrgeo.load(layer_id)
+    columns = [c for c in frame.columns if c.endswith("source_ids") or c == "second_source_id"]
+    cited = set()
+    for column in columns:
+        for value in frame[column]:
+            if isinstance(value, list):
+                cited |= set(value)
+            elif isinstance(value, str) and value:
+                cited |= {part.strip() for part in value.split(";") if part.strip()}
+    missing = sorted(i for i in cited if catalog.cited_source(i) is None)
+    assert missing == []
+    for source_id in sorted(cited):
+        entry = catalog.cited_source(source_id)
+        assert entry["title"], (layer_id, source_id)
+        url = entry["url"]
+        assert url is None or (url.startswith(("http://", "https://")) and "..." not in url), (
+            layer_id,
+            source_id,
+        )
+
+
+def test_an_old_style_sources_line_gives_its_title_link_and_date():
     # a hand-checked entry of SOURCES.md section 5 (an old-style line: id, URL, date)
     assert catalog.cited_source("cceonline_peace_2018") == {
         "title": "cceonlinenews.com",
@@ -368,22 +384,6 @@ def test_every_row_of_the_new_policy_layers_is_cited():
         )
         assert len(rows) > 0
         assert rows["source_ids"].map(len).gt(0).all(), layer_id
-
-
-@pytest.mark.parametrize("layer_id", catalog.layer_ids())
-def test_every_cited_source_id_has_a_title_to_show(layer_id):
-    """Popups show sources by title and link: every id a layer cites is in source_titles."""
-    frame = dsrgeo.load(layer_id)
-    columns = [c for c in frame.columns if c.endswith("source_ids") or c == "second_source_id"]
-    cited = set()
-    for column in columns:
-        for value in frame[column]:
-            if isinstance(value, list):
-                cited |= set(value)
-            elif isinstance(value, str) and value:
-                cited |= {part.strip() for part in value.split(";") if part.strip()}
-    missing = sorted(i for i in cited if catalog.cited_source(i) is None)
-    assert missing == []
 
 
 def test_the_builds_record_of_checked_files_matches_the_shipped_files():

@@ -387,8 +387,6 @@ def test_every_row_of_the_new_policy_layers_is_cited():
 
 
 def test_the_builds_record_of_checked_files_matches_the_shipped_files():
-    import json
-
     from dsrgeo import geojson
 
     recorded = json.loads((catalog.shipped_dir() / catalog.CHECKED_FILE).read_text())
@@ -407,6 +405,17 @@ def test_every_shipped_file_passes_the_full_check(layer_id):
     assert len(geojson.read_layer_file(info.file, info)) == len(dsrgeo.load(layer_id))
 
 
+def _one_feature(properties, geometry_type, coordinates):
+    """A FeatureCollection of one feature (id from its properties), as compact GeoJSON text."""
+    feature = {
+        "type": "Feature",
+        "id": properties["id"],
+        "properties": properties,
+        "geometry": {"type": geometry_type, "coordinates": coordinates},
+    }
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}, separators=(",", ":"))
+
+
 def test_a_file_is_checked_unless_it_has_the_digest_the_build_recorded(tmp_path):
     import dataclasses
 
@@ -414,11 +423,7 @@ def test_a_file_is_checked_unless_it_has_the_digest_the_build_recorded(tmp_path)
 
     info = catalog.get("land")
     bad = tmp_path / "land.geojson"
-    bad.write_text(
-        '{"type":"FeatureCollection","features":[{"type":"Feature","id":"x",'
-        '"properties":{"id":"x","name":"X","extra":1},'
-        '"geometry":{"type":"Point","coordinates":[0,0]}}]}'
-    )
+    bad.write_text(_one_feature({"id": "x", "name": "X", "extra": 1}, "Point", [0, 0]))
     digest = geojson.checked_digest(bad.read_bytes(), info)
     with pytest.raises(InvalidLayerError, match="land.geojson"):
         geojson.read_layer_file(bad, info, checked_sha256="0" * 64)
@@ -429,9 +434,7 @@ def test_a_file_is_checked_unless_it_has_the_digest_the_build_recorded(tmp_path)
     # a file that passes, read against a changed catalog entry, is checked again
     good = tmp_path / "good.geojson"
     good.write_text(
-        '{"type":"FeatureCollection","features":[{"type":"Feature","id":"x",'
-        '"properties":{"id":"x","name":"X"},'
-        '"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}'
+        _one_feature({"id": "x", "name": "X"}, "Polygon", [[[0, 0], [1, 0], [1, 1], [0, 0]]])
     )
     recorded = geojson.checked_digest(good.read_bytes(), info)
     assert len(geojson.read_layer_file(good, info, checked_sha256=recorded)) == 1

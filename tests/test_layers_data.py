@@ -94,10 +94,11 @@ def test_committed_file_equals_fresh_build(layer_id, tmp_path):
 
 def test_source_titles_equal_a_fresh_parse_of_sources_md(repo_root):
     from dsrgeo.build import sources
+    from dsrgeo.build.common import sorted_json_text
 
     table = sources.build_source_titles(repo_root / "layers" / "sources")
     shipped = catalog.shipped_dir() / catalog.SOURCE_TITLES_FILE
-    assert sources.source_titles_text(table) == shipped.read_text(encoding="utf-8"), (
+    assert sorted_json_text(table) == shipped.read_text(encoding="utf-8"), (
         "layers/source_titles.json differs from SOURCES.md: run `python -m dsrgeo.build`"
     )
 

@@ -551,7 +551,9 @@ def read_user_file(path, *, max_bytes=MAX_USER_FILE_BYTES):
     -------
     geopandas.GeoDataFrame
         EPSG:4326; properties as columns (names must be unique strings); ``.attrs["title"]``
-        is the file's top-level ``name`` or the file name.
+        is the file's top-level ``name``, else its ``title``, else the file name; ``.attrs``
+        also holds the provenance the file's members give (:func:`provenance_attrs`: what
+        :func:`dsrgeo.tables.write_table` wrote), as text.
 
     Raises
     ------

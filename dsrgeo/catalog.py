@@ -36,9 +36,11 @@ __all__ = [
 
 CATALOG_FILE = "catalog.json"
 SCHEMA_FILE = "catalog.schema.json"
-#: The table of cited source ids (built from ``policy/SOURCES.md``; see :func:`cited_source`)
+#: The table of cited source ids (built from ``policy/SOURCES.md`` and ``network/SOURCES.md``;
+#: see :func:`cited_source`)
 SOURCE_TITLES_FILE = "source_titles.json"
-#: The build's record of the layer files it checked and wrote: {file name: sha256}.
+#: The build's record of the layer files it checked and wrote: {file name: digest}, each
+#: :func:`dsrgeo.geojson.checked_digest` (a sha256 of the layer's schema and the file's bytes).
 CHECKED_FILE = "checked.json"
 
 #: JSON Schema types of the catalog's property types (``date`` is checked as text here and as
@@ -414,11 +416,13 @@ def _json_table(path):
 
 
 def checked_sha256(path):
-    """Return the sha256 the build recorded for a shipped layer file, or None.
+    """Return the digest the build recorded for a shipped layer file, or None.
 
     ``dsrgeo build`` checks every layer against its catalog schema before writing it and
-    records the file's sha256 in :data:`CHECKED_FILE` beside it; a shipped file with that
-    digest need not be checked again when it is read (:func:`dsrgeo.load`).
+    records :func:`dsrgeo.geojson.checked_digest` in :data:`CHECKED_FILE` beside it: a sha256
+    of the geometry kind, the feature schema and the file's bytes, not of the bytes alone. A
+    shipped file whose bytes and catalog entry give that digest again need not be checked
+    again when it is read (:func:`dsrgeo.load`).
 
     Parameters
     ----------
@@ -442,10 +446,11 @@ def checked_sha256(path):
 
 
 def cited_source(source_id):
-    """Return what ``policy/SOURCES.md`` says of a cited source id, or None if it is not there.
+    """Return what the source lists say of a cited source id, or None if it is not there.
 
-    The table is built from the Markdown by ``dsrgeo build`` into :data:`SOURCE_TITLES_FILE`
-    (:mod:`dsrgeo.build.sources`) and shipped beside the catalog.
+    The table is built by ``dsrgeo build`` from the Markdown of ``policy/SOURCES.md`` and
+    ``network/SOURCES.md`` (:data:`dsrgeo.build.sources.SOURCE_LISTS`) into
+    :data:`SOURCE_TITLES_FILE`, and shipped beside the catalog.
 
     Parameters
     ----------

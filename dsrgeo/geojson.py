@@ -33,8 +33,10 @@ from dsrgeo.fileio import atomic_write
 __all__ = [
     "COORD_DECIMALS",
     "GEOMETRY_TYPES",
+    "MAX_MEMBER_CHARS",
     "MAX_USER_FILE_BYTES",
     "NESTING",
+    "USER_TEXT_MEMBERS",
     "check_coordinates",
     "check_features",
     "check_geometry",
@@ -44,6 +46,7 @@ __all__ = [
     "is_partial_date",
     "layer_members",
     "parse",
+    "provenance_attrs",
     "read_layer_file",
     "read_user_file",
     "rounded_geometry",
@@ -69,6 +72,12 @@ NESTING = {
 }
 #: The largest user GeoJSON file read (bytes); a bigger one is refused before parsing.
 MAX_USER_FILE_BYTES = 256 * 1024 * 1024
+#: The text members of a user file's top level carried into its frame's ``attrs``: the
+#: provenance :func:`dsrgeo.tables.write_table` writes, so a map of a frame dsrgeo wrote
+#: credits the data as the frame did. Plain text, never markup: pages escape it.
+USER_TEXT_MEMBERS = ("title", "licence", "attribution", "citation", "credit")
+#: The longest member text carried (characters); longer text is cut, ending in "…".
+MAX_MEMBER_CHARS = 20_000
 #: The deepest JSON nesting accepted (a MultiPolygon in a FeatureCollection needs 7).
 MAX_DEPTH = 32
 
@@ -542,7 +551,9 @@ def read_user_file(path, *, max_bytes=MAX_USER_FILE_BYTES):
     -------
     geopandas.GeoDataFrame
         EPSG:4326; properties as columns (names must be unique strings); ``.attrs["title"]``
-        is the file's top-level ``name`` or the file name.
+        is the file's top-level ``name``, else its ``title``, else the file name; ``.attrs``
+        also holds the provenance the file's members give (:func:`provenance_attrs`: what
+        :func:`dsrgeo.tables.write_table` wrote), as text.
 
     Raises
     ------
@@ -589,6 +600,45 @@ def read_user_file(path, *, max_bytes=MAX_USER_FILE_BYTES):
     return _user_frame(rows, geometries, document, path)
 
 
+def _member_text(members, key):
+    """The member ``key`` if it is non-blank text, cut to :data:`MAX_MEMBER_CHARS`; else None."""
+    value = members.get(key)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value if len(value) <= MAX_MEMBER_CHARS else value[: MAX_MEMBER_CHARS - 1] + "…"
+
+
+def provenance_attrs(document):
+    """Return the provenance a GeoJSON document's top-level members give, as frame ``attrs``.
+
+    What :func:`dsrgeo.tables.write_table` writes is read back: the :data:`USER_TEXT_MEMBERS`
+    that are text (each cut to :data:`MAX_MEMBER_CHARS`), and ``layers``, the catalog layers
+    the data was made from (ids the catalog does not have are dropped). Anything else, or a
+    member of another type, is left out. The values are the file's claims, shown as text.
+
+    Examples
+    --------
+    >>> provenance_attrs({"citation": "My survey", "licence": 3, "layers": ["land", "x"]})
+    {'citation': 'My survey', 'layers': ['land']}
+    """
+    if not isinstance(document, dict):
+        return {}
+    attrs = {}
+    for key in USER_TEXT_MEMBERS:
+        text = _member_text(document, key)
+        if text is not None:
+            attrs[key] = text
+    layers = document.get("layers")
+    if isinstance(layers, list):
+        from dsrgeo import catalog
+
+        known = set(catalog.layer_ids())
+        ids = [i for i in dict.fromkeys(v for v in layers if isinstance(v, str)) if i in known]
+        if ids:
+            attrs["layers"] = ids
+    return attrs
+
+
 def _user_frame(rows, geometries, document, path):
     import geopandas
     import pandas as pd
@@ -596,8 +646,9 @@ def _user_frame(rows, geometries, document, path):
 
     shapes = [None if g is None else shapely.geometry.shape(g) for g in geometries]
     frame = geopandas.GeoDataFrame(pd.DataFrame(rows), geometry=shapes, crs="EPSG:4326")
-    name = document.get("name") if isinstance(document, dict) else None
-    frame.attrs["title"] = name if isinstance(name, str) and name.strip() else path.stem
+    frame.attrs.update(provenance_attrs(document))
+    name = _member_text(document, "name") if isinstance(document, dict) else None
+    frame.attrs["title"] = name or frame.attrs.get("title") or path.stem
     return frame
 
 

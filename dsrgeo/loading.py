@@ -190,8 +190,9 @@ def _layer_file(info, snapshot):
 def _features(path, layer_id):
     """Read and check a layer file; returns its feature list (:func:`_frame` keeps the result).
 
-    A shipped file whose sha256 is the one the build recorded when it checked it is not
-    checked again (:func:`dsrgeo.catalog.checked_sha256`); every other file is.
+    A shipped file whose :func:`~dsrgeo.geojson.checked_digest` (schema and bytes) is the one
+    the build recorded when it checked it is not checked again
+    (:func:`dsrgeo.catalog.checked_sha256`); every other file is.
     """
     return tuple(
         geojson.read_layer_file(

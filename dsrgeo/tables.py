@@ -36,9 +36,10 @@ def write_table(frame, path):
     decimals) instead of the geometry; other geometries are left out of CSV. A cell holding
     a list or tuple (the cable ids of :func:`dsrgeo.network.exposure`'s ``min_cut_cables``,
     say) is written to CSV as its items joined with ``;`` (:data:`LIST_SEPARATOR`), not as
-    Python's ``['a', 'b']``; GeoJSON keeps it as an array, and carries the licence, attribution
-    and sources in ``frame.attrs`` as foreign members of the FeatureCollection
-    (:func:`provenance_members`).
+    Python's ``['a', 'b']``; GeoJSON keeps it as an array, and carries the licence, attribution,
+    credit and sources in ``frame.attrs`` as foreign members of the FeatureCollection
+    (:func:`provenance_members`), which ``Map.add`` and ``dsrgeo map`` read back, so the
+    file is credited as the frame was.
 
     Parameters
     ----------
@@ -96,8 +97,19 @@ def write_table(frame, path):
     return write_geojson(frame, path, members=provenance_members(frame))
 
 
-#: The ``attrs`` of a derived frame that a GeoJSON export carries as foreign members.
-PROVENANCE_ATTRS = ("title", "licence", "licences", "attribution", "citation", "sources")
+#: The ``attrs`` of a derived frame that a GeoJSON export carries as foreign members: its
+#: licences and sources, and what a map's credit is made of (``credit``, or the catalog
+#: ``layers`` the data came from), which :func:`dsrgeo.geojson.read_user_file` reads back.
+PROVENANCE_ATTRS = (
+    "title",
+    "licence",
+    "licences",
+    "attribution",
+    "citation",
+    "credit",
+    "layers",
+    "sources",
+)
 
 
 def provenance_members(frame):

@@ -133,6 +133,55 @@ def test_oversized_file_is_refused_before_it_is_parsed(tmp_path):
         geojson.read_user_file(path, max_bytes=1000)
 
 
+#: Provenance a hostile file claims, as a dsrgeo-written table carries it (tables.write_table).
+HOSTILE_PROVENANCE = {
+    "title": "<svg onload=alert(3)>",
+    "citation": '<script>alert("cite")</script>',
+    "attribution": "<img src=x onerror=alert(1)>",
+    "credit": '<b onmouseover=alert(2)>bold</b>; "q" & co',
+}
+
+
+def test_provenance_a_written_file_claims_reaches_the_page_as_escaped_text(tmp_path):
+    """What a file's members say of its data is shown, and only as text, never as markup."""
+    from dsrgeo.tables import write_table
+
+    frame = _frame(POINT)
+    frame.attrs.update(HOSTILE_PROVENANCE)
+    path = write_table(frame, tmp_path / "claims.geojson")
+    m = Map().add(path)
+    (layer,) = [layer for layer in m.layers if layer.role == "overlay"]
+    assert layer.citation == HOSTILE_PROVENANCE["citation"]
+    assert layer.credit == ("<b onmouseover=alert(2)>bold</b>", '"q" & co')
+    page = m.to_html()
+    for raw in ("<svg onload", "<script>alert", "<img src=x", "<b onmouseover"):
+        assert raw not in page, raw
+    # html-escaped where the page shows them; "&" travels as \u0026 inside the page's JSON
+    text = page.replace("\\u0026", "&")
+    assert "&lt;script&gt;alert(&quot;cite&quot;)&lt;/script&gt;" in text  # Sources panel
+    assert "&lt;b onmouseover=alert(2)&gt;bold&lt;/b&gt;; &quot;q&quot; &amp; co" in text
+    assert "&lt;svg onload=alert(3)&gt;" in text  # the layer's name
+
+
+def test_provenance_members_are_taken_only_as_capped_text_and_known_layer_ids(tmp_path):
+    document = json.loads(_collection(_point(0, 0)))
+    document.update(
+        citation="x" * (geojson.MAX_MEMBER_CHARS + 100),
+        attribution={"html": "<b>x</b>"},
+        credit=["a", "b"],
+        licence="   ",
+        layers=["land", "land", "../etc/passwd", 7, {"id": "cables"}],
+        sources="<a href='javascript:alert(1)'>x</a>",
+    )
+    path = _write(tmp_path / "members.geojson", json.dumps(document))
+    attrs = geojson.read_user_file(path).attrs
+    assert attrs == {
+        "citation": "x" * (geojson.MAX_MEMBER_CHARS - 1) + "…",
+        "layers": ["land"],
+        "title": "members",
+    }
+
+
 def _frame(geometry, **columns):
     return geopandas.GeoDataFrame(
         {"name": ["x"] * len(geometry), **columns}, geometry=geometry, crs="EPSG:4326"

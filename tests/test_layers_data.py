@@ -94,26 +94,43 @@ def test_committed_file_equals_fresh_build(layer_id, tmp_path):
 
 def test_source_titles_equal_a_fresh_parse_of_sources_md(repo_root):
     from dsrgeo.build import sources
+    from dsrgeo.build.common import sorted_json_text
 
     table = sources.build_source_titles(repo_root / "layers" / "sources")
     shipped = catalog.shipped_dir() / catalog.SOURCE_TITLES_FILE
-    assert sources.source_titles_text(table) == shipped.read_text(encoding="utf-8"), (
+    assert sorted_json_text(table) == shipped.read_text(encoding="utf-8"), (
         "layers/source_titles.json differs from SOURCES.md: run `python -m dsrgeo.build`"
     )
 
 
-def test_every_source_a_layer_cites_has_a_title_and_only_whole_links():
-    for layer_id in LAYER_IDS:
-        frame = dsrgeo.load(layer_id)
-        for column in (c for c in frame.columns if c.endswith("source_ids")):
-            for ids in frame[column].dropna():
-                for source_id in ids:
-                    entry = catalog.cited_source(source_id)
-                    assert entry is not None and entry["title"], (layer_id, source_id)
-                    url = entry["url"]
-                    assert url is None or (
-                        url.startswith(("http://", "https://")) and "..." not in url
-                    )
+@pytest.mark.parametrize("layer_id", LAYER_IDS)
+def test_every_cited_source_id_has_a_title_to_show_and_only_whole_links(layer_id):
+    """Popups show sources by title and link: every id a layer cites is in source_titles.
+
+    Ids come from every ``*source_ids`` list and from ``second_source_id`` strings ("a; b").
+    """
+    frame = dsrgeo.load(layer_id)
+    columns = [c for c in frame.columns if c.endswith("source_ids") or c == "second_source_id"]
+    cited = set()
+    for column in columns:
+        for value in frame[column]:
+            if isinstance(value, list):
+                cited |= set(value)
+            elif isinstance(value, str) and value:
+                cited |= {part.strip() for part in value.split(";") if part.strip()}
+    missing = sorted(i for i in cited if catalog.cited_source(i) is None)
+    assert missing == []
+    for source_id in sorted(cited):
+        entry = catalog.cited_source(source_id)
+        assert entry["title"], (layer_id, source_id)
+        url = entry["url"]
+        assert url is None or (url.startswith(("http://", "https://")) and "..." not in url), (
+            layer_id,
+            source_id,
+        )
+
+
+def test_an_old_style_sources_line_gives_its_title_link_and_date():
     # a hand-checked entry of SOURCES.md section 5 (an old-style line: id, URL, date)
     assert catalog.cited_source("cceonline_peace_2018") == {
         "title": "cceonlinenews.com",
@@ -370,25 +387,7 @@ def test_every_row_of_the_new_policy_layers_is_cited():
         assert rows["source_ids"].map(len).gt(0).all(), layer_id
 
 
-@pytest.mark.parametrize("layer_id", catalog.layer_ids())
-def test_every_cited_source_id_has_a_title_to_show(layer_id):
-    """Popups show sources by title and link: every id a layer cites is in source_titles."""
-    frame = dsrgeo.load(layer_id)
-    columns = [c for c in frame.columns if c.endswith("source_ids") or c == "second_source_id"]
-    cited = set()
-    for column in columns:
-        for value in frame[column]:
-            if isinstance(value, list):
-                cited |= set(value)
-            elif isinstance(value, str) and value:
-                cited |= {part.strip() for part in value.split(";") if part.strip()}
-    missing = sorted(i for i in cited if catalog.cited_source(i) is None)
-    assert missing == []
-
-
 def test_the_builds_record_of_checked_files_matches_the_shipped_files():
-    import json
-
     from dsrgeo import geojson
 
     recorded = json.loads((catalog.shipped_dir() / catalog.CHECKED_FILE).read_text())
@@ -407,6 +406,17 @@ def test_every_shipped_file_passes_the_full_check(layer_id):
     assert len(geojson.read_layer_file(info.file, info)) == len(dsrgeo.load(layer_id))
 
 
+def _one_feature(properties, geometry_type, coordinates):
+    """A FeatureCollection of one feature (id from its properties), as compact GeoJSON text."""
+    feature = {
+        "type": "Feature",
+        "id": properties["id"],
+        "properties": properties,
+        "geometry": {"type": geometry_type, "coordinates": coordinates},
+    }
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}, separators=(",", ":"))
+
+
 def test_a_file_is_checked_unless_it_has_the_digest_the_build_recorded(tmp_path):
     import dataclasses
 
@@ -414,11 +424,7 @@ def test_a_file_is_checked_unless_it_has_the_digest_the_build_recorded(tmp_path)
 
     info = catalog.get("land")
     bad = tmp_path / "land.geojson"
-    bad.write_text(
-        '{"type":"FeatureCollection","features":[{"type":"Feature","id":"x",'
-        '"properties":{"id":"x","name":"X","extra":1},'
-        '"geometry":{"type":"Point","coordinates":[0,0]}}]}'
-    )
+    bad.write_text(_one_feature({"id": "x", "name": "X", "extra": 1}, "Point", [0, 0]))
     digest = geojson.checked_digest(bad.read_bytes(), info)
     with pytest.raises(InvalidLayerError, match="land.geojson"):
         geojson.read_layer_file(bad, info, checked_sha256="0" * 64)
@@ -429,9 +435,7 @@ def test_a_file_is_checked_unless_it_has_the_digest_the_build_recorded(tmp_path)
     # a file that passes, read against a changed catalog entry, is checked again
     good = tmp_path / "good.geojson"
     good.write_text(
-        '{"type":"FeatureCollection","features":[{"type":"Feature","id":"x",'
-        '"properties":{"id":"x","name":"X"},'
-        '"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}'
+        _one_feature({"id": "x", "name": "X"}, "Polygon", [[[0, 0], [1, 0], [1, 1], [0, 0]]])
     )
     recorded = geojson.checked_digest(good.read_bytes(), info)
     assert len(geojson.read_layer_file(good, info, checked_sha256=recorded)) == 1

@@ -226,8 +226,6 @@ def test_safe_cities_are_placed_or_null():
 )
 def test_the_slider_shows_the_rows_load_returns_for_a_year(layer_id):
     """timeline.row_years (what a map's year slider shows) agrees with load(as_of=YEAR)."""
-    from dsrgeo import catalog, timeline
-
     full = dsrgeo.load(layer_id)
     start, _ = timeline.row_years(full, layer_id)
     first, last = catalog.get(layer_id).years
@@ -238,8 +236,6 @@ def test_the_slider_shows_the_rows_load_returns_for_a_year(layer_id):
 
 
 def test_an_undated_incident_is_in_no_year_on_the_slider_either():
-    from dsrgeo import catalog, timeline
-
     incidents = dsrgeo.load("cable_incidents").head(2).copy()
     incidents.loc[incidents.index[1], "date_start"] = None
     info = catalog.get("cable_incidents")

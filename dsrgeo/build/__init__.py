@@ -23,7 +23,7 @@ from pathlib import Path
 from dsrgeo import catalog, geojson
 from dsrgeo.build import cables, capitals, countries, network, policy
 from dsrgeo.build import sources as source_table
-from dsrgeo.build.common import log, source_cache
+from dsrgeo.build.common import log, sorted_json_text, source_cache
 from dsrgeo.errors import InvalidLayerError, LayerNotFoundError, ParameterError
 from dsrgeo.fileio import atomic_write
 
@@ -171,7 +171,7 @@ def build(out_dir=None, layer_ids=None, sources=None):
             written[layer_id] = _write_layer(BUILDERS[layer_id](src), catalog.get(layer_id), out)
     _record_checked(out, {written[layer_id]: catalog.get(layer_id) for layer_id in wanted})
     if not layer_ids:
-        text = source_table.source_titles_text(source_table.build_source_titles(src))
+        text = sorted_json_text(source_table.build_source_titles(src))
         written["source_titles"] = atomic_write(out / catalog.SOURCE_TITLES_FILE, text)
     return written
 
@@ -191,7 +191,7 @@ def _record_checked(out, checked):
     for written, info in checked.items():
         table[Path(written).name] = geojson.checked_digest(Path(written).read_bytes(), info)
     table = {name: digest for name, digest in table.items() if (Path(out) / name).is_file()}
-    atomic_write(path, source_table.source_titles_text(table))  # one sorted entry per line
+    atomic_write(path, sorted_json_text(table))
 
 
 def build_snapshot_layers(cables_dir, out_dir):

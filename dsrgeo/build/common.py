@@ -1,4 +1,4 @@
-"""What every builder shares: reading the raw inputs once per build, and small parsers.
+"""What every builder shares: raw inputs read once per build, small parsers, sorted JSON text.
 
 Raw JSON inputs are parsed at most once within a :func:`source_cache` block (the
 ``cables`` and ``hmn_cables`` builders read the same files), and the cache is dropped at the
@@ -23,6 +23,7 @@ __all__ = [
     "ne_countries",
     "read_csv",
     "read_json",
+    "sorted_json_text",
     "source_cache",
     "split_ids",
     "split_list",
@@ -60,6 +61,29 @@ def read_json(path):
         return json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InvalidLayerError(f"source file is not valid JSON ({err})", path=path) from err
+
+
+def sorted_json_text(table):
+    """Return a dict as deterministic JSON text: keys sorted, one entry per line.
+
+    The build writes its tables with it (``source_titles.json``, ``checked.json``), so the
+    same table always gives the same bytes and a change shows as a one-line diff.
+
+    Examples
+    --------
+    >>> print(sorted_json_text({"b": {"title": "B"}, "a": {"title": "A"}}), end="")
+    {
+    "a":{"title":"A"},
+    "b":{"title":"B"}
+    }
+    """
+    lines = [
+        json.dumps(key, ensure_ascii=False)
+        + ":"
+        + json.dumps(table[key], ensure_ascii=False, separators=(",", ":"))
+        for key in sorted(table)
+    ]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def read_csv(path):
@@ -142,9 +166,9 @@ def frame(records, geometries):
     return geopandas.GeoDataFrame(records, geometry=list(geometries), crs="EPSG:4326")
 
 
-def ne_countries(sources, scale="50m"):
-    """Return the features of Natural Earth's admin-0 countries at ``scale``."""
-    path = Path(sources) / "naturalearth" / f"ne_{scale}_admin_0_countries.json"
+def ne_countries(sources):
+    """Return the features of Natural Earth's 1:50m admin-0 countries."""
+    path = Path(sources) / "naturalearth" / "ne_50m_admin_0_countries.json"
     return read_json(path)["features"]
 
 

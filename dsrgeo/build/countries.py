@@ -17,6 +17,7 @@ from pathlib import Path
 
 import shapely
 
+from dsrgeo import catalog
 from dsrgeo.build.common import (
     cached_per_build,
     country_codes,
@@ -41,11 +42,13 @@ __all__ = [
     "policy_rows_unplaced",
 ]
 
-#: Tolerance the maps simplify country polygons with (the catalog's ``simplify_deg`` of
-#: ``bri_countries``); ``land``, ``clean_network`` and ``huawei_5g`` are built simplified with it.
-MAP_SIMPLIFY_DEG = 0.02
-#: Decimals of the country polygons' coordinates (the catalog's ``coordinate_decimals``)
-COUNTRY_DECIMALS = 3
+#: Tolerance the maps simplify country polygons with: the catalog's ``map.simplify_deg`` of
+#: ``bri_countries``, read from it; ``land``, ``clean_network`` and ``huawei_5g`` are built
+#: simplified with it, so they line up with what a map draws of ``bri_countries``.
+MAP_SIMPLIFY_DEG = float(catalog.get("bri_countries").map["simplify_deg"])
+#: Decimals of the country polygons' coordinates: the catalog's ``coordinate_decimals`` of
+#: ``bri_countries``, read from it.
+COUNTRY_DECIMALS = catalog.get("bri_countries").coordinate_decimals
 #: Natural Earth's TYPE of areas whose status is disputed.
 DISPUTED_TYPES = ("Disputed", "Indeterminate")
 #: How sure a row is (see layers/CHANGES.md): two independent sources, one primary, or less.

@@ -11,7 +11,6 @@ parses Markdown at run time.
 many URLs, they pair in order; a URL cut short (``...``) is no link.
 """
 
-import json
 import re
 from pathlib import Path
 
@@ -23,7 +22,6 @@ __all__ = [
     "SOURCE_TITLES_FILE",
     "build_source_titles",
     "parse_sources_md",
-    "source_titles_text",
 ]
 
 _ID = re.compile(r"`([a-z0-9_]+)`")
@@ -183,23 +181,3 @@ def build_source_titles(sources):
                     feature=source_id,
                 )
     return table
-
-
-def source_titles_text(table):
-    """Return the table as deterministic JSON text: ids sorted, one per line.
-
-    Examples
-    --------
-    >>> print(source_titles_text({"b": {"title": "B"}, "a": {"title": "A"}}), end="")
-    {
-    "a":{"title":"A"},
-    "b":{"title":"B"}
-    }
-    """
-    lines = [
-        json.dumps(source_id, ensure_ascii=False)
-        + ":"
-        + json.dumps(table[source_id], ensure_ascii=False, separators=(",", ":"))
-        for source_id in sorted(table)
-    ]
-    return "{\n" + ",\n".join(lines) + "\n}\n"

@@ -24,12 +24,16 @@ def test_every_catalog_layer_has_a_builder():
 
 
 @pytest.mark.parametrize("layer_id", LAYER_IDS)
-def test_provenance(layer_id):
+def test_provenance(layer_id, repo_root):
     info = catalog.get(layer_id)
     assert info.title and info.licence and info.attribution and info.as_of
     assert info.sources
     for source in info.sources:
         assert {"title", "publisher", "url", "as_of"} <= set(source)
+        # a link or a file of the checkout (the docs link those; chokepoints and incidents
+        # gave "sources/network/SOURCES.md", which is no path)
+        url = source["url"]
+        assert url.startswith("https://") or (repo_root / url).is_file(), url
     frame = dsrgeo.load(layer_id)
     for key in ("title", "sources", "licence", "attribution", "as_of", "citation"):
         assert frame.attrs[key], key

@@ -47,6 +47,13 @@ def small_map_html():
 # -- self-contained --------------------------------------------------------------------
 
 
+def _layer_spec(m, layer, key):
+    """The layer's page data (``Map._body``) with its geometry inline, as a dict."""
+    spec, geometries = m._body(layer)
+    inline = {} if geometries is None else {"geometry": [json.loads(g) for g in geometries]}
+    return {"key": key, **spec, **inline}
+
+
 def test_vendored_files_match_vendor_md(repo_root):
     vendor = repo_root / "dsrgeo" / "maps" / "vendor"
     table = dict(
@@ -192,7 +199,7 @@ def test_coordinates_are_rounded_and_only_shown_columns_written():
     m = Map().add(frame, tooltip=["name"])
     page = m.to_html()
     assert "do-not-publish" not in page and "secret_owner" not in page
-    spec = json.loads(m._spec_json(m.layers[-1], "l1"))
+    spec = _layer_spec(m, m.layers[-1], "l1")
     assert spec["columns"] == ["name"] and spec["strings"] == ["Cable A"]
     assert spec_geometries(spec) == [
         {"type": "LineString", "coordinates": [[10.12346, 1.98765], [12.5, 3.25]]}
@@ -204,7 +211,7 @@ def test_coordinates_are_rounded_and_only_shown_columns_written():
 def test_every_catalog_geometry_round_trips_through_the_page_encoding():
     m = Map().add("hmn_cables").add("safe_cities")
     for layer in m.layers:
-        spec = json.loads(m._spec_json(layer, "l"))
+        spec = _layer_spec(m, layer, "l")
         assert spec["decimals"] <= COORD_DECIMALS
         drawn = spec_geometries(spec)
         assert len(drawn) == len(layer.gdf)
@@ -597,7 +604,7 @@ def test_country_polygons_the_layers_share_travel_once():
 
 def test_pacific_view_draws_trans_pacific_cables_whole():
     m = Map(center_lon=150).add("cables")
-    spec = json.loads(m._spec_json(m.layers[-1], "l1"))
+    spec = _layer_spec(m, m.layers[-1], "l1")
     drawn = dict(zip(m.layers[-1].gdf["name"], spec_geometries(spec)))
     for name in ("Unity/EAC-Pacific", "Pacific Crossing-1 (PC-1)", "CAP-1"):
         line = drawn[name]  # stored as two parts split at 180: one line across the Pacific
@@ -683,7 +690,7 @@ def test_colours_are_checked_when_added(layer_named):
 
 def _strings(m, layer_id, column):
     layer = next(layer for layer in m.layers if layer.layer_id == layer_id)
-    spec = json.loads(m._spec_json(layer, "l"))
+    spec = _layer_spec(m, layer, "l")
     rows = dict(
         zip(layer.gdf["name"] if "name" in layer.gdf else layer.gdf["city"], range(len(layer.gdf)))
     )
@@ -773,5 +780,5 @@ def test_hostile_credits_and_citations_are_escaped(layer_named):
     page = Map(title=HOSTILE).add(frame).to_html()
     assert HOSTILE not in page and "<img" not in page
     m = Map().add(frame)
-    spec = json.loads(m._spec_json(m.layers[-1], "l1"))
+    spec = _layer_spec(m, m.layers[-1], "l1")
     assert spec["credit"] == ["&lt;img src=x onerror=window.__pwned=1&gt;"]

@@ -727,13 +727,6 @@ class Map:
             self._bodies[index] = _spec_body(layer, self._drawn_geometries(layer))
         return self._bodies[index]
 
-    def _spec_json(self, layer, key):
-        """Return the layer's page data as script-safe JSON (geometry inline; see ``_body``)."""
-        spec, geometries = self._body(layer)
-        inner = script_json(spec)[1:-1]
-        tail = "" if geometries is None else ',"geometry":[' + ",".join(geometries) + "]"
-        return '{"key":' + script_json(key) + "," + inner + tail + "}"
-
     def _page_specs(self, keyed):
         """(layer key -> page JSON of the layer, page JSON of the shared geometry table).
 

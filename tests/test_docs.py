@@ -36,6 +36,7 @@ PUBLIC_MODULES = (
     "dsrgeo",
     "dsrgeo.maps",
     "dsrgeo.analysis",
+    "dsrgeo.sides",
     "dsrgeo.export",
     "dsrgeo.report",
     "dsrgeo.catalog",

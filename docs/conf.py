@@ -55,6 +55,9 @@ add_module_names = True
 # (the dataclasses, the Map) documents its constructor there.
 numpydoc_validation_checks = {"GL08", "PR01", "PR02", "PR07", "PR10"}
 numpydoc_validation_overrides = {"PR01": [r"\n\s*Attributes\n\s*-{10}"]}
+# A constant (an UPPER_CASE name) is documented by its ``#:`` comment; numpydoc would check the
+# docstring of its value's type instead (a mappingproxy has none, a tuple's is the tuple's)
+numpydoc_validation_exclude = {r"\.[A-Z][A-Z0-9_]*$"}
 
 # -- MyST and notebooks ---------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]

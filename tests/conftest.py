@@ -121,6 +121,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: The page function a browser test waits for: every map on the page has drawn its layers
+#: (tests import it: ``from conftest import ALL_DRAWN``)
+ALL_DRAWN = (
+    "() => window.dsrgeo && Object.keys(dsrgeo.maps).length > 0 && "
+    "Object.values(dsrgeo.maps).every(m => m.drawnMs)"
+)
 
 
 @pytest.fixture(scope="session")

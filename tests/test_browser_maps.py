@@ -7,6 +7,7 @@ what is shown, hostile names render as text and run nothing, and the notebook fo
 
 import pytest
 import shapely
+from conftest import ALL_DRAWN
 
 import dsrgeo
 from dsrgeo.cli import main
@@ -15,10 +16,6 @@ from dsrgeo.maps import Map
 pytestmark = pytest.mark.browser
 
 HOSTILE = "<img src=x onerror=window.__pwned=1>"
-ALL_DRAWN = (
-    "() => window.dsrgeo && Object.keys(dsrgeo.maps).length > 0 && "
-    "Object.values(dsrgeo.maps).every(m => m.drawnMs)"
-)
 TIMEOUT_MS = 30_000
 
 

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ALL_DRAWN
 
 import dsrgeo
 
@@ -35,6 +36,7 @@ PUBLIC_MODULES = (
     "dsrgeo",
     "dsrgeo.maps",
     "dsrgeo.analysis",
+    "dsrgeo.sides",
     "dsrgeo.export",
     "dsrgeo.report",
     "dsrgeo.catalog",
@@ -316,16 +318,11 @@ def test_every_command_and_option_is_in_the_cli_page(site):
 
 
 @pytest.mark.slow
-def test_gallery_page_shows_the_gallery_folder(site):
-    images = (
-        sorted(
-            p.name
-            for p in (DOCS / "gallery").glob("*")
-            if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif")
-        )
-        if (DOCS / "gallery").is_dir()
-        else []
-    )
+def test_gallery_page_shows_the_gallery_folder(site, monkeypatch):
+    monkeypatch.syspath_prepend(str(DOCS / "_ext"))  # as conf.py does
+    from dsrgeo_docs.gallery import gallery_images
+
+    images = [p.name for p in gallery_images(DOCS)]
     page = _page(site, "gallery.html")
     shown = re.findall(r'<img [^>]*src="_images/([^"]+)"', page)
     assert sorted(shown) == images
@@ -415,11 +412,6 @@ def test_guide_examples_run(path, tmp_path, monkeypatch):
 
 
 # -- in a browser, offline -------------------------------------------------------------------
-
-ALL_DRAWN = (
-    "() => window.dsrgeo && Object.keys(dsrgeo.maps).length > 0 && "
-    "Object.values(dsrgeo.maps).every(m => m.drawnMs)"
-)
 
 
 @pytest.mark.browser

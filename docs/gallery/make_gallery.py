@@ -1,11 +1,14 @@
-"""Regenerate the gallery: screenshots of dsrgeo's maps, report and static export.
+"""Regenerate the gallery: screenshots of dsrgeo's maps and report, and a static export.
 
 Every image is made from the current code: the default map (``dsrgeo map``) at a phone's,
 an embed's and a desktop's size, the Pacific view (``--center-lon 150``), a popup, the
 report (its page and the first page of its PDF), a static export and a large layer of
 200,000 points. Pages are opened in headless Chromium with every network request refused,
-as a reader's browser would open a saved file offline. ``README.md`` beside this script lists
-the images with what each shows (it is written here too, so names and captions agree).
+as a reader's browser would open a saved file offline; the static export is drawn with
+matplotlib (``Map.to_png``). ``README.md`` beside this script lists the images with what each
+shows (it is written here too, so names and captions agree), including the 0.25 degree
+BeiDou-minus-GPS map, which ``make_gnss_map.py`` makes (its grid takes a while) and this
+script does not remake.
 
     python docs/gallery/make_gallery.py [--chromium /usr/bin/chromium] [--out docs/gallery]
 
@@ -51,7 +54,13 @@ IMAGES = [
      "BRI scale as a colorbar titled in words, one short credit line."),
     ("points_200k_800x500.png", "200,000 points coloured by a value, drawn on canvas: a 3.5 MB "
      "page that opens in about 2 s (benchmarks/bench_large_layers.py)."),
+    ("beidou_minus_gps_025.png", "BeiDou's daily maximum of visible satellites minus GPS's over "
+     "2022-02-05 (10° mask) on the 0.25° grid of `dsrgeo.gnss.coverage_grid`, 1,038,240 points; "
+     "a static export (`Map.to_png`): white is a tie, brown GPS ahead, blue-green BeiDou ahead."),
 ]  # fmt: skip
+
+#: Images of IMAGES another script makes (this one lists them but does not remake them)
+MADE_BY = {"beidou_minus_gps_025.png": "make_gnss_map.py"}
 
 
 def _shoot(browser, path, out, size, prepare=None):
@@ -136,13 +145,17 @@ def readme_text():
     lines = [
         "# Gallery",
         "",
-        "Screenshots of dsrgeo's maps, report and static export, made from the current code by",
-        "[`make_gallery.py`](make_gallery.py) (`python docs/gallery/make_gallery.py`; headless",
-        "Chromium, every network request refused). Do not edit the images by hand: run the",
-        "script again.",
+        "Images of dsrgeo's maps, report and static exports, made from the current code by two",
+        "scripts: [`make_gallery.py`](make_gallery.py) (`python docs/gallery/make_gallery.py`;",
+        "screenshots in headless Chromium, every network request refused, and a static export)",
+        "and [`make_gnss_map.py`](make_gnss_map.py) (`python docs/gallery/make_gnss_map.py`; the",
+        "0.25° BeiDou-minus-GPS map, a static export). Static exports are drawn with matplotlib.",
+        "Do not edit the images by hand: run the scripts again.",
         "",
     ]
     for name, caption in IMAGES:
+        if name in MADE_BY:  # the others are make_gallery.py's
+            caption += f" Made by [`{MADE_BY[name]}`]({MADE_BY[name]})."
         lines += [f"## `{name}`", "", caption, "", f"![{name}]({name})", ""]
     return "\n".join(lines)
 

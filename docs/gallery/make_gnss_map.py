@@ -6,7 +6,7 @@ Run from the repository root::
     python docs/gallery/make_gnss_map.py --cached   # reuse benchmarks/out/gnss_grid_025.npz
 
 It computes ``coverage_grid(0.25, ...)`` over 2022-02-05 (5-minute epochs, 10 degree mask,
-the shipped 2022-02-04 TLEs: 1,036,800 points), keeps it in ``benchmarks/out/`` (not in git),
+the shipped 2022-02-04 TLEs: 1,038,240 points), keeps it in ``benchmarks/out/`` (not in git),
 and writes ``docs/gallery/beidou_minus_gps_025.html`` (not in git: 1 MB of page, open it in a
 browser, offline) and ``docs/gallery/beidou_minus_gps_025.png`` (in git), both from
 ``Map().add_coverage(grid, "bds_minus_gps", metric="max")``: BeiDou's daily maximum of visible

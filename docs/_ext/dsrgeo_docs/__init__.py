@@ -24,7 +24,7 @@ def generate(app):
     """Write the generated sources (``builder-inited``)."""
     docs_dir = Path(app.srcdir)
     repo = docs_dir.parent  # the checkout these docs describe (conf.py imports its dsrgeo)
-    cache = Path(app.config.dsrgeo_notebook_cache or docs_dir / "_build" / ".notebook-cache")
+    cache = docs_dir / "_build" / ".notebook-cache"
     entries = write_api(docs_dir)
     logger.info(
         f"dsrgeo API: {sum(len(rows) for rows in entries.values())} names in {len(entries)} modules"
@@ -35,8 +35,7 @@ def generate(app):
 
 
 def setup(app):
-    """Register the config values, the generator and the directives."""
-    app.add_config_value("dsrgeo_notebook_cache", "", "")
+    """Register the generator and the directives."""
     app.connect("builder-inited", generate)
     for part in ("dsrgeo_docs.layers", "dsrgeo_docs.cli", "dsrgeo_docs.gallery"):
         app.setup_extension(part)

@@ -1,8 +1,9 @@
 """The gallery: every image in ``docs/gallery/``, found by glob at build time.
 
-The folder is filled by its own script (screenshots of the maps dsrgeo draws); the page shows
-whatever images it holds, in file-name order, with a caption made from the file name, and
-still builds when the folder holds none.
+The folder is filled by its own scripts, ``make_gallery.py`` and ``make_gnss_map.py``
+(screenshots and static exports of the maps dsrgeo draws); the page shows whatever images it
+holds, in file-name order, with a caption made from the file name, and still builds when the
+folder holds none.
 """
 
 from pathlib import Path

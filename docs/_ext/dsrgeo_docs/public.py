@@ -16,6 +16,7 @@ import inspect
 EXTRA_MODULES = (
     "dsrgeo.maps",
     "dsrgeo.analysis",
+    "dsrgeo.sides",
     "dsrgeo.export",
     "dsrgeo.report",
     "dsrgeo.catalog",

@@ -91,12 +91,21 @@ def test_no_page_loads_anything_from_the_web(site):
         r'<(?:script|img|iframe|source|embed)\b[^>]*\ssrc="((?:https?:)?//[^"]*)"'
         r'|<link\b[^>]*\shref="((?:https?:)?//[^"]*)"'
     )
+    srcdoc = re.compile(r'\ssrcdoc="([^"]*)"')
+
+    def documents(page):
+        """The page's HTML and that of every frame in it (notebook maps are srcdoc frames)."""
+        text = page.read_text(encoding="utf-8")
+        return [text, *(html.unescape(inner) for inner in srcdoc.findall(text))]
+
     offending = {
         str(page.relative_to(site)): hit
         for page in pages
-        for hit in loads.findall(page.read_text(encoding="utf-8"))
+        for document in documents(page)
+        for hit in loads.findall(document)
     }
     assert offending == {}
+    assert any(len(documents(page)) > 1 for page in pages)  # the frames were looked into
     styles = [
         p for p in site.rglob("*.css") if re.search(r"url\(\s*['\"]?(https?:)?//", p.read_text())
     ]

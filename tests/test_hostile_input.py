@@ -163,6 +163,34 @@ def test_provenance_a_written_file_claims_reaches_the_page_as_escaped_text(tmp_p
     assert "&lt;svg onload=alert(3)&gt;" in text  # the layer's name
 
 
+def test_sources_a_frame_claims_reach_the_panel_only_as_capped_escaped_text(layer_named):
+    from dsrgeo.maps.layer import MAX_FRAME_SOURCES
+    from dsrgeo.maps.map import _source_entries
+
+    frame = layer_named("x")
+    frame.attrs["sources"] = [
+        {"title": "<script>alert(1)</script>", "url": "javascript:alert(2)", "as_of": 2024},
+        {"title": "ok", "url": "https://example.org/a?b=<c>", "publisher": {"html": "<b>"}},
+        "<img src=x onerror=alert(3)>",
+        {"publisher": "no title, no url"},
+        *[{"title": "t" * (geojson.MAX_MEMBER_CHARS + 10)}] * (MAX_FRAME_SOURCES + 5),
+    ]
+    m = Map().add(frame)
+    (layer,) = [layer for layer in m.layers if layer.role == "overlay"]
+    assert layer.sources[:2] == (
+        {"title": "<script>alert(1)</script>", "url": "javascript:alert(2)", "as_of": "2024"},
+        {"title": "ok", "url": "https://example.org/a?b=<c>"},
+    )
+    assert len(layer.sources) == MAX_FRAME_SOURCES - 2  # the list is cut, then bad items go
+    assert {len(s["title"]) for s in layer.sources[2:]} == {geojson.MAX_MEMBER_CHARS}
+    (entry,) = [e for e in _source_entries([layer])]
+    page = m.to_html()
+    for raw in ("<script>alert(1)", "javascript:alert", "<img src=x", "?b=<c>"):
+        assert raw not in page, raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.replace("\\u0026", "&")
+    assert entry["sources"][0]["title"] == "<script>alert(1)</script>"  # escaped on the page
+
+
 def test_provenance_members_are_taken_only_as_capped_text_and_known_layer_ids(tmp_path):
     document = json.loads(_collection(_point(0, 0)))
     document.update(

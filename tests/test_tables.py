@@ -56,3 +56,47 @@ def test_a_file_without_provenance_is_still_user_data_with_no_source(tmp_path):
     frame = dsrgeo.geojson.read_user_file(path)
     assert frame.attrs == {"title": "mine"}
     assert _added(path).citation.endswith("user data, no source given")
+
+
+def _panel(data):
+    """The Sources panel's entry of the layer Map().add(data) drew."""
+    from dsrgeo.maps.map import _source_entries
+
+    (entry,) = [e for e in _source_entries([_added(data)])]
+    return entry
+
+
+def test_the_sources_panel_lists_a_derived_tables_sources_and_licence(tmp_path):
+    # it showed only the citation text: no links, and not the licence the data carries
+    frame = dsrgeo.indicators()
+    path = write_table(frame, tmp_path / "indicators.geojson")
+    for data in (frame, path):  # in memory, and read back from its file
+        entry = _panel(data)
+        assert entry["licence"] == frame.attrs["licence"]
+        assert "CC BY-NC-SA 3.0" in entry["licence"]  # TeleGeography's cables are among them
+        assert entry["attribution"] == frame.attrs["attribution"]
+        assert entry["sources"] == frame.attrs["sources"]
+    page = Map().add(path).to_html()
+    assert 'href=\\"https://greenfdc.org/countries-of-the-belt-and-road-initiative-bri/\\"' in page
+    assert "Licence: Facts with citations" in page
+
+
+def test_the_sources_panel_keeps_a_user_files_licence_and_attribution(tmp_path):
+    frame = dsrgeo.geojson.read_user_file(
+        _point_file(tmp_path, citation="My survey, 2024", licence="CC BY 4.0", attribution="Me")
+    )
+    entry = _panel(frame)
+    assert entry == {
+        "name": "mine",
+        "citation": "My survey, 2024",
+        "licence": "CC BY 4.0",
+        "attribution": "Me",
+    }
+
+
+def _point_file(tmp_path, **members):
+    path = tmp_path / "mine.geojson"
+    point = {"type": "Point", "coordinates": [0, 0]}
+    feature = {"type": "Feature", "properties": {"name": "a"}, "geometry": point}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature], **members}))
+    return path

@@ -138,6 +138,12 @@ class MapLayer:
     decimals : int
         Decimals of the coordinates written to the page (at most 5; the catalog lowers it
         where the source is coarser, e.g. 3 for 1:50m country borders).
+    sources : tuple of dict
+        For a layer not from the catalog: the sources its frame's ``attrs`` list (``title``,
+        ``publisher``, ``url``, ``as_of``), or else those of the catalog layers it was made
+        from (``attrs["layers"]``); empty for catalog layers, whose sources the catalog holds.
+    licence : str or None
+        For a layer not from the catalog: its frame's ``attrs["licence"]``.
     credit : tuple of str
         The parts of the layer's short credit ("© TeleGeography, CC BY-NC-SA 3.0", "Natural
         Earth"): a map's one-line attribution shows each part once.
@@ -168,6 +174,8 @@ class MapLayer:
     image: object = None
     decimals: int = 5
     credit: tuple = ()
+    sources: tuple = ()
+    licence: object = None
     formats: dict = dataclasses.field(default_factory=dict)
 
     def __repr__(self):
@@ -596,6 +604,42 @@ def _citation(frame, info, name):
     return f"{name}: user data, no source given", attribution, credit
 
 
+#: The most sources a frame's ``attrs`` may list for the Sources panel, and their fields.
+MAX_FRAME_SOURCES = 200
+SOURCE_FIELDS = ("title", "publisher", "url", "as_of")
+
+
+def _frame_provenance(frame, info):
+    """Return (sources, licence) of a layer not from the catalog, for the Sources panel.
+
+    ``attrs`` are the caller's (or a file's) claims: only dicts of text or numbers are kept,
+    each value cut to :data:`~dsrgeo.geojson.MAX_MEMBER_CHARS`; the panel escapes them and
+    links only http(s) URLs.
+    """
+    if info is not None:
+        return (), None
+    attrs = frame.attrs
+    listed = attrs.get("sources")
+    sources = []
+    if isinstance(listed, (list, tuple)):
+        for source in listed[:MAX_FRAME_SOURCES]:
+            if not isinstance(source, dict):
+                continue
+            kept = {
+                key: str(source[key])[: geojson.MAX_MEMBER_CHARS]
+                for key in SOURCE_FIELDS
+                if isinstance(source.get(key), (str, int, float)) and str(source[key])
+            }
+            if kept.get("title") or kept.get("url"):
+                sources.append(kept)
+    if not sources:  # e.g. a table dsrgeo wrote, read back: its layers' sources
+        known = [i for i in attrs.get("layers") or () if i in catalog.layer_ids()]
+        sources = catalog.provenance(known)["sources"] if known else []
+    licence = attrs.get("licence")
+    licence = str(licence)[: geojson.MAX_MEMBER_CHARS] if licence else None
+    return tuple(sources), licence
+
+
 def _credit_parts(text):
     """Split a credit at "; " into its parts, each once."""
     if not isinstance(text, str):
@@ -758,6 +802,7 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
         marks = (block.get("marks") or {}).get("values", {})
         time = _time_rule(rows, block, base_style, kind, marks)
     citation, attribution, credit = _citation(rows.frame, info, name)
+    sources, licence = _frame_provenance(rows.frame, info)
     return MapLayer(
         name=name,
         kind=kind,
@@ -782,6 +827,8 @@ def resolve_layer(layer, options=AddOptions(), *, default_order, time_slider=Fal
         decimals=min(int(block.get("decimals", COORD_DECIMALS)), COORD_DECIMALS),
         credit=credit,
         formats=_formats(info, block, frame),
+        sources=sources,
+        licence=licence,
     )
 
 

@@ -17,6 +17,7 @@ from dsrgeo.maps.layer import (
     AddOptions,
     MapLayer,
     _credit_parts,
+    _frame_provenance,
     coverage_frame,
     resolve_layer,
 )
@@ -407,6 +408,7 @@ class Map:
             grid.attrs.get("citation") or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs"
         )
         attribution = grid.attrs.get("attribution")
+        sources, licence = _frame_provenance(grid, None)
         self._overlays.append(
             MapLayer(
                 name=str(label),
@@ -427,6 +429,8 @@ class Map:
                 order=-10,
                 image=(png, bounds),
                 credit=_credit_parts(attribution or citation),
+                sources=sources,
+                licence=licence,
             )
         )
         self._bodies.append(None)
@@ -1019,7 +1023,7 @@ def _packed(text, outer):
 
 
 def _source_entries(layers):
-    """The Sources panel's entries: each layer's sources from the catalog, or its citation."""
+    """The Sources panel's entries: each layer's sources (or citation), licence, attribution."""
     entries, seen = [], set()
     for layer in layers:
         if layer.layer_id is not None and layer.layer_id in catalog.layer_ids():
@@ -1031,8 +1035,13 @@ def _source_entries(layers):
                 "licence_url": info.licence_url,
                 "attribution": info.attribution,
             }
-        elif layer.citation:
-            entry = {"name": layer.name, "citation": layer.citation}
+        elif layer.sources or layer.citation:
+            # a frame's own: its sources (or its citation), licence and attribution
+            entry = {"name": layer.name, "licence": layer.licence, "attribution": layer.attribution}
+            if layer.sources:
+                entry["sources"] = [dict(s) for s in layer.sources]
+            else:
+                entry["citation"] = layer.citation
         else:
             continue
         frozen = json.dumps(entry, sort_keys=True)

@@ -10,6 +10,7 @@ asks for ten times that between any two categories a legend shows, since map swa
 dots are small.
 """
 
+import functools
 import itertools
 
 import colorspacious
@@ -69,19 +70,21 @@ def test_default_categorical_palette_stays_apart(vision):
     assert distance >= MIN_DELTA_E, (vision, a, b, round(distance, 1))
 
 
+@functools.cache
+def _legend(layer_id):
+    """The legend of a map of the layer (made once: collection and every vision share it)."""
+    return Map().add(layer_id).layers[-1].legend
+
+
 def _categorical_layers():
-    return [
-        layer_id
-        for layer_id in catalog.layer_ids()
-        if len(Map().add(layer_id).layers[-1].legend.entries) > 1
-    ]
+    return [layer_id for layer_id in catalog.layer_ids() if len(_legend(layer_id).entries) > 1]
 
 
 @pytest.mark.parametrize("layer_id", _categorical_layers())
 @pytest.mark.parametrize("vision", VISIONS)
 def test_every_legend_of_the_catalog_stays_apart(layer_id, vision):
     """The entries of each layer's legend, and its ramp against them, as the page draws them."""
-    legend = Map().add(layer_id).layers[-1].legend
+    legend = _legend(layer_id)
     colors = list(dict.fromkeys(color for _, color in legend.entries))
     distance, a, b = closest_pair(colors, vision)
     assert distance >= MIN_DELTA_E, (layer_id, vision, a, b, round(distance, 1))

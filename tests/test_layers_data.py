@@ -134,11 +134,12 @@ def test_every_cited_source_id_has_a_title_to_show_and_only_whole_links(layer_id
         )
 
 
-def test_an_old_style_sources_line_gives_its_title_link_and_date():
-    # a hand-checked entry of SOURCES.md section 5 (an old-style line: id, URL, date)
+def test_a_hand_checked_sources_line_gives_its_title_link_and_date():
+    # a hand-checked entry of SOURCES.md section 5, once an old-style line (id, URL, date) that
+    # gave the host as its title; the old-style form is checked by parse_sources_md's doctest
     assert catalog.cited_source("cceonline_peace_2018") == {
-        "title": "cceonlinenews.com",
-        "publisher": "cceonlinenews.com",
+        "title": "Huawei Marine begins work on Kenya-Pakistan subsea cable",
+        "publisher": "CCE Online News",
         "url": "https://cceonlinenews.com/2018/01/16/huawei-marine-begins-work-on-kenya-pakistan-subsea-cable/",
         "as_of": "2018-01-16",
     }

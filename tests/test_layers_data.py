@@ -1,6 +1,7 @@
 """Every shipped layer: schema, provenance, coordinates, ids, geometry kind, and a fresh build."""
 
 import json
+import urllib.parse
 
 import numpy as np
 import pytest
@@ -127,6 +128,9 @@ def test_every_cited_source_id_has_a_title_to_show_and_only_whole_links(layer_id
     for source_id in sorted(cited):
         entry = catalog.cited_source(source_id)
         assert entry["title"], (layer_id, source_id)
+        # a title that is only the host was the parser's fallback for a line giving none
+        host = urllib.parse.urlsplit(entry["url"] or "").hostname or ""
+        assert entry["title"] not in {host, host.removeprefix("www.")}, (layer_id, source_id)
         url = entry["url"]
         assert url is None or (url.startswith(("http://", "https://")) and "..." not in url), (
             layer_id,

@@ -191,6 +191,14 @@ def test_sources_a_frame_claims_reach_the_panel_only_as_capped_escaped_text(laye
     assert entry["sources"][0]["title"] == "<script>alert(1)</script>"  # escaped on the page
 
 
+@pytest.mark.parametrize("layers", [5, "cables", {"cables": 1}, [["cables"], {"id": "land"}]])
+def test_a_frames_layers_claim_that_is_not_a_list_of_ids_is_ignored(layer_named, layers):
+    frame = layer_named("x")
+    frame.attrs.update(layers=layers, citation="Mine")
+    (layer,) = [layer for layer in Map().add(frame).layers if layer.role == "overlay"]
+    assert (layer.citation, layer.sources, layer.credit) == ("Mine", (), ("Mine",))
+
+
 def test_provenance_members_are_taken_only_as_capped_text_and_known_layer_ids(tmp_path):
     document = json.loads(_collection(_point(0, 0)))
     document.update(

@@ -517,6 +517,9 @@ def provenance(layer_ids, *, title=None):
         "sources": sources,
         "licence": "; ".join(licences),
         "licences": licences,
-        "attribution": "; ".join(attributions),
+        # "status.; Cable data" read badly: a part's full stop gives way to the separator
+        "attribution": "; ".join(
+            [a.removesuffix(".") for a in attributions[:-1]] + attributions[-1:]
+        ),
         "citation": "\n".join(citation(layer_id) for layer_id in ids),
     }

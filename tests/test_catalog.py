@@ -33,3 +33,11 @@ def test_a_source_without_url_is_refused(tmp_path):
     path.write_text(json.dumps(raw), encoding="utf-8")
     with pytest.raises(InvalidLayerError, match="url"):
         catalog._read(str(path))
+
+
+def test_a_derived_frames_attribution_joins_its_parts_without_a_stray_full_stop():
+    attrs = catalog.provenance(catalog.layer_ids())
+    assert ".;" not in attrs["attribution"]
+    # every layer's attribution is still there
+    for layer_id in catalog.layer_ids():
+        assert catalog.get(layer_id).attribution.removesuffix(".") in attrs["attribution"]

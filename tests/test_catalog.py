@@ -41,3 +41,15 @@ def test_a_derived_frames_attribution_joins_its_parts_without_a_stray_full_stop(
     # every layer's attribution is still there
     for layer_id in catalog.layer_ids():
         assert catalog.get(layer_id).attribution.removesuffix(".") in attrs["attribution"]
+
+
+def test_a_popup_that_shows_confidence_shows_the_second_sources_it_rests_on():
+    # "High (two independent sources agree)" beside one listed source: the BRI popup gave a
+    # date that only its unlisted second sources state (Bangladesh, 14 October 2016)
+    for layer_id in catalog.layer_ids():
+        info = catalog.get(layer_id)
+        fields = [field["name"] for field in info.schema]
+        second = [name for name in fields if name.startswith("second_source_id")]
+        popup = info.map.get("popup", [])
+        if second and "confidence" in popup:
+            assert second[0] in popup, layer_id

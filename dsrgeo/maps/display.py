@@ -7,7 +7,8 @@ here, and the only markup written is ``<a href>`` for http(s) links (sources, we
 
 - ``"date"``: ISO dates as "7 September 2013", "April 2018" or "2019";
 - ``"countries"``: ISO 3166-1 alpha-3 codes as "Pakistan (PAK)";
-- ``"sources"``: source ids of ``policy/SOURCES.md`` as their titles, linked;
+- ``"sources"``: source ids of ``policy/SOURCES.md`` (a list, or one text joined with ``;``) as
+  their titles, linked;
 - ``"url"``: a web address as a link showing its host;
 - ``"cables"``: cable ids of the ``cables`` layer as the cables' names;
 - ``"percent"``: a share (0 to 1) as a whole percentage, "10%";
@@ -202,6 +203,8 @@ def display_value(value, fmt=None):
     'Safe City'
     >>> display_value(["gfdc_bri_countries_2025_05"], "sources")  # doctest: +ELLIPSIS
     '<a href="https://greenfdc.org/countries-of-the-belt-and-road-initiative-bri/" ...>Countries of the Belt and Road Initiative (May 2025 update)</a> (Christoph Nedopil, ...)'
+    >>> display_value("gfdc_bri_countries_2025_05; brf1_list_2017", "sources").count("<a href")
+    2
     >>> display_value("<b>", "countries")
     '&lt;b&gt;'
     >>> display_value(0.126, "percent"), display_value(float("nan"), "percent") is None
@@ -220,8 +223,9 @@ def display_value(value, fmt=None):
         return _listed([_date(v) for v in items])
     if fmt == "countries":
         return _listed([_country(v) for v in items])
-    if fmt == "sources":
-        return _listed([_source(v) for v in items], "<br>")
+    if fmt == "sources":  # a list of ids, or one text of ids joined with ";"
+        ids = [p.strip() for v in items for p in (v.split(";") if isinstance(v, str) else [v])]
+        return _listed([_source(v) for v in ids if v != ""], "<br>")
     if fmt == "url":
         return _listed([_url(v) for v in items])
     if fmt == "percent":

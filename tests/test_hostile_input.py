@@ -191,6 +191,17 @@ def test_sources_a_frame_claims_reach_the_panel_only_as_capped_escaped_text(laye
     assert entry["sources"][0]["title"] == "<script>alert(1)</script>"  # escaped on the page
 
 
+@pytest.mark.parametrize("value", [{"html": "<b>x</b>"}, ["a", "b"], 7, "   "])
+def test_a_frames_attribution_or_licence_that_is_not_text_is_left_out(layer_named, value):
+    # a dict attribution crashed the page: the Sources panel escaped it as text
+    frame = layer_named("x")
+    frame.attrs.update(citation="Mine", attribution=value, licence=value)
+    m = Map().add(frame)
+    (layer,) = [layer for layer in m.layers if layer.role == "overlay"]
+    assert (layer.attribution, layer.licence) == (None, None)
+    assert "&lt;b&gt;x" not in m.to_html()
+
+
 @pytest.mark.parametrize("layers", [5, "cables", {"cables": 1}, [["cables"], {"id": "land"}]])
 def test_a_frames_layers_claim_that_is_not_a_list_of_ids_is_ignored(layer_named, layers):
     frame = layer_named("x")

@@ -589,7 +589,7 @@ def _citation(frame, info, name):
     if info is not None:
         return catalog.citation(info.id), info.attribution, _credit_parts(info.credit)
     attrs = frame.attrs
-    attribution = attrs.get("attribution")
+    attribution = _attr_text(attrs, "attribution")
     known = _known_layers(attrs)
     if attrs.get("credit"):
         credit = _credit_parts(attrs["credit"])
@@ -602,6 +602,14 @@ def _citation(frame, info, name):
     if attrs.get("citation"):
         return str(attrs["citation"]), attribution, credit
     return f"{name}: user data, no source given", attribution, credit
+
+
+def _attr_text(attrs, key):
+    """A frame's ``attrs[key]`` if it is text (cut to the GeoJSON member cap), else None."""
+    value = attrs.get(key)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value[: geojson.MAX_MEMBER_CHARS]
 
 
 def _known_layers(attrs):
@@ -644,9 +652,7 @@ def _frame_provenance(frame, info):
     if not sources:  # e.g. a table dsrgeo wrote, read back: its layers' sources
         known = _known_layers(attrs)
         sources = catalog.provenance(known)["sources"] if known else []
-    licence = attrs.get("licence")
-    licence = str(licence)[: geojson.MAX_MEMBER_CHARS] if licence else None
-    return tuple(sources), licence
+    return tuple(sources), _attr_text(attrs, "licence")
 
 
 def _credit_parts(text):

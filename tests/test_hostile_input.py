@@ -183,7 +183,7 @@ def test_sources_a_frame_claims_reach_the_panel_only_as_capped_escaped_text(laye
     )
     assert len(layer.sources) == MAX_FRAME_SOURCES - 2  # the list is cut, then bad items go
     assert {len(s["title"]) for s in layer.sources[2:]} == {geojson.MAX_MEMBER_CHARS}
-    (entry,) = [e for e in _source_entries([layer])]
+    (entry,) = _source_entries([layer])
     page = m.to_html()
     for raw in ("<script>alert(1)", "javascript:alert", "<img src=x", "?b=<c>"):
         assert raw not in page, raw

@@ -38,21 +38,7 @@ def test_a_written_table_added_back_from_its_file_keeps_its_credit_and_citation(
 
 
 def test_a_file_without_provenance_is_still_user_data_with_no_source(tmp_path):
-    path = tmp_path / "mine.geojson"
-    path.write_text(
-        json.dumps(
-            {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "properties": {"name": "a"},
-                        "geometry": {"type": "Point", "coordinates": [0, 0]},
-                    }
-                ],
-            }
-        )
-    )
+    path = _point_file(tmp_path)
     frame = dsrgeo.geojson.read_user_file(path)
     assert frame.attrs == {"title": "mine"}
     assert _added(path).citation.endswith("user data, no source given")
@@ -62,7 +48,7 @@ def _panel(data):
     """The Sources panel's entry of the layer Map().add(data) drew."""
     from dsrgeo.maps.map import _source_entries
 
-    (entry,) = [e for e in _source_entries([_added(data)])]
+    (entry,) = _source_entries([_added(data)])
     return entry
 
 

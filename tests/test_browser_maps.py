@@ -225,6 +225,56 @@ def test_notebook_repr_renders_offline(offline_page, tmp_path):
     assert offline_page.errors == [] and offline_page.blocked == []
 
 
+VIEW = "() => Object.values(dsrgeo.maps).map(e => [e.map.getCenter().lat, e.map.getCenter().lng, e.map.getZoom()])"
+
+
+def _view_in(page, frame=False):
+    """The opening views of the maps of a page (or of its first frame), once drawn."""
+    target = page.frames[1] if frame else page
+    target.wait_for_function(ALL_DRAWN, timeout=TIMEOUT_MS, polling=100)
+    return target.evaluate(VIEW)
+
+
+@pytest.mark.parametrize(
+    "hide, show",
+    [
+        (
+            '<div id="box" style="display:none">',
+            'document.getElementById("box").style.display = ""',
+        ),
+        ('<details id="box"><summary>Map</summary>', 'document.getElementById("box").open = true'),
+    ],
+    ids=["hidden", "collapsed"],
+)
+@pytest.mark.parametrize("form", ["notebook", "fragment"])
+def test_a_map_opened_hidden_draws_and_fits_once_shown(offline_page, tmp_path, hide, show, form):
+    """A collapsed output, a closed <details> or a hidden tab: the map has no size when its
+    script runs. Leaflet computed the opening view as NaN, threw, and the map never drew."""
+    m = Map(title="Hidden").add("bri_countries")
+    body = m._repr_html_() if form == "notebook" else m.to_html(fragment=True)
+    close = "</details>" if hide.startswith("<details") else "</div>"
+    shown = tmp_path / "shown.html"
+    shown.write_text(f"<!DOCTYPE html><html><body>{body}</body></html>", encoding="utf-8")
+    hidden = tmp_path / "hidden.html"
+    hidden.write_text(
+        f"<!DOCTYPE html><html><body>{hide}{body}{close}"
+        f"<script>setTimeout(() => {{ {show}; }}, 500)</script></body></html>",
+        encoding="utf-8",
+    )
+    offline_page.goto(shown.as_uri())
+    expected = _view_in(offline_page, frame=form == "notebook")
+    offline_page.goto(hidden.as_uri())
+    offline_page.wait_for_timeout(1000)  # shown after 500 ms
+    (view,) = _view_in(offline_page, frame=form == "notebook")
+    # the view of a map shown at once: the same zoom, the centre within 2 pixels (a page's
+    # scroll bar can move it by a few)
+    (lat, lon, zoom) = expected[0]
+    two_px_deg = 2 * 360 / (256 * 2**zoom)
+    assert view[2] == zoom
+    assert view[:2] == pytest.approx([lat, lon], abs=two_px_deg)
+    assert offline_page.errors == [] and offline_page.blocked == []
+
+
 def test_two_fragments_on_one_page(offline_page, tmp_path, layer_named):
     first = Map(title="First").add(layer_named("one")).to_html(fragment=True)
     second = Map(title="Second").add("hmn_cables").to_html(fragment=True)

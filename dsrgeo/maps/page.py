@@ -122,8 +122,7 @@ class LeafletMap(SafeMacro):
         {%- for name, z in this.panes.items() %}
         {{ this.get_name() }}.createPane({{ name|tojson }}).style.zIndex = {{ z|tojson }};
         {%- endfor %}
-        {{ this.get_name() }}.fitBounds({{ this.bounds|tojson }}, {padding: [{{ this.padding }}, {{ this.padding }}]});
-        dsrgeo.portrait({{ this.get_name()|tojson }}, {{ this.focus|tojson }});
+        dsrgeo.view({{ this.get_name()|tojson }}, {{ this.bounds|tojson }}, {{ this.padding }}, {{ this.focus|tojson }});
         {% endmacro %}
         """
     )

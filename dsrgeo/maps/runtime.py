@@ -33,7 +33,7 @@ PANEL_BUDGET_LARGE = 0.15
 PANEL_BUDGET_SMALL = 0.30
 LARGE_MAP_PX = (1000, 700)
 #: Pages that embed several maps load the runtime once (a second copy of it returns at once)
-RUNTIME_VERSION = "2"
+RUNTIME_VERSION = "3"
 
 RUNTIME_CSS = """
 .dsrgeo-map{background:#dbe7f0;font:13px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
@@ -220,18 +220,62 @@ RUNTIME_JS = r"""
     leafletMap.on("baselayerchange", function () { D.credits(name); });
     pickingFor(entry);
     leafletMap.on("moveend", function () { ensureCopies(entry); });
-    leafletMap.on("resize", function () { setMinZoom(entry); D.fit(name); });
+    leafletMap.on("resize", function () {
+      if (entry.pendingView && hasRoom(entry)) {
+        var view = entry.pendingView;
+        entry.pendingView = null;
+        // no animated zoom up to the new minimum: its end would undo the opening view
+        leafletMap.options.minZoom = minZoomFor(entry);
+        leafletMap.fire("zoomlevelschange");
+        view();
+      } else {
+        setMinZoom(entry);
+      }
+      D.fit(name);
+    });
+    // a container that changes size without the window (a collapsed output, a tab, a
+    // <details> opened) tells Leaflet, which fires "resize"
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { leafletMap.invalidateSize({pan: false}); })
+        .observe(leafletMap.getContainer());
+    }
     setMinZoom(entry);
     return entry;
   };
 
+  function hasRoom(entry) {
+    var size = entry.map.getSize(), padding = entry.viewPadding || 0;
+    return size.x > 2 * padding && size.y > 2 * padding;
+  }
+
+  // the opening view: the bounds with padding, or, while the map has no room (opened hidden
+  // or collapsed: Leaflet would compute NaN and stop the page), the world until it has
+  D.view = function (mapName, bounds, padding, focus) {
+    var entry = D.maps[mapName], map = entry.map, maxBounds = null;
+    entry.viewPadding = padding;
+    function view() {
+      map.fitBounds(bounds, {padding: [padding, padding], animate: false});
+      D.portrait(mapName, focus);
+      if (maxBounds) { map.setMaxBounds(maxBounds); }
+    }
+    if (hasRoom(entry)) { view(); return; }
+    // until then no bounds to enforce: their animated pans, started as the map gets its
+    // size, would end after the opening view and undo it
+    maxBounds = map.options.maxBounds;
+    map.setMaxBounds(null);
+    map.setView([0, entry.centerLon], map.getMinZoom(), {animate: false});
+    entry.pendingView = view;
+  };
+
   // the world is at least as high as the map (no empty bands beyond the poles) and half as
   // wide (three copies of it fill any view)
-  function setMinZoom(entry) {
+  function minZoomFor(entry) {
     var size = entry.map.getSize();
     var zoom = Math.log(Math.max(size.y, size.x / 2, 256) / 256) / Math.LN2;
-    entry.map.setMinZoom(Math.ceil(zoom * 4) / 4);
+    return Math.ceil(zoom * 4) / 4;
   }
+
+  function setMinZoom(entry) { entry.map.setMinZoom(minZoomFor(entry)); }
 
   // a tall map (a phone) opens on its focus at a zoom that still shows 130 degrees of
   // longitude, instead of a small world in a band of empty ocean

@@ -243,8 +243,13 @@ def _view_in(page, frame=False):
             'document.getElementById("box").style.display = ""',
         ),
         ('<details id="box"><summary>Map</summary>', 'document.getElementById("box").open = true'),
+        (  # too narrow for its padding first, then full width
+            '<div id="box" style="width:0;overflow:hidden">',
+            'const box = document.getElementById("box"); box.style.width = "40px"; '
+            'setTimeout(() => { box.style.width = ""; }, 150)',
+        ),
     ],
-    ids=["hidden", "collapsed"],
+    ids=["hidden", "collapsed", "growing"],
 )
 @pytest.mark.parametrize("form", ["notebook", "fragment"])
 def test_a_map_opened_hidden_draws_and_fits_once_shown(offline_page, tmp_path, hide, show, form):

@@ -221,13 +221,15 @@ RUNTIME_JS = r"""
     pickingFor(entry);
     leafletMap.on("moveend", function () { ensureCopies(entry); });
     leafletMap.on("resize", function () {
-      if (entry.pendingView && hasRoom(entry)) {
-        var view = entry.pendingView;
-        entry.pendingView = null;
+      if (entry.pendingView) {
         // no animated zoom up to the new minimum: its end would undo the opening view
         leafletMap.options.minZoom = minZoomFor(entry);
         leafletMap.fire("zoomlevelschange");
-        view();
+        if (hasRoom(entry)) {
+          var view = entry.pendingView;
+          entry.pendingView = null;
+          view();
+        }
       } else {
         setMinZoom(entry);
       }

@@ -45,6 +45,7 @@ __all__ = [
     "geojson_text",
     "is_partial_date",
     "layer_members",
+    "member_text",
     "parse",
     "provenance_attrs",
     "read_layer_file",
@@ -600,8 +601,19 @@ def read_user_file(path, *, max_bytes=MAX_USER_FILE_BYTES):
     return _user_frame(rows, geometries, document, path)
 
 
-def _member_text(members, key):
-    """The member ``key`` if it is non-blank text, cut to :data:`MAX_MEMBER_CHARS`; else None."""
+def member_text(members, key):
+    """Return ``members[key]`` if it is non-blank text, cut to :data:`MAX_MEMBER_CHARS`; else None.
+
+    What a file's (or a frame's ``attrs``) provenance claims is kept only as text, so pages
+    can escape it.
+
+    Examples
+    --------
+    >>> member_text({"licence": "CC BY 4.0", "credit": {"html": "<b>"}}, "licence")
+    'CC BY 4.0'
+    >>> member_text({"credit": {"html": "<b>"}}, "credit") is None
+    True
+    """
     value = members.get(key)
     if not isinstance(value, str) or not value.strip():
         return None
@@ -625,7 +637,7 @@ def provenance_attrs(document):
         return {}
     attrs = {}
     for key in USER_TEXT_MEMBERS:
-        text = _member_text(document, key)
+        text = member_text(document, key)
         if text is not None:
             attrs[key] = text
     layers = document.get("layers")
@@ -647,7 +659,7 @@ def _user_frame(rows, geometries, document, path):
     shapes = [None if g is None else shapely.geometry.shape(g) for g in geometries]
     frame = geopandas.GeoDataFrame(pd.DataFrame(rows), geometry=shapes, crs="EPSG:4326")
     frame.attrs.update(provenance_attrs(document))
-    name = _member_text(document, "name") if isinstance(document, dict) else None
+    name = member_text(document, "name") if isinstance(document, dict) else None
     frame.attrs["title"] = name or frame.attrs.get("title") or path.stem
     return frame
 

@@ -774,6 +774,11 @@ def test_the_page_credits_coverage_and_frames_that_only_cite(layer_named):
     assert f"credit: {json.dumps([text])}" in m.to_html()
     grid.attrs["attribution"] = "Orbits: CelesTrak"
     assert Map().add_coverage(grid, "bds").layers[-1].credit == ("Orbits: CelesTrak",)
+    # a grid's claims that are not text count as none: a list citation crashed the page
+    grid.attrs.update(citation=["a"], attribution={"html": "<b>"})
+    m = Map().add_coverage(grid, "bds")
+    assert (m.layers[-1].citation, m.layers[-1].attribution) == (text, None)
+    assert "&lt;b&gt;" not in m.to_html()
 
 
 def test_hostile_credits_and_citations_are_escaped(layer_named):

@@ -589,7 +589,7 @@ def _citation(frame, info, name):
     if info is not None:
         return catalog.citation(info.id), info.attribution, _credit_parts(info.credit)
     attrs = frame.attrs
-    attribution = _attr_text(attrs, "attribution")
+    attribution = geojson.member_text(attrs, "attribution")
     known = _known_layers(attrs)
     if attrs.get("credit"):
         credit = _credit_parts(attrs["credit"])
@@ -602,14 +602,6 @@ def _citation(frame, info, name):
     if attrs.get("citation"):
         return str(attrs["citation"]), attribution, credit
     return f"{name}: user data, no source given", attribution, credit
-
-
-def _attr_text(attrs, key):
-    """A frame's ``attrs[key]`` if it is text (cut to the GeoJSON member cap), else None."""
-    value = attrs.get(key)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return value[: geojson.MAX_MEMBER_CHARS]
 
 
 def _known_layers(attrs):
@@ -630,7 +622,7 @@ def _frame_provenance(frame, info):
     """Return (sources, licence) of a layer not from the catalog, for the Sources panel.
 
     ``attrs`` are the caller's (or a file's) claims: only dicts of text or numbers are kept,
-    each value cut to :data:`~dsrgeo.geojson.MAX_MEMBER_CHARS`; the panel escapes them and
+    each value as :func:`~dsrgeo.geojson.member_text` keeps it; the panel escapes them and
     links only http(s) URLs.
     """
     if info is not None:
@@ -642,17 +634,19 @@ def _frame_provenance(frame, info):
         for source in listed[:MAX_FRAME_SOURCES]:
             if not isinstance(source, dict):
                 continue
+            # numbers (a year in as_of) as text; anything else that is not text is left out
+            as_text = {k: str(v) if isinstance(v, int | float) else v for k, v in source.items()}
             kept = {
-                key: str(source[key])[: geojson.MAX_MEMBER_CHARS]
+                key: text
                 for key in SOURCE_FIELDS
-                if isinstance(source.get(key), (str, int, float)) and str(source[key])
+                if (text := geojson.member_text(as_text, key)) is not None
             }
             if kept.get("title") or kept.get("url"):
                 sources.append(kept)
     if not sources:  # e.g. a table dsrgeo wrote, read back: its layers' sources
         known = _known_layers(attrs)
         sources = catalog.provenance(known)["sources"] if known else []
-    return tuple(sources), _attr_text(attrs, "licence")
+    return tuple(sources), geojson.member_text(attrs, "licence")
 
 
 def _credit_parts(text):

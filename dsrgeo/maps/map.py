@@ -7,7 +7,7 @@ import json
 import zlib
 from pathlib import Path
 
-from dsrgeo import catalog, checks, export
+from dsrgeo import catalog, checks, export, geojson
 from dsrgeo.errors import ParameterError
 from dsrgeo.fileio import atomic_write
 from dsrgeo.geodesy import recentre
@@ -405,9 +405,10 @@ class Map:
         colors = tuple(coverage_colors(frame[column], low, high, palette))
         label = name or coverage_label(column, grid.attrs)
         citation = (
-            grid.attrs.get("citation") or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs"
+            geojson.member_text(grid.attrs, "citation")
+            or f"{label}: computed with dsrgeo.gnss from CelesTrak TLEs"
         )
-        attribution = grid.attrs.get("attribution")
+        attribution = geojson.member_text(grid.attrs, "attribution")
         sources, licence = _frame_provenance(grid, None)
         self._overlays.append(
             MapLayer(

@@ -150,17 +150,30 @@ FORK_SCRIPT = textwrap.dedent(
             held.set()
             done.wait()
 
+    limited = threading.Event()
+
+    def hold_the_blas_limit():  # and one inside single_threaded_blas: its count of users
+        with engine.single_threaded_blas():
+            limited.set()
+            done.wait()
+
+    limiter = threading.Thread(target=hold_the_blas_limit)
+    limiter.start()
+    limited.wait()
     holder = threading.Thread(target=hold_the_locks)
     holder.start()
     held.wait()
     pid = os.fork()
     if pid == 0:
         signal.alarm(30)  # a child stuck on a lock dies rather than hangs
-        ok = engine._POOLS == {} and visibility(sites, **window).equals(parent)
+        # no user of the parent's BLAS limit lives on in the child, which sets its own
+        ok = engine._BLAS == {"users": 0, "limiter": None}
+        ok = ok and engine._POOLS == {} and visibility(sites, **window).equals(parent)
         ok = ok and list(engine._POOLS) == [engine.engine_threads()]
         os._exit(0 if ok else 1)
     done.set()
     holder.join()
+    limiter.join()
     _, status = os.waitpid(pid, 0)
     print(engine.__file__, "child exit", os.waitstatus_to_exitcode(status))
     sys.exit(os.waitstatus_to_exitcode(status))

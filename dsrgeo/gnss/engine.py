@@ -458,14 +458,17 @@ _POOLS_LOCK = threading.Lock()
 
 
 def _after_fork_in_child():
-    """A forked child has none of its parent's threads: forget their pools and locks.
+    """A forked child has none of its parent's threads: forget their pools, locks and limit.
 
-    The locks may have been held by a parent thread at the fork, and would then stay held.
+    The locks may have been held by a parent thread at the fork, and would then stay held;
+    a parent thread inside :func:`single_threaded_blas` would stay counted as a user, so the
+    child would never set its own limit.
     """
     global _POOLS_LOCK, _BLAS_LOCK
     _POOLS.clear()
     _POOLS_LOCK = threading.Lock()
     _BLAS_LOCK = threading.Lock()
+    _BLAS.update(users=0, limiter=None)
 
 
 if hasattr(os, "register_at_fork"):  # not on Windows

@@ -259,7 +259,8 @@ def alignment(*, as_of=None, by="territory", weights=None):
         One row per territory (Hong Kong apart from China) or per state.
     weights : dict or other mapping, optional
         ``{component: weight}`` for the score, each a number >= 0; components not given keep
-        :data:`DEFAULT_WEIGHTS` (which may itself be given, or a changed copy of it). See :data:`COMPONENTS` for what each component is.
+        :data:`DEFAULT_WEIGHTS` (which may itself be given, or a changed copy of it). See
+        :data:`COMPONENTS` for what each component is.
 
     Returns
     -------

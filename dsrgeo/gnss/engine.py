@@ -56,7 +56,7 @@ from dsrgeo.errors import ParameterError
 from dsrgeo.gnss import frames, propagation
 from dsrgeo.gnss.elements import CORE_SYSTEMS
 from dsrgeo.gnss.inputs import Epochs, check_mask, engine_threads
-from dsrgeo.gnss.propagation import propagate_ecef_km
+from dsrgeo.gnss.propagation import WINDOW_EPOCHS, propagate_ecef_km
 
 __all__ = [
     "PDOP_USABLE_MAX",
@@ -84,8 +84,6 @@ __all__ = [
 PDOP_USABLE_MAX = 100.0
 #: Sites per tile (one matrix product per tile and unit of epochs).
 TILE_SITES = 256
-#: Epochs propagated at once: the most epochs whose positions are held in memory.
-WINDOW_EPOCHS = 1440
 _SPAN_EPOCHS = 360  # epochs per span of site_statistics
 _CHUNK_SITES = 8192  # sites per task of site_statistics (whole tiles), as the grid's bands
 _TASKS_AHEAD_PER_THREAD = 2  # tasks of site_statistics in flight or done but not merged

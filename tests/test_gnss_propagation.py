@@ -6,6 +6,7 @@ about 2 m at GNSS distances, so an interpolation within 1 mm changes nothing it 
 """
 
 import datetime as dt
+import tracemalloc
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,8 @@ INTERPOLATION_TOL_KM = 1e-6
 # PDOP from interpolated positions, against propagated ones, in float64 (measured: 1e-11 at
 # most on the 4 degree grid below); the capitals layer rounds PDOP to 0.01
 PDOP_RTOL = 1e-9
+# The most memory one window of 1,440 epochs of the 134 satellites may take while propagated
+WINDOW_PEAK_BYTES = 32 * 2**20
 # ISS (ZARYA) of 2008-09-20, the example of CelesTrak's "NORAD Two-Line Element Set Format"
 # (https://celestrak.org/NORAD/documentation/tle-fmt.php): 15.7 revolutions a day, far too
 # fast for 10-minute nodes
@@ -64,10 +67,20 @@ def test_interpolated_positions_match_sgp4_at_every_epoch(shipped):
     assert satrecs.calls == [153, 18]
 
 
-@pytest.mark.parametrize("count", [7, 61, 600, 1439])
-def test_any_window_length_is_interpolated_or_propagated_correctly(shipped, count):
-    fast = propagation.window_ecef_km(shipped, shipped.satrecs(), FIRST, MINUTE, count)
-    exact = propagation.propagate_ecef_km(shipped, FIRST + np.arange(count) * MINUTE)
+@pytest.mark.parametrize(
+    ("count", "step"),
+    [(7, MINUTE), (61, MINUTE), (600, MINUTE), (1439, MINUTE), (1440, np.timedelta64(1, "ms"))],
+)
+def test_any_window_length_is_interpolated_or_propagated_correctly(shipped, count, step):
+    satrecs = shipped.satrecs()
+    tracemalloc.start()
+    fast = propagation.window_ecef_km(shipped, satrecs, FIRST, step, count)
+    peak_bytes = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # bounded by the window, however short the step (measured: 12 MiB at 1,440 epochs; SGP4 at
+    # every epoch, 16 MiB); 10-minute nodes 1 ms apart once made a 2 GB array here
+    assert peak_bytes < WINDOW_PEAK_BYTES
+    exact = propagation.propagate_ecef_km(shipped, FIRST + np.arange(count) * step)
     assert fast.shape == exact.shape
     assert np.abs(fast - exact).max() <= INTERPOLATION_TOL_KM
 
@@ -175,12 +188,13 @@ def test_the_engine_interpolates_the_capitals_recipe(monkeypatch):
         (60, 1441, 153 + 18 + 1),  # a one-epoch window is propagated as it is
         (300, 288, 288),  # the grids' default: every epoch
         (1, 1440, 12 + 1),  # 3 intervals of 600 epochs, 9 nodes more, 1 check
+        (0.001, 1440, 10 + 1),  # one interval: no more epochs per node than the window's
     ],
 )
 def test_sgp4_epochs_counts_what_the_windows_propagate(shipped, step_s, n_epochs, propagated):
     assert propagation.sgp4_epochs(step_s, n_epochs) == propagated
     satrecs = CountingSatrecs(shipped.satrecs())
-    step = np.timedelta64(step_s, "s")
+    step = np.timedelta64(round(step_s * 1000), "ms")
     for i0 in range(0, n_epochs, propagation.WINDOW_EPOCHS):
         count = min(n_epochs, i0 + propagation.WINDOW_EPOCHS) - i0
         propagation.window_ecef_km(shipped, satrecs, FIRST + i0 * step, step, count)

@@ -7,7 +7,7 @@ given, to well under a millimetre, by a polynomial through positions ten minutes
 distributed (SP3 files at 15-minute nodes, read by Lagrange interpolation):
 
 1. propagate at *nodes* every ``m`` epochs (``m`` = :data:`NODE_SPACING_S` // step, at least
-   :data:`MIN_EPOCHS_PER_NODE`), from four nodes before the first epoch to five past the
+   :data:`MIN_EPOCHS_PER_NODE` and at most the window's epochs), from four nodes before the first epoch to five past the
    start of the last interval (:data:`STENCIL_NODES` - 1 more than the intervals);
 2. for an epoch between nodes ``q`` and ``q + 1``, take the Lagrange polynomial through the
    :data:`STENCIL_NODES` nodes around it (``q - 4`` to ``q + 5``): a fixed weight vector per
@@ -25,6 +25,8 @@ a two-thousandth of the 2 m resolution of the float32 positions the visibility t
 Positions are rotated from TEME to the Earth-fixed frame after interpolation (see
 :mod:`dsrgeo.gnss.frames`), so the rotation is exact at every epoch.
 """
+
+import functools
 
 import numpy as np
 
@@ -164,8 +166,12 @@ def sgp4_epochs(step_s, n_epochs):
 
 
 def _plan(step_s, count):
-    """``(epochs per node, intervals, nodes, check epochs)`` of a window, or None: every epoch."""
-    per_node = int(NODE_SPACING_S // step_s) if step_s > 0 else 0
+    """``(epochs per node, intervals, nodes, check epochs)`` of a window, or None: every epoch.
+
+    At most ``count`` epochs per node, so that the interpolated epochs (whole intervals) stay
+    fewer than twice the window's, however short the step.
+    """
+    per_node = min(int(NODE_SPACING_S // step_s), count) if step_s > 0 else 0
     if per_node < MIN_EPOCHS_PER_NODE:
         return None
     intervals = -(-count // per_node)
@@ -190,8 +196,11 @@ def interpolable(sats):
     return bool(np.all(rev_per_day <= MAX_REV_PER_DAY) and np.all(eccentricity <= MAX_ECCENTRICITY))
 
 
+@functools.lru_cache(maxsize=16)
 def lagrange_weights(per_node, stencil_nodes):
     """Return the Lagrange weights, shape (stencil_nodes, per_node), of evenly spaced nodes.
+
+    The array is shared (cached) and read-only.
 
     Column ``j`` weights nodes ``-(stencil_nodes / 2 - 1) .. stencil_nodes / 2`` (in node
     spacings) for the point ``j / per_node`` of the interval between nodes 0 and 1.
@@ -211,6 +220,7 @@ def lagrange_weights(per_node, stencil_nodes):
         for b in range(stencil_nodes):
             if a != b:
                 weights[a] *= (x - nodes[b]) / (nodes[a] - nodes[b])
+    weights.flags.writeable = False  # cached: shared by every call
     return weights
 
 

@@ -20,7 +20,9 @@ satellites x 1,440 one-minute epochs of 2022-02-05, counts and PDOP) and
 - whole fresh processes (``python -c "import dsrgeo.gnss; <one call>"``): wall time (median
   of ``--repeats``), user and system CPU, peak RSS (``ru_maxrss``);
 - in one process: the first call and the warm (second) call;
-- beside them the floor: bare ``SatrecArray.sgp4`` of the same satellites and epochs;
+- beside them the floor: bare ``SatrecArray.sgp4`` of the same satellites and epochs, the
+  engine's own propagation of the capitals window (at 10-minute nodes, interpolated), and
+  the capitals recipe against bare SGP4 timed in turn in one process (median ratio);
 - how time grows with points (grids) and with epochs (the capitals at 30-240 s steps), as
   log-log slopes (1.0 = linear);
 - skyfield's natural loop, ``(sat - site).at(t).altaz()`` for every satellite and every one
@@ -172,6 +174,52 @@ def propagation_floor(n_epochs, step_s, repeats):
         satrecs.sgp4(jd, fr)
         best = min(best, time.perf_counter() - t0)
     return best
+
+
+def engine_propagation(n_epochs, step_s, repeats):
+    """Best time of the engine's own propagation of that window (nodes, interpolated)."""
+    from dsrgeo.gnss import load_satellites, propagation
+
+    sats = load_satellites()
+    satrecs = sats.satrecs()
+    first = np.datetime64(START, "us")
+    step = np.timedelta64(step_s, "s")
+    return best_of(
+        repeats, lambda: propagation.window_ecef_km(sats, satrecs, first, step, n_epochs)
+    )
+
+
+def capitals_against_floor(repeats):
+    """The capitals recipe's warm call against bare SGP4, alternated in this process.
+
+    Both are timed ``repeats`` times in turn (SGP4, then the recipe), so a busy spell of the
+    machine slows both; returns the median of the per-pair ratios and the medians of each.
+    """
+    import datetime as dt
+
+    from dsrgeo.gnss import capitals_visibility, frames, load_satellites
+    from dsrgeo.gnss.inputs import epoch_times
+
+    start = dt.datetime.fromisoformat(START).replace(tzinfo=dt.UTC)
+    jd, fr = frames.julian_dates(epoch_times(start, start + dt.timedelta(days=1), 60))
+    satrecs = load_satellites().satrecs()
+    capitals_visibility()  # warm
+    bare, recipe = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        satrecs.sgp4(jd, fr)
+        t1 = time.perf_counter()
+        capitals_visibility()
+        t2 = time.perf_counter()
+        bare.append(t1 - t0)
+        recipe.append(t2 - t1)
+    ratios = [r / b for r, b in zip(recipe, bare)]
+    return {
+        "ratio_median": statistics.median(ratios),
+        "ratio_range": [min(ratios), max(ratios)],
+        "recipe_s": statistics.median(recipe),
+        "bare_s": statistics.median(bare),
+    }
 
 
 def best_of(repeats, func):
@@ -331,6 +379,12 @@ def main(argv=None):
         f"1440 epochs (capitals), {floor_grid:.3f} s for 288 epochs (grids)\n"
     )
     figures["floor_s"] = {"capitals": floor_capitals, "grid": floor_grid}
+    own = engine_propagation(1440, 60, 5)
+    print(
+        f"the engine's own propagation of the capitals window (SGP4 at 10-minute nodes, "
+        f"interpolated; dsrgeo.gnss.propagation): {own:.3f} s\n"
+    )
+    figures["engine_propagation_s"] = {"capitals": own}
 
     print(f"fresh processes (median of {repeats}; first/warm: calls 1 and 2 in one process)")
     print("            job  process  import    user     sys  maxRSS   first     warm  process")
@@ -342,6 +396,13 @@ def main(argv=None):
         f"  capitals recipe warm / floor: {capitals['warm_call_s'] / floor_capitals:.2f} x "
         "(the warm call includes loading the layer and the TLEs)"
     )
+    pairs = capitals_against_floor(9 if args.quick else 15)
+    print(
+        f"  capitals recipe warm call / bare SGP4, alternated in one process: median "
+        f"{pairs['ratio_median']:.2f} x ({pairs['ratio_range'][0]:.2f}-"
+        f"{pairs['ratio_range'][1]:.2f}; {pairs['recipe_s']:.3f} s / {pairs['bare_s']:.3f} s)"
+    )
+    figures["capitals_against_floor"] = pairs
     if "0.25" in figures["fresh"] and "1" in figures["fresh"]:
         quarter, one = figures["fresh"]["0.25"], figures["fresh"]["1"]
         print(

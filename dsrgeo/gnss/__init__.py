@@ -7,6 +7,7 @@ day, mask or TLE set.
 
 Modules: :mod:`~dsrgeo.gnss.elements` (TLEs and constellations), :mod:`~dsrgeo.gnss.frames`
 (time and reference frames), :mod:`~dsrgeo.gnss.inputs` (argument checks),
+:mod:`~dsrgeo.gnss.propagation` (SGP4, at nodes and interpolated where it may be),
 :mod:`~dsrgeo.gnss.engine` (the vectorised counting engine), :mod:`~dsrgeo.gnss.sites`,
 :mod:`~dsrgeo.gnss.grid` and :mod:`~dsrgeo.gnss.capitals` (the three public entry points).
 

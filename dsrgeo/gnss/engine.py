@@ -1,10 +1,12 @@
 """The vectorised visibility engine: counts of visible satellites and PDOP per site.
 
-How it works: every satellite is propagated with ``sgp4.api.SatrecArray`` (TEME, km) and
-rotated to the Earth-fixed frame (see :mod:`dsrgeo.gnss.frames` for the approximation and its
-size), one *window* of at most :data:`WINDOW_EPOCHS` epochs at a time, so a window of any
-length runs in the same memory. For a site at ``r`` with zenith unit vector ``u`` and a
-satellite at ``p``, with ``d = p - r``::
+How it works: every satellite is propagated with ``sgp4.api.SatrecArray`` (TEME, km; at
+10-minute nodes and interpolated where the epochs are evenly spaced and at least three to a
+node, see :mod:`dsrgeo.gnss.propagation`) and rotated to the Earth-fixed frame (see
+:mod:`dsrgeo.gnss.frames` for the approximation and its size), one *window* of at most
+:data:`WINDOW_EPOCHS` epochs at a time, so a window of any length runs in the same memory.
+For a site at ``r`` with zenith unit vector ``u`` and a satellite at ``p``, with
+``d = p - r``::
 
     sin(elevation) = d . u / |d|,     |d|^2 = |p|^2 + |r|^2 - 2 p . r
 
@@ -50,10 +52,11 @@ import types
 
 import numpy as np
 
-from dsrgeo.errors import ElementSetError, ParameterError
-from dsrgeo.gnss import frames
+from dsrgeo.errors import ParameterError
+from dsrgeo.gnss import frames, propagation
 from dsrgeo.gnss.elements import CORE_SYSTEMS
-from dsrgeo.gnss.inputs import check_mask, engine_threads
+from dsrgeo.gnss.inputs import Epochs, check_mask, engine_threads
+from dsrgeo.gnss.propagation import WINDOW_EPOCHS, propagate_ecef_km
 
 __all__ = [
     "PDOP_USABLE_MAX",
@@ -81,8 +84,6 @@ __all__ = [
 PDOP_USABLE_MAX = 100.0
 #: Sites per tile (one matrix product per tile and unit of epochs).
 TILE_SITES = 256
-#: Epochs propagated at once: the most epochs whose positions are held in memory.
-WINDOW_EPOCHS = 1440
 _SPAN_EPOCHS = 360  # epochs per span of site_statistics
 _CHUNK_SITES = 8192  # sites per task of site_statistics (whole tiles), as the grid's bands
 _TASKS_AHEAD_PER_THREAD = 2  # tasks of site_statistics in flight or done but not merged
@@ -109,43 +110,14 @@ def visibility_columns(pdop=True):
     return [f"{system}_{stat}" for system in CORE_SYSTEMS for stat in stats]
 
 
-def propagate_ecef_km(sats, times):
-    """Propagate satellites with SGP4 and return Earth-fixed positions.
-
-    Parameters
-    ----------
-    sats : Satellites
-    times : numpy.ndarray of datetime64
-        UTC epochs.
-
-    Returns
-    -------
-    numpy.ndarray, shape (3, n_satellites, n_epochs)
-        x, y, z in km, Earth-fixed (GMST rotation of TEME).
-
-    Raises
-    ------
-    ElementSetError
-        If SGP4 reports an error (e.g. decayed orbit) for a satellite at an epoch.
-    """
-    return _propagate(sats, sats.satrecs(), times)
-
-
-def _propagate(sats, satrecs, times):
-    """:func:`propagate_ecef_km` with the ``SatrecArray`` of ``sats`` already built."""
-    from sgp4.api import SGP4_ERRORS
-
-    jd, fr = frames.julian_dates(times)
-    error, r_teme, _ = satrecs.sgp4(jd, fr)
-    if np.any(error):
-        sat, epoch = np.argwhere(error)[0]
-        raise ElementSetError(
-            f"SGP4 error {int(error[sat, epoch])} ({SGP4_ERRORS.get(int(error[sat, epoch]))}) "
-            f"for {sats.name[sat]} at {str(times[epoch])[:19]} UTC; the element set is "
-            "unusable for this window: use a TLE with an epoch near it",
-            source=sats.source[sat],
+def _propagate(sats, satrecs, times, i0, i1):
+    """Earth-fixed positions of epochs ``i0:i1`` of ``times`` (interpolated where it may be)."""
+    if isinstance(times, Epochs):
+        count = min(i1, len(times)) - i0
+        return propagation.window_ecef_km(
+            sats, satrecs, times.first + i0 * times.step, times.step, count
         )
-    return frames.teme_to_ecef(r_teme, jd, fr)
+    return propagation.direct_ecef_km(sats, satrecs, np.asarray(times[i0:i1]))
 
 
 def elevation_deg(sats, times, lat, lon):
@@ -345,17 +317,14 @@ def satellite_windows(sats, times, slices, min_elevation_deg, *, pdop):
     """
     satrecs = sats.satrecs()
     for i0 in range(0, len(times), WINDOW_EPOCHS):
-        block = _epoch_block(times, i0, i0 + WINDOW_EPOCHS)
         window = SatelliteWindow(
-            _propagate(sats, satrecs, block), slices, min_elevation_deg, pdop=pdop
+            _propagate(sats, satrecs, times, i0, i0 + WINDOW_EPOCHS),
+            slices,
+            min_elevation_deg,
+            pdop=pdop,
         )
         yield window
         del window  # before the next window is made (the caller drops its reference too)
-
-
-def _epoch_block(times, i0, i1):
-    block = getattr(times, "block", None)
-    return block(i0, i1) if block is not None else times[i0:i1]
 
 
 def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
@@ -415,7 +384,7 @@ def site_statistics(sats, times, lat, lon, min_elevation_deg, *, pdop=True):
             w1 = min(n_epochs, w0 + WINDOW_EPOCHS)
             # spans start at multiples of span from the first epoch, whatever the window
             cuts = [w0, *range(w0 - w0 % span + span, w1, span), w1]
-            sat_km = _propagate(sats, satrecs, _epoch_block(times, w0, w1))
+            sat_km = _propagate(sats, satrecs, times, w0, w1)
             work = [
                 (rows, chunk, t0, t1) for rows, chunk in chunks for t0, t1 in zip(cuts, cuts[1:])
             ]

@@ -191,6 +191,7 @@ def coverage_grid(
         budget_s=work_budget_s,
         threads=workers(client),
         what=f"the {resolution_deg:g} degree grid",
+        step_s=times.step / np.timedelta64(1, "s"),
     )
     lat, lon = grid_points(resolution_deg)
     rows_per_task = max(1, _POINTS_PER_TASK // n_lon)

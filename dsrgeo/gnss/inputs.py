@@ -14,6 +14,7 @@ import pandas as pd
 
 from dsrgeo import checks
 from dsrgeo.errors import ParameterError, StaleElementsWarning, WorkTooLargeError
+from dsrgeo.gnss import propagation
 from dsrgeo.gnss.elements import CORE_SYSTEMS, load_satellites
 
 __all__ = [
@@ -51,10 +52,13 @@ FIRST_YEAR, LAST_YEAR = 1957, 2100
 #: is refused with WorkTooLargeError unless ``work_budget_s`` is raised or ``None``.
 WORK_BUDGET_S = 600.0
 # The cost model behind estimate_work_s, measured on a 2-core AMD EPYC (Zen 4) virtual
-# machine with benchmarks/bench_gnss.py and rounded up: SGP4 plus the frame rotation per
-# satellite-epoch (on one thread: SatrecArray holds the GIL), and the engine per
-# site-satellite-epoch and thread, without and with PDOP.
+# machine with benchmarks/bench_gnss.py and rounded up: per satellite-epoch (on one thread:
+# SatrecArray holds the GIL), SGP4 plus the frame rotation where every epoch is propagated,
+# and the rotation, interpolation and window where it is at nodes (dsrgeo.gnss.propagation;
+# one site, a day at 1 s steps: 0.12 us); and the engine per site-satellite-epoch and
+# thread, without and with PDOP.
 _PROPAGATE_S = 0.7e-6
+_INTERPOLATED_S = 0.1e-6
 _COUNT_S = 0.7e-9
 _PDOP_S = 5.0e-9  # sites spread over the globe (the capitals), where the pre-test drops none
 
@@ -313,22 +317,41 @@ def workers(client=None):
     return engine_threads()
 
 
-def estimate_work_s(n_sites, n_satellites, n_epochs, *, pdop, threads=1):
+def estimate_work_s(n_sites, n_satellites, n_epochs, *, pdop, threads=1, step_s=None):
     """Return the estimated run time of a visibility job in seconds (see :func:`check_work`).
+
+    Parameters
+    ----------
+    n_sites, n_satellites, n_epochs : int
+    pdop : bool
+    threads : int, optional
+        Threads the engine runs on.
+    step_s : float, optional
+        The epochs' spacing: with it, epochs that are interpolated rather than propagated
+        (:func:`~dsrgeo.gnss.propagation.sgp4_epochs`) are counted as such; without it, as
+        if SGP4 ran at every epoch (an upper bound).
 
     Examples
     --------
-    The ``beidou_capitals`` recipe, 209 capitals x 134 satellites x 1,440 epochs with PDOP:
+    The ``beidou_capitals`` recipe, 209 capitals x 134 satellites x 1,440 epochs with PDOP,
+    on one thread, at its one-minute steps and as if every epoch were propagated:
 
+    >>> round(estimate_work_s(209, 134, 1440, pdop=True, step_s=60), 2)
+    0.23
     >>> round(estimate_work_s(209, 134, 1440, pdop=True), 2)
     0.34
     """
     cells = float(n_sites) * n_satellites * n_epochs
-    propagate = float(n_satellites) * n_epochs * _PROPAGATE_S
+    propagated = n_epochs if step_s is None else propagation.sgp4_epochs(step_s, n_epochs)
+    propagate = float(n_satellites) * (
+        propagated * _PROPAGATE_S + (n_epochs - propagated) * _INTERPOLATED_S
+    )
     return propagate + cells * (_PDOP_S if pdop else _COUNT_S) / max(1, threads)
 
 
-def check_work(n_sites, n_satellites, n_epochs, *, pdop, budget_s, threads=1, what="the job"):
+def check_work(
+    n_sites, n_satellites, n_epochs, *, pdop, budget_s, threads=1, what="the job", step_s=None
+):
     """Refuse a job whose estimated run time exceeds ``budget_s`` seconds.
 
     Parameters
@@ -341,6 +364,8 @@ def check_work(n_sites, n_satellites, n_epochs, *, pdop, budget_s, threads=1, wh
         Threads the engine runs on (the cluster's for a distributed client).
     what : str
         How to name the job in the message.
+    step_s : float, optional
+        The epochs' spacing, for :func:`estimate_work_s`.
 
     Raises
     ------
@@ -349,15 +374,17 @@ def check_work(n_sites, n_satellites, n_epochs, *, pdop, budget_s, threads=1, wh
 
     Examples
     --------
-    >>> check_work(1, 134, 31_536_000, pdop=False, budget_s=600, what="a year at 1 s")
+    >>> check_work(1, 134, 31_536_000, pdop=False, budget_s=300, what="a year at 1 s", step_s=1)
     Traceback (most recent call last):
     ...
-    dsrgeo.errors.WorkTooLargeError: work_budget_s: a year at 1 s is 1 site x 134 satellites x 31,536,000 epochs: about 49 min on 1 thread(s), over the work budget of 10 min; use fewer sites, a longer step_s or a shorter window (or a cluster, client=), or pass work_budget_s=None (or a larger budget) to run it anyway
+    dsrgeo.errors.WorkTooLargeError: work_budget_s: a year at 1 s is 1 site x 134 satellites x 31,536,000 epochs: about 7 min on 1 thread(s), over the work budget of 5 min; use fewer sites, a longer step_s or a shorter window (or a cluster, client=), or pass work_budget_s=None (or a larger budget) to run it anyway
     """
     if budget_s is None:
         return
     budget_s = checks.number(budget_s, "work_budget_s", low=0, low_open=True)
-    estimate = estimate_work_s(n_sites, n_satellites, n_epochs, pdop=pdop, threads=threads)
+    estimate = estimate_work_s(
+        n_sites, n_satellites, n_epochs, pdop=pdop, threads=threads, step_s=step_s
+    )
     if estimate <= budget_s:
         return
     sites = f"{n_sites:,} site{'s' if n_sites != 1 else ''}"

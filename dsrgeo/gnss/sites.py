@@ -111,7 +111,13 @@ def visibility_table(sites, times, core, step_s, min_elevation_deg, pdop, work_b
     pdop = checks.boolean(pdop, "pdop")
     lat, lon = site_coordinates(sites)
     check_work(
-        len(lat), len(core), len(times), pdop=pdop, budget_s=work_budget_s, threads=engine_threads()
+        len(lat),
+        len(core),
+        len(times),
+        pdop=pdop,
+        budget_s=work_budget_s,
+        threads=engine_threads(),
+        step_s=times.step / np.timedelta64(1, "s"),
     )
     stats = site_statistics(core, times, lat, lon, min_elevation_deg, pdop=pdop)
     table = pd.DataFrame(stats, index=getattr(sites, "index", None))[visibility_columns(pdop)]

@@ -28,6 +28,7 @@ __all__ = [
     "hmn_project_matches",
     "hmn_supplier_aliases",
     "is_hmn_supplier",
+    "known_layer_ids",
     "layer_ids",
     "provenance",
     "shipped_dir",
@@ -293,6 +294,34 @@ def layer_ids():
     True
     """
     return list(_catalog()[0])
+
+
+def known_layer_ids(values):
+    """Return the catalog layer ids among ``values``, in their order and each once.
+
+    A frame's ``attrs["layers"]``, or a file's ``layers`` member, is a claim: only the
+    catalog ids of a list or tuple count; anything else gives ``[]``.
+
+    Parameters
+    ----------
+    values : object
+        Claimed layer ids, usually a list.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> known_layer_ids(["land", "x", "land", 3])
+    ['land']
+    >>> known_layer_ids("land")
+    []
+    """
+    if not isinstance(values, (list, tuple)):
+        return []
+    ids = set(layer_ids())
+    return [v for v in dict.fromkeys(v for v in values if isinstance(v, str)) if v in ids]
 
 
 def get(layer_id):

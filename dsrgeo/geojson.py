@@ -640,14 +640,11 @@ def provenance_attrs(document):
         text = member_text(document, key)
         if text is not None:
             attrs[key] = text
-    layers = document.get("layers")
-    if isinstance(layers, list):
-        from dsrgeo import catalog
+    from dsrgeo import catalog
 
-        known = set(catalog.layer_ids())
-        ids = [i for i in dict.fromkeys(v for v in layers if isinstance(v, str)) if i in known]
-        if ids:
-            attrs["layers"] = ids
+    ids = catalog.known_layer_ids(document.get("layers"))
+    if ids:
+        attrs["layers"] = ids
     return attrs
 
 

@@ -590,7 +590,7 @@ def _citation(frame, info, name):
         return catalog.citation(info.id), info.attribution, _credit_parts(info.credit)
     attrs = frame.attrs
     attribution = geojson.member_text(attrs, "attribution")
-    known = _known_layers(attrs)
+    known = catalog.known_layer_ids(attrs.get("layers"))
     if attrs.get("credit"):
         credit = _credit_parts(attrs["credit"])
     elif known:  # a frame dsrgeo derived from layers: their short credits
@@ -602,15 +602,6 @@ def _citation(frame, info, name):
     if attrs.get("citation"):
         return str(attrs["citation"]), attribution, credit
     return f"{name}: user data, no source given", attribution, credit
-
-
-def _known_layers(attrs):
-    """The catalog layers a frame's ``attrs["layers"]`` names (anything else is ignored)."""
-    layers = attrs.get("layers")
-    if not isinstance(layers, (list, tuple)):
-        return []
-    ids = set(catalog.layer_ids())
-    return [i for i in dict.fromkeys(v for v in layers if isinstance(v, str)) if i in ids]
 
 
 #: The most sources a frame's ``attrs`` may list for the Sources panel, and their fields.
@@ -644,7 +635,7 @@ def _frame_provenance(frame, info):
             if kept.get("title") or kept.get("url"):
                 sources.append(kept)
     if not sources:  # e.g. a table dsrgeo wrote, read back: its layers' sources
-        known = _known_layers(attrs)
+        known = catalog.known_layer_ids(attrs.get("layers"))
         sources = catalog.provenance(known)["sources"] if known else []
     return tuple(sources), geojson.member_text(attrs, "licence")
 
